@@ -1,0 +1,227 @@
+import { Redis } from 'ioredis'
+import {
+  benchEngine,
+  type Figure,
+  inbound,
+  percentile,
+  progress,
+  REDIS_URL,
+  sleep,
+  until,
+} from './support.js'
+
+export interface TimerProfile {
+  /** Open conversations to create, each run on its own. */
+  counts: number[]
+  /** The run whose Redis memory and process size are measured while every conversation waits. */
+  memoryAt: number
+  /** How fast conversations are opened; their deadlines are spread the same way. */
+  openPerSecond: number
+  /** Between the last opening and the first deadline. */
+  quietMs: number
+}
+
+const ANSWERED_SHARE = 0.2
+/** Enough agents that every conversation is assigned within the per-agent cap of 1,000. */
+const AGENTS = 100
+
+/**
+ * Reply-timer precision: N conversations open at a steady pace, so their deadlines spread over the
+ * run; a fifth are answered before their deadline. Every unanswered one must be escalated once,
+ * as close after its deadline as possible; no answered one may be.
+ */
+export async function timerFigures(profile: TimerProfile): Promise<Figure[]> {
+  const figures: Figure[] = []
+  for (const count of profile.counts) figures.push(...(await timerRun(count, profile)))
+  return figures
+}
+
+async function timerRun(count: number, profile: TimerProfile): Promise<Figure[]> {
+  const openMs = Math.ceil((count / profile.openPerSecond) * 1000)
+  // The first deadline comes a quiet while after the last conversation opens: time for the backlog
+  // to drain and the memory to be measured without disturbing the timers being measured.
+  const replyTimeout = openMs + profile.quietMs
+  progress(`timers: ${count} conversations over ${openMs} ms, reply timeout ${replyTimeout} ms`)
+  const bench = await benchEngine({
+    agents: AGENTS,
+    routing: { maxPerAgent: Math.min(1000, Math.ceil(count / AGENTS) + 10) },
+    sla: { replyTimeout, ladder: [{ after: replyTimeout, notify: ['supervisors'], tellCustomer: true }] },
+  })
+  try {
+    const opened = new Map<string, number>()
+    const answers = new Answers(bench, replyTimeout)
+    bench.engine.events.on('handled', (message) => {
+      if (!message.from.id.startsWith('customer-')) return
+      opened.set(message.from.id, message.receivedAt)
+      if (opened.size % Math.round(1 / ANSWERED_SHARE) === 0)
+        answers.schedule(message.from.id, message.receivedAt)
+    })
+    const started = Date.now()
+    let sent = 0
+    let milestone = count / 10
+    while (sent < count) {
+      const due = Math.min(count, Math.floor(((Date.now() - started) / 1000) * profile.openPerSecond))
+      const batch = []
+      for (; sent < due; sent++) batch.push(bench.engine.receive(inbound(`customer-${sent}`, `请问 ${sent}`)))
+      await Promise.all(batch)
+      if (sent >= milestone) {
+        progress(`timers: ${sent}/${count} open`)
+        milestone += count / 10
+      }
+      await sleep(10)
+    }
+    await until(
+      async () => (await bench.busy()) === 0 && opened.size === count,
+      600_000,
+      'conversations to open',
+    )
+    const firstDeadline = Math.min(...opened.values()) + replyTimeout
+    progress(
+      `timers: all open; ${Math.round((firstDeadline - Date.now()) / 1000)} s before the first deadline`,
+    )
+
+    const memory = count === profile.memoryAt ? await memoryFigures(bench.prefix, count) : []
+
+    const lastDeadline = Math.max(...opened.values()) + replyTimeout
+    await sleep(Math.max(0, lastDeadline - Date.now()) + 2000)
+    await answers.finished()
+    await until(async () => (await bench.busy()) === 0, 120_000, 'escalations to finish')
+
+    const escalations = await bench.engine.store.eventsBetween('escalated', started, Date.now() + 1)
+    const alerts = new Map<string, number>()
+    for (const event of escalations)
+      alerts.set(event.conversationId, (alerts.get(event.conversationId) ?? 0) + 1)
+    const lateness = escalations
+      .map((event) => (event.kind === 'event' ? Number(event.data.waitedMs) - replyTimeout : Number.NaN))
+      .sort((a, b) => a - b)
+    let falseAlerts = 0
+    let missed = 0
+    let twice = 0
+    let answeredInTime = 0
+    for (const [customerId, openedAt] of opened) {
+      const [conversation] = await bench.engine.store.conversationsOfCustomer(customerId)
+      const alerted = alerts.get(conversation?.id ?? '') ?? 0
+      const answer = answers.answeredAt.get(customerId)
+      if (alerted > 1) twice++
+      if (answer === undefined) {
+        if (alerted === 0) missed++
+      } else if (answer < openedAt + replyTimeout) {
+        answeredInTime++
+        if (alerted > 0) falseAlerts++
+      }
+    }
+    const section = `timers ${count.toLocaleString('en')}`
+    const p99 = percentile(lateness, 99)
+    return [
+      { section, measure: 'alert lateness after deadline p50', value: `${percentile(lateness, 50)} ms` },
+      {
+        section,
+        measure: 'alert lateness after deadline p99',
+        value: `${p99} ms`,
+        target: '≤ 1000 ms',
+        met: p99 <= 1000,
+      },
+      { section, measure: 'alert lateness after deadline max', value: `${lateness.at(-1)} ms` },
+      {
+        section,
+        measure: `alerts for the ${answeredInTime} conversations answered in time`,
+        value: `${falseAlerts}`,
+        target: '0',
+        met: falseAlerts === 0 && answeredInTime > 0,
+      },
+      {
+        section,
+        measure: 'unanswered conversations never escalated',
+        value: `${missed}`,
+        target: '0',
+        met: missed === 0,
+      },
+      { section, measure: 'conversations escalated twice', value: `${twice}`, target: '0', met: twice === 0 },
+      ...memory,
+    ]
+  } finally {
+    await bench.close()
+  }
+}
+
+/**
+ * Agents answer a fifth of the customers, each at a random point between half and 95% of the wait,
+ * through the engine like any staff message.
+ */
+class Answers {
+  readonly answeredAt = new Map<string, number>()
+  private readonly inFlight = new Set<Promise<void>>()
+
+  constructor(
+    private readonly bench: Awaited<ReturnType<typeof benchEngine>>,
+    private readonly replyTimeout: number,
+  ) {}
+
+  schedule(customerId: string, openedAt: number): void {
+    const at = openedAt + this.replyTimeout * (0.5 + Math.random() * 0.45)
+    const answer = sleep(Math.max(0, at - Date.now())).then(async () => {
+      const [conversation] = await this.bench.engine.store.conversationsOfCustomer(customerId)
+      if (!conversation?.agentId) return
+      const message = inbound(conversation.agentId, `${conversation.code} 您好`)
+      this.answeredAt.set(customerId, message.receivedAt)
+      await this.bench.engine.receive(message)
+    })
+    this.inFlight.add(answer)
+    void answer.finally(() => this.inFlight.delete(answer))
+  }
+
+  async finished(): Promise<void> {
+    await Promise.all([...this.inFlight])
+  }
+}
+
+/** Redis bytes per open conversation, by what holds them, and the bot process's resident memory. */
+async function memoryFigures(prefix: string, count: number): Promise<Figure[]> {
+  progress(`memory: measuring every key of ${count} open conversations`)
+  const redis = new Redis(REDIS_URL)
+  const bytes = { live: 0, timer: 0, queues: 0 }
+  let cursor = '0'
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000)
+    cursor = next
+    const pipeline = redis.pipeline()
+    for (const key of keys) pipeline.memory('USAGE', key, 'SAMPLES', '0')
+    const sizes = (await pipeline.exec()) ?? []
+    keys.forEach((key, n) => {
+      const size = Number(sizes[n]?.[1] ?? 0)
+      const rest = key.slice(prefix.length + 1)
+      if (rest.startsWith('sla:')) bytes.timer += size
+      else if (/^(ingest-\d+|outbox|transcript):/.test(rest)) bytes.queues += size
+      else bytes.live += size
+    })
+  } while (cursor !== '0')
+  await redis.quit()
+  const perConversation = Math.round((bytes.live + bytes.timer) / count)
+  const rss = Math.round(process.memoryUsage().rss / 2 ** 20)
+  const section = `memory ${count.toLocaleString('en')}`
+  return [
+    {
+      section,
+      measure: 'Redis bytes per open conversation, live state',
+      value: `${Math.round(bytes.live / count)}`,
+    },
+    {
+      section,
+      measure: 'Redis bytes per open conversation, reply timer',
+      value: `${Math.round(bytes.timer / count)}`,
+    },
+    {
+      section,
+      measure: 'Redis bytes per open conversation, total',
+      value: `${perConversation}`,
+      target: '≤ 2048',
+      met: perConversation <= 2048,
+    },
+    {
+      section,
+      measure: 'Redis bytes per conversation in queued messages (outbox…)',
+      value: `${Math.round(bytes.queues / count)}`,
+    },
+    { section, measure: 'bot process resident memory', value: `${rss} MiB` },
+  ]
+}

@@ -1,0 +1,15 @@
+import type { Dispatcher } from '../src/dispatcher.js'
+import { agentHandlers } from './agent.js'
+import { customerHandlers } from './customer.js'
+import { escalationHandlers } from './escalation.js'
+import { recoveryHandlers } from './recovery.js'
+import { supervisorHandlers } from './supervisor.js'
+
+/** Every handler, by role. Start here to see what touches an update. */
+export function registerHandlers(dispatcher: Dispatcher): void {
+  customerHandlers(dispatcher)
+  agentHandlers(dispatcher)
+  supervisorHandlers(dispatcher)
+  escalationHandlers(dispatcher)
+  recoveryHandlers(dispatcher)
+}

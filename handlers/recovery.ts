@@ -1,0 +1,53 @@
+import type { Dispatcher } from '../src/dispatcher.js'
+import { BOT, type Context, type UpdateOf } from './context.js'
+import { announceAssignments, armStep, deliverPending } from './delivery.js'
+
+/**
+ * Start-up reconciliation (invariant 4). Timers are BullMQ jobs that survive restarts, but a crash
+ * between a state change and its follow-up can leave work undone: re-arm every waiting
+ * conversation's timer (an overdue one fires at once), re-deliver messages an agent has not been
+ * handed, and give queued conversations to agents with room. Everything here is idempotent. It also
+ * runs when the staff list changes, to take anyone no longer on it off duty.
+ */
+export function recoveryHandlers(dispatcher: Dispatcher): void {
+  dispatcher.on('recovery', recover)
+}
+
+async function recover(ctx: Context<UpdateOf<'recovery'>>): Promise<void> {
+  await retireFormerAgents(ctx)
+  const open = await ctx.ports.state.openConversations()
+  let timers = 0
+  for (const conversation of open) {
+    if (conversation.waitingSince && conversation.ladderStep < ctx.ports.sla.ladder.length) {
+      await armStep(ctx, conversation, conversation.ladderStep)
+      timers++
+    }
+    if (conversation.agentId) await deliverPending(ctx, conversation, conversation.agentId)
+  }
+  const assigned = await ctx.ports.state.drainQueue()
+  await announceAssignments(ctx, assigned)
+  ctx.touch(...assigned.map((assignment) => assignment.conversation))
+  ctx.log.info({ open: open.length, timers, assigned: assigned.length }, 'open work reconciled')
+}
+
+/**
+ * Someone on duty who is no longer an agent (removed from the staff list) goes off duty at once;
+ * their open conversations return to the queue, in their old places, and on to colleagues.
+ */
+async function retireFormerAgents(ctx: Context<UpdateOf<'recovery'>>): Promise<void> {
+  const { state, staff } = ctx.ports
+  for (const agentId of await state.onDuty()) {
+    if (staff.get(agentId)?.roles.includes('agent')) continue
+    const result = await state.setDuty({ agentId, onDuty: false, force: true, cap: 0 })
+    if (!result.ok) continue
+    for (const conversation of result.requeued) {
+      ctx.event(conversation, 'queued', BOT, { reason: 'agent-removed', from: agentId })
+    }
+    await announceAssignments(ctx, result.assigned)
+    ctx.touch(...result.requeued, ...result.assigned.map((assignment) => assignment.conversation))
+    ctx.log.warn(
+      { agent: agentId, requeued: result.requeued.length },
+      'agent no longer on the staff list; off duty',
+    )
+  }
+}

@@ -1,0 +1,173 @@
+import qrcodeTerminal from 'qrcode-terminal'
+import {
+  type Contact,
+  type Message,
+  ScanStatus,
+  types,
+  type Wechaty,
+  WechatyBuilder,
+  type WechatyOptions,
+} from 'wechaty'
+import type { InboundMessage } from '../domain/inbound.js'
+import { inboundMessageSchema } from '../domain/inbound.js'
+import type { Log } from '../log.js'
+
+/** A Wechaty puppet instance, or the npm name of one (what `WECHATY_PUPPET` holds). */
+export type PuppetOption = NonNullable<WechatyOptions['puppet']>
+
+const MAX_TEXT = 100_000
+
+const KINDS: Partial<Record<number, InboundMessage['kind']>> = {
+  [types.Message.Text]: 'text',
+  [types.Message.Image]: 'image',
+  [types.Message.Audio]: 'voice',
+  [types.Message.Video]: 'video',
+  [types.Message.Attachment]: 'file',
+  [types.Message.Emoticon]: 'emoticon',
+  [types.Message.Url]: 'link',
+}
+
+/**
+ * The only code that knows Wechaty. It turns WeChat messages from people into InboundMessages,
+ * sends text and copies of messages, and reports the login life cycle in the log.
+ */
+export class WechatyChannel {
+  private readonly wechaty: Wechaty
+  private readonly contacts = new Map<string, Contact>()
+  private loggedIn = false
+  private stopping = false
+
+  constructor(
+    puppet: PuppetOption | undefined,
+    private readonly log: Log,
+    name?: string,
+  ) {
+    const options: WechatyOptions = { ...(name ? { name } : {}) }
+    if (typeof puppet === 'string') Object.assign(options, { puppet })
+    else if (puppet) options.puppet = puppet
+    this.wechaty = WechatyBuilder.build(options)
+  }
+
+  get isLoggedIn(): boolean {
+    return this.loggedIn
+  }
+
+  /**
+   * Starts Wechaty and resolves once an account is logged in. Until then the log and the terminal
+   * show the login QR code.
+   */
+  async start(hooks: {
+    onMessage: (message: InboundMessage) => Promise<void>
+    /** Logged out, after start: sends should wait. */
+    onLogout?: () => void
+    /** Logged in again after a logout. */
+    onLogin?: () => void
+  }): Promise<void> {
+    const { onMessage } = hooks
+    const wechaty = this.wechaty
+    wechaty.on('scan', (qrcode, status) => {
+      this.log.info({ status: ScanStatus[status] }, 'scan the QR code to log in')
+      if (status === ScanStatus.Waiting || status === ScanStatus.Timeout) {
+        qrcodeTerminal.generate(qrcode, { small: true })
+      }
+    })
+    wechaty.on('logout', (user, reason) => {
+      this.loggedIn = false
+      if (this.stopping) {
+        this.log.info({ user: user.id }, 'logged out: the bot is stopping')
+        return
+      }
+      this.log.warn({ user: user.id, reason }, 'logged out; sends wait until the account logs in again')
+      hooks.onLogout?.()
+    })
+    wechaty.on('error', (error) => this.log.error({ err: error.message }, 'wechaty error'))
+    wechaty.on('message', (message) => {
+      this.receive(message, onMessage).catch((error: unknown) => {
+        this.log.error({ err: (error as Error).message, message: message.id }, 'could not take in a message')
+      })
+    })
+    let firstLogin = true
+    const loggedIn = new Promise<void>((resolve) => {
+      wechaty.on('login', (user) => {
+        this.loggedIn = true
+        this.log.info({ user: user.id }, firstLogin ? 'logged in' : 'logged in again; sends resume')
+        if (firstLogin) resolve()
+        else hooks.onLogin?.()
+        firstLogin = false
+      })
+    })
+    await wechaty.start()
+    await loggedIn
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true
+    await this.wechaty.stop()
+    this.loggedIn = false
+  }
+
+  async sendText(to: string, text: string): Promise<void> {
+    const contact = await this.contact(to)
+    await contact.say(text)
+  }
+
+  /** Sends a copy of a message the bot received (an image, a file) to someone else. */
+  async forward(to: string, messageId: string): Promise<void> {
+    this.assertLoggedIn()
+    await this.wechaty.puppet.messageForward(to, messageId)
+  }
+
+  /** Finds a contact by name or alias, for staff configured without an id. */
+  async findContactId(nameOrAlias: string): Promise<string | undefined> {
+    const byName = await this.wechaty.Contact.find({ name: nameOrAlias })
+    const contact = byName ?? (await this.wechaty.Contact.find({ alias: nameOrAlias }))
+    return contact?.id
+  }
+
+  private async receive(
+    message: Message,
+    onMessage: (message: InboundMessage) => Promise<void>,
+  ): Promise<void> {
+    if (message.self()) return
+    if (message.room()) {
+      this.log.debug({ message: message.id }, 'group message ignored: the bot serves 1:1 chats')
+      return
+    }
+    const talker = message.talker()
+    if (talker.type() !== types.Contact.Individual) {
+      this.log.debug({ message: message.id, contact: talker.id }, 'message from an official account ignored')
+      return
+    }
+    const kind = KINDS[message.type()] ?? 'other'
+    let text = kind === 'text' ? message.text() : ''
+    if (text.length > MAX_TEXT) {
+      this.log.warn(
+        { message: message.id, length: text.length },
+        `text longer than ${MAX_TEXT} characters cut short`,
+      )
+      text = text.slice(0, MAX_TEXT)
+    }
+    const inbound = inboundMessageSchema.parse({
+      id: message.id,
+      from: { id: talker.id, name: talker.name() },
+      kind,
+      text,
+      receivedAt: Date.now(),
+    })
+    await onMessage(inbound)
+  }
+
+  private async contact(id: string): Promise<Contact> {
+    this.assertLoggedIn()
+    const known = this.contacts.get(id)
+    if (known) return known
+    const contact = await this.wechaty.Contact.find({ id })
+    if (!contact) throw new Error(`no WeChat contact with id ${id}`)
+    this.contacts.set(id, contact)
+    return contact
+  }
+
+  private assertLoggedIn(): void {
+    if (!this.loggedIn) throw new Error('WeChat is not logged in; the send will be retried')
+  }
+}

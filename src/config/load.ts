@@ -1,0 +1,84 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { extname } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { type Config, ConfigError, parseConfig } from '../domain/config.js'
+
+/** Environment variables that override one field of the file each. */
+export const ENV_OVERRIDES = {
+  REDIS_URL: ['redis', 'url'],
+  KEFU_REDIS_PREFIX: ['redis', 'prefix'],
+  MONGODB_URI: ['store', 'mongodbUri'],
+  KEFU_STORE_FILE: ['store', 'file'],
+  KEFU_LOCALE: ['locale'],
+  KEFU_TIME_ZONE: ['timeZone'],
+  KEFU_REPLY_TIMEOUT: ['sla', 'replyTimeout'],
+} as const satisfies Record<string, readonly string[]>
+
+export const DEFAULT_CONFIG_FILES = ['kefu.yaml', 'kefu.yml', 'kefu.json']
+
+/**
+ * Reads the configuration file (YAML or JSON; `KEFU_CONFIG` names it), applies the environment
+ * overrides, and validates the result. Every problem names its field, and its variable when the
+ * value came from the environment.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const file = env.KEFU_CONFIG ?? DEFAULT_CONFIG_FILES.find((candidate) => existsSync(candidate))
+  if (!file) {
+    throw new ConfigError([
+      `no configuration file: create ${DEFAULT_CONFIG_FILES[0]} (see kefu.example.yaml) or set KEFU_CONFIG`,
+    ])
+  }
+  return parseWithEnv(readConfigFile(file), env)
+}
+
+export function readConfigFile(file: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new ConfigError([`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`])
+  }
+  try {
+    return extname(file) === '.json' ? JSON.parse(text) : parseYaml(text)
+  } catch (error) {
+    throw new ConfigError([
+      `${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+    ])
+  }
+}
+
+export function parseWithEnv(raw: unknown, env: NodeJS.ProcessEnv): Config {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(['(root): the configuration must be a mapping of fields'])
+  }
+  const config = structuredClone(raw) as Record<string, unknown>
+  const fromEnv = new Map<string, string>()
+  for (const [variable, path] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[variable]
+    if (value === undefined || value === '') continue
+    setPath(config, path, value)
+    fromEnv.set(path.join('.'), variable)
+  }
+  try {
+    return parseConfig(config)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    throw new ConfigError(
+      error.problems.map((problem) => {
+        const field = problem.split(':')[0] ?? ''
+        const variable = fromEnv.get(field)
+        return variable ? `${problem} (from ${variable})` : problem
+      }),
+    )
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: string): void {
+  let node = target
+  for (const part of path.slice(0, -1)) {
+    const next = node[part]
+    if (typeof next !== 'object' || next === null) node[part] = {}
+    node = node[part] as Record<string, unknown>
+  }
+  node[path[path.length - 1] as string] = value
+}

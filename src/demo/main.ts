@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import type { Locale } from '../../templates/index.js'
+import { type Bot, createBot } from '../app.js'
+import { type ConfigInput, parseConfig } from '../domain/config.js'
+import { StaffDirectory } from '../domain/staff.js'
+import type { TranscriptBatch } from '../domain/transcript.js'
+import { createLog } from '../log.js'
+import { deletePrefix } from '../queue/connection.js'
+import { Text } from '../text.js'
+import { MockWorld } from './mock-world.js'
+import { received, sleep } from './wait.js'
+
+/**
+ * `npm run demo`: the whole system without a WeChat account. A mock WeChat with three customers,
+ * two agents, a supervisor and a manager; the reply timeout shortened to 3 seconds. It prints a
+ * timeline of who said what and what the bot did, then a transcript excerpt and the day's figures.
+ */
+const locale: Locale = process.argv.includes('--en') ? 'en' : 'zh-CN'
+const started = Date.now()
+const dataDir = mkdtempSync(join(tmpdir(), 'kefu-demo-'))
+const input: ConfigInput = {
+  locale,
+  redis: {
+    url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    prefix: `kefu-demo-${randomBytes(3).toString('hex')}`,
+  },
+  store: { file: join(dataDir, 'transcripts.db') },
+  staff: [
+    { id: 'agent-wang', name: '小王', roles: ['agent'] },
+    { id: 'agent-li', name: '小李', roles: ['agent'] },
+    { id: 'supervisor-chen', name: '陈主管', roles: ['supervisor'] },
+    { id: 'manager-zhou', name: '周经理', roles: ['manager'] },
+  ],
+  sla: { replyTimeout: '3s' },
+  outbox: { rate: { max: 20, per: '1s' } },
+}
+const config = parseConfig(input)
+const text = new Text(config.locale, config.timeZone)
+const directory = new StaffDirectory(config.staff)
+const names = new Map<string, string>()
+const codes = new Map<string, string>()
+
+function print(actor: string, line: string): void {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5)
+  process.stdout.write(
+    `[+${seconds}s] ${actor.padEnd(10)} ${line.replace(/\n/g, '\n                    ')}\n`,
+  )
+}
+
+/** Transcript events as they land: assignments, timer starts and stops, escalations. */
+function printEvents(batch: TranscriptBatch): void {
+  if (batch.conversation) codes.set(batch.conversation.id, batch.conversation.code)
+  for (const entry of batch.entries) {
+    if (entry.kind !== 'event' || entry.type === 'transcript-read') continue
+    const code = codes.get(entry.conversationId) ?? '?'
+    print('⚙ bot', `${code} ${text.event(entry, (id) => directory.nameOf(id))}`)
+  }
+}
+
+async function main(): Promise<void> {
+  const world = new MockWorld()
+  const bot = createBot(config, {
+    puppet: world.puppet,
+    log: createLog({ level: 'warn', destination: process.stderr }),
+  })
+  try {
+    await play(world, bot)
+  } finally {
+    // A demo that failed half-way leaves nothing behind either.
+    await bot.stop().catch(() => undefined)
+    await cleanUp(config.redis.url, config.redis.prefix)
+  }
+}
+
+/** The script: who says what, and what the demo waits to see before the next line. */
+async function play(world: MockWorld, bot: Bot): Promise<void> {
+  const person = (id: string, name: string) => {
+    names.set(id, name)
+    return world.person(id, name)
+  }
+  const wang = person('agent-wang', '小王')
+  const li = person('agent-li', '小李')
+  const chen = person('supervisor-chen', '陈主管')
+  person('manager-zhou', '周经理')
+  const zhang = person('cust-zhang', '张三')
+  const lisi = person('cust-lisi', '李四')
+  const wangwu = person('cust-wangwu', '王五')
+  world.heard.on('said', (said) => print(`🤖 → ${names.get(said.to) ?? said.to}`, said.text))
+  const say = (who: typeof wang, line: string) => {
+    print(`${who.name} →`, line)
+    who.say(line)
+  }
+
+  bot.events.on('recorded', printEvents)
+  print(
+    'demo',
+    `reply timeout ${text.duration(config.sla.replyTimeout)}, Redis prefix ${config.redis.prefix}`,
+  )
+  await bot.start()
+  print('demo', 'bot logged in (mock WeChat); nobody is on duty yet')
+
+  say(zhang, '你好，我的订单三天了还没发货')
+  await received(zhang, /排在第|queue/)
+  say(wang, '/on')
+  await received(wang, /【A1】张三/)
+  say(wang, 'A1 您好，我马上为您查询物流')
+  await received(zhang, '您好，我马上为您查询物流')
+
+  say(lisi, '请问可以开发票吗？')
+  await received(wang, /【A2】李四/)
+  say(wang, 'A2 可以的，请提供开票信息')
+  await received(lisi, '请提供开票信息')
+  say(li, '/on')
+  await received(li, /on duty|上岗/)
+  say(wangwu, '我要退货，商品有破损')
+  await received(li, /【A3】王五/)
+  print('demo', `小李 does not answer A3: the ${text.duration(config.sla.replyTimeout)} timer runs out…`)
+  await received(chen, /A3/, 8000)
+  await received(wangwu, /久等|sorry/i, 8000)
+  await received(wang, /【A3】.*(小李|from)/, 8000)
+
+  say(wang, '您好，这边帮您处理退货')
+  await received(wang, /无法确定|not clear/)
+  say(wang, 'A3 您好，这边帮您处理退货，请提供订单号')
+  await received(wangwu, '请提供订单号')
+  say(wang, '/close A1')
+  await received(zhang, /再见|Goodbye/)
+
+  await waitForQuiet(bot)
+  say(chen, '/stats')
+  const stats = await received(chen, /今日统计|Today/)
+  say(chen, '/transcript A3')
+  await received(chen, /A3 记录|Conversation A3/)
+  await waitForQuiet(bot)
+
+  process.stdout.write('\n── transcript excerpt: A3 ─────────────────────────────\n')
+  const [a3] = await bot.transcripts.conversationsOfCustomer('cust-wangwu')
+  const entries = await bot.transcripts.entries(a3?.id ?? '')
+  for (const entry of entries) process.stdout.write(`  ${text.entry(entry, (id) => directory.nameOf(id))}\n`)
+  process.stdout.write('\n── stats ──────────────────────────────────────────────\n')
+  process.stdout.write(`  ${stats.replace(/\n/g, '\n  ')}\n`)
+}
+
+async function waitForQuiet(bot: Bot): Promise<void> {
+  while ((await bot.pendingWork()) > 0) await sleep(50)
+}
+
+/** The demo leaves nothing behind: its Redis keys and its transcript file go. */
+async function cleanUp(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url)
+  await deletePrefix(redis, prefix)
+  await redis.quit()
+  rmSync(dataDir, { recursive: true, force: true })
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`demo failed: ${(error as Error)?.stack ?? error}\n`)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,194 @@
+import { z } from 'zod'
+import { durationSchema } from './duration.js'
+
+/**
+ * The shape of the configuration file (YAML or JSON) after environment overrides. Objects are strict
+ * so that a misspelt field is reported instead of silently ignored.
+ */
+
+export const staffRoleSchema = z.enum(['agent', 'supervisor', 'manager'])
+export type StaffRole = z.infer<typeof staffRoleSchema>
+
+const staffMemberSchema = z
+  .object({
+    /** WeChat contact id: how the bot knows staff. A display name alone can be copied by anyone. */
+    id: z.string().min(1).optional(),
+    /** Shown to colleagues; also used to find the contact at login when `id` is not given. */
+    name: z.string().min(1).optional(),
+    alias: z.string().min(1).optional(),
+    roles: z.array(staffRoleSchema).min(1).default(['agent']),
+    /** Overrides `routing.maxPerAgent` for this agent. */
+    maxOpen: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict()
+  .refine((member) => member.id ?? member.name ?? member.alias, {
+    message: 'a staff member needs an id (WeChat contact id), or a name/alias to resolve at login',
+  })
+
+const escalationStepSchema = z
+  .object({
+    /** Measured from the moment the customer started waiting. */
+    after: durationSchema,
+    /** Who is alerted: the assigned agent, all supervisors, all managers. */
+    notify: z.array(z.enum(['agent', 'supervisors', 'managers'])).default(['supervisors']),
+    /** Send the customer one polite "we're on it" message at this step. */
+    tellCustomer: z.boolean().default(false),
+    /** Hand the conversation to another on-duty agent with room, when there is one. */
+    reassign: z.boolean().default(false),
+  })
+  .strict()
+export type EscalationStep = z.infer<typeof escalationStepSchema>
+
+const rateSchema = z.object({ max: z.number().int().min(1), per: durationSchema }).strict()
+
+export const configSchema = z
+  .object({
+    locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+    /** Where "today" starts for /stats. */
+    timeZone: z
+      .string()
+      .default('Asia/Shanghai')
+      .refine(isTimeZone, { message: 'not an IANA time zone (e.g. Asia/Shanghai)' }),
+    redis: z
+      .object({
+        url: z.string().url().default('redis://127.0.0.1:6379'),
+        /** Every key of this deployment starts with it; one prefix per bot account. */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only')
+          .default('kefu'),
+      })
+      .strict()
+      .default({ url: 'redis://127.0.0.1:6379', prefix: 'kefu' }),
+    store: z
+      .object({
+        mongodbUri: z.string().min(1).optional(),
+        /** The embedded single-file store used when no MongoDB URI is set. */
+        file: z.string().min(1).default('./data/transcripts.db'),
+      })
+      .strict()
+      .default({ file: './data/transcripts.db' }),
+    staff: z.array(staffMemberSchema).min(1, 'list at least one staff member'),
+    routing: z
+      .object({ maxPerAgent: z.number().int().min(1).max(1000).default(10) })
+      .strict()
+      .default({ maxPerAgent: 10 }),
+    sla: z
+      .object({
+        /** A customer left waiting this long is overdue (the regulations' 5-minute rule). */
+        replyTimeout: durationSchema.default(300_000),
+        /** Defaults to: alert supervisors at the timeout; alert managers and reassign at twice it. */
+        ladder: z.array(escalationStepSchema).min(1).optional(),
+      })
+      .strict()
+      .default({ replyTimeout: 300_000 }),
+    outbox: z
+      .object({
+        /** WeChat bans accounts that send too fast: sends per bot account. */
+        rate: rateSchema.default({ max: 5, per: 1000 }),
+        attempts: z.number().int().min(1).max(100).default(12),
+        backoff: durationSchema.default(1000),
+        /** Longer texts are sent in several parts. */
+        maxTextLength: z.number().int().min(100).max(20_000).default(2000),
+        /** A send WeChat has not confirmed by then counts as failed and is retried. */
+        sendTimeout: durationSchema.default(30_000),
+      })
+      .strict()
+      .default({
+        rate: { max: 5, per: 1000 },
+        attempts: 8,
+        backoff: 1000,
+        maxTextLength: 2000,
+        sendTimeout: 30_000,
+      }),
+    ingest: z
+      .object({
+        /**
+         * Messages of one sender always go to the same partition, so they are handled in order;
+         * partitions are handled side by side, which keeps Redis busy while one waits for a reply.
+         */
+        partitions: z.number().int().min(1).max(64).default(16),
+        /**
+         * Where inbound messages wait while Redis is unreachable (default: beside the store file,
+         * named after the Redis prefix), and how many may wait there at most.
+         */
+        spoolFile: z.string().min(1).optional(),
+        spoolLimit: z.number().int().min(1).max(1_000_000).default(10_000),
+        /** A customer sending more than this is throttled: the rest is recorded, not passed on. */
+        customerRate: rateSchema.default({ max: 30, per: 10_000 }),
+      })
+      .strict()
+      .default({ partitions: 16, spoolLimit: 10_000, customerRate: { max: 30, per: 10_000 } }),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>()
+    config.staff.forEach((member, index) => {
+      if (!member.id) return
+      const earlier = seen.get(member.id)
+      if (earlier !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['staff', index, 'id'],
+          message: `duplicate staff id "${member.id}" (also staff.${earlier}.id)`,
+        })
+      }
+      seen.set(member.id, index)
+    })
+    config.sla.ladder?.forEach((step, index, ladder) => {
+      const previous = ladder[index - 1]
+      if (previous && step.after <= previous.after) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sla', 'ladder', index, 'after'],
+          message: 'each step must come later than the one before it',
+        })
+      }
+    })
+  })
+  .transform((config) => ({
+    ...config,
+    sla: {
+      replyTimeout: config.sla.replyTimeout,
+      ladder: config.sla.ladder ?? defaultLadder(config.sla.replyTimeout),
+    },
+  }))
+
+/** The input a config file may hold (durations as strings, defaults optional). */
+export type ConfigInput = z.input<typeof configSchema>
+export type Config = z.output<typeof configSchema>
+export type StaffMember = Config['staff'][number]
+
+export function defaultLadder(replyTimeout: number): EscalationStep[] {
+  return [
+    { after: replyTimeout, notify: ['supervisors'], tellCustomer: true, reassign: false },
+    { after: replyTimeout * 2, notify: ['managers'], tellCustomer: false, reassign: true },
+  ]
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Validates a config object; a bad one throws a ConfigError naming each field and what is wrong. */
+export function parseConfig(input: unknown): Config {
+  const result = configSchema.safeParse(input)
+  if (result.success) return result.data
+  throw new ConfigError(
+    result.error.issues.map(
+      (issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+    ),
+  )
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Every Redis key and every BullMQ job id the bot uses, built from the deployment prefix. Nothing
+ * else spells a key: the Lua scripts get the fragments they need from here as arguments.
+ *
+ * Job ids are derived from their cause (a WeChat message, a timer step, a purpose and a recipient),
+ * so doing the same work twice after a crash adds the same job twice, which BullMQ and the outbox's
+ * sent-markers collapse into one.
+ */
+export function keysFor(prefix: string) {
+  const k = (...parts: string[]) => [prefix, ...parts].join(':')
+  return {
+    prefix,
+    /** BullMQ keys live under `${prefix}:${queue}:…`. */
+    bullPrefix: prefix,
+    conversation: (id: string) => k('conv', id),
+    /** Customer messages not yet handed to an agent, oldest first. */
+    pending: (id: string) => k('conv', id, 'pending'),
+    openConversationOf: (customerId: string) => k('customer', customerId),
+    codeOwner: (code: string) => k('code', code),
+    open: k('open'),
+    unassigned: k('unassigned'),
+    agent: (id: string) => k('agent', id),
+    agentConversations: (id: string) => k('agent', id, 'convs'),
+    onDuty: k('onduty'),
+    codeSequence: k('seq', 'code'),
+    assignSequence: k('seq', 'assign'),
+    /** The outcome of handling one inbound WeChat message, kept to recognise a second delivery. */
+    seen: (messageId: string) => k('seen', messageId),
+    /** How many messages a customer sent in the current flood window. */
+    recentFrom: (customerId: string) => k('recent', customerId),
+    /** Set once an outbox job's message has gone out, so a retried job is not sent again. */
+    sent: (jobId: string) => k('sent', jobId),
+    /** Staff messages received but not yet handled: a timer waits for them before it alerts. */
+    staffInFlight: k('inflight', 'staff'),
+  }
+}
+export type Keys = ReturnType<typeof keysFor>
+
+/** BullMQ forbids ':' in custom ids and ids that look like integers; WeChat ids can be either. */
+function safe(part: string): string {
+  return part.replace(/[^A-Za-z0-9_.@-]/g, '_')
+}
+
+export const jobIds = {
+  ingest: (messageId: string) => `in-${safe(messageId)}`,
+  timer: (conversationId: string, version: number, step: number) =>
+    `sla-${safe(conversationId)}-${version}-${step}`,
+  /** One outbound message: what it is for, what caused it, and who receives it. */
+  send: (purpose: string, cause: string, recipient: string) =>
+    `out-${purpose}-${safe(cause)}-${safe(recipient)}`,
+  /** Whether an outbox id was made by `send` for this purpose. */
+  isSend: (id: string, purpose: string) => id.startsWith(`out-${purpose}-`),
+}
+
+export const queueNames = {
+  ingest: (partition: number) => `ingest-${partition}`,
+  timers: 'sla',
+  outbox: 'outbox',
+  transcript: 'transcript',
+}

@@ -1,0 +1,30 @@
+/**
+ * Customer data is confidential: alerts, listings for supervisors and logs show it masked.
+ * Order matters: the longest digit runs (ID cards, bank cards) are masked before phone numbers.
+ */
+const ID_CARD = /(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?![\dXx])/g
+const BANK_CARD = /(?<!\d)\d{12,15}(\d{4})(?!\d)/g
+const MOBILE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g
+const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g
+
+export function maskPersonalData(text: string): string {
+  return text
+    .replace(ID_CARD, (_, head: string, tail: string) => `${head}${'*'.repeat(10)}${tail}`)
+    .replace(BANK_CARD, (_, tail: string) => `****${tail}`)
+    .replace(MOBILE, (_, head: string, tail: string) => `${head}****${tail}`)
+    .replace(EMAIL, (_, first: string, domain: string) => `${first}***@${domain}`)
+}
+
+/** Keeps the first character of a name: enough for staff to tell customers apart. */
+export function maskName(name: string): string {
+  const characters = [...name.trim()]
+  if (characters.length === 0) return '*'
+  return `${characters[0]}${'*'.repeat(Math.min(Math.max(characters.length - 1, 1), 3))}`
+}
+
+/** The start of a message for an alert or a listing, masked and on one line. */
+export function preview(text: string, length = 30): string {
+  const flat = maskPersonalData(text).replace(/\s+/g, ' ').trim()
+  const characters = [...flat]
+  return characters.length > length ? `${characters.slice(0, length).join('').trimEnd()}…` : flat
+}

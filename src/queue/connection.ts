@@ -1,0 +1,58 @@
+import { Redis } from 'ioredis'
+
+export class RedisUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(
+      `Redis is unreachable at ${redact(url)} (${(cause as Error)?.message ?? cause}). ` +
+        'Start Redis or point REDIS_URL at a running server.',
+    )
+    this.name = 'RedisUnreachableError'
+  }
+}
+
+/**
+ * One connection for commands and queues. Commands wait for a reconnect instead of failing
+ * (`maxRetriesPerRequest: null`, which BullMQ requires), so a Redis restart delays work and loses none.
+ * It connects in `connectRedis`, at start-up, and not before.
+ */
+export function createRedis(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
+}
+
+/** Fails fast at start-up: an unreachable Redis is a clear error, not a hang. */
+export async function connectRedis(redis: Redis, url: string, timeoutMs = 3000): Promise<void> {
+  let lastError: unknown
+  const remember = (error: unknown) => {
+    lastError = error
+  }
+  redis.on('error', remember)
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    })
+    await Promise.race([redis.connect().then(() => redis.ping()), timeout])
+  } catch (error) {
+    redis.disconnect()
+    throw new RedisUnreachableError(url, lastError ?? error)
+  } finally {
+    clearTimeout(timer)
+    redis.off('error', remember)
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@')
+}
+
+/** Removes every key of one deployment: what the demo, tests and benchmarks leave behind. */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0'
+  let deleted = 0
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+    if (keys.length) deleted += await redis.unlink(...keys)
+    cursor = next
+  } while (cursor !== '0')
+  return deleted
+}

@@ -1,0 +1,34 @@
+import type { TranscriptBatch } from '../domain/transcript.js'
+
+/** Reply timers: one delayed job per waiting conversation and escalation step. */
+export interface TimerRef {
+  conversationId: string
+  /** The conversation's clock version the timer was set for (invariant 3). */
+  version: number
+  step: number
+}
+
+export interface Timers {
+  /** Idempotent: arming the same timer twice leaves one job. */
+  arm(timer: TimerRef & { dueAt: number }): Promise<void>
+  cancel(timer: TimerRef): Promise<void>
+}
+
+export type Outgoing =
+  | { kind: 'text'; to: string; text: string }
+  /** Sends a copy of a received WeChat message (an image, a file) by its message id. */
+  | { kind: 'forward'; to: string; messageId: string }
+
+/** Every message the bot says goes through here: retried, rate-limited, never sent twice per id. */
+export interface Outbox {
+  /**
+   * Queues messages in one step, in order. `id` names each by its cause (see jobIds.send); the
+   * same id is sent at most once.
+   */
+  send(messages: { id: string; message: Outgoing }[]): Promise<void>
+}
+
+/** Transcript writes go through a durable queue, so a store outage delays them instead of losing them. */
+export interface Recorder {
+  record(batch: TranscriptBatch): Promise<void>
+}

@@ -1,0 +1,299 @@
+import { DelayedError, type Job, Queue, Worker } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { z } from 'zod'
+import { type InboundMessage, inboundMessageSchema } from '../domain/inbound.js'
+import { jobIds, type Keys, queueNames } from '../domain/keys.js'
+import { type TranscriptBatch, transcriptBatchSchema } from '../domain/transcript.js'
+import type { Log } from '../log.js'
+import type { Outbox, Outgoing, Recorder, TimerRef, Timers } from './port.js'
+
+export interface WorkQueueOptions {
+  partitions: number
+  outbox: { rate: { max: number; per: number }; attempts: number; backoff: number; maxTextLength: number }
+}
+
+/** What the composition root plugs into the workers. Queue code knows nothing of handlers. */
+export interface Processors {
+  /** Handles one inbound message; throwing retries it. */
+  inbound(message: InboundMessage): Promise<void>
+  /** Takes one escalation step; `{ retryInMs }` looks again later without counting as a failure. */
+  timer(timer: TimerRef): Promise<{ retryInMs: number } | undefined>
+  /** Sends one message over WeChat; throwing retries it with backoff. `id` is its outbox id. */
+  send(message: Outgoing, id: string): Promise<void>
+  /** A message that could not be sent after every attempt. */
+  sendFailed(id: string, message: Outgoing, error: Error): Promise<void>
+  write(batch: TranscriptBatch): Promise<void>
+}
+
+const timerSchema = z.object({
+  conversationId: z.string().min(1),
+  version: z.number().int(),
+  step: z.number().int().nonnegative(),
+})
+const outgoingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), to: z.string().min(1), text: z.string() }),
+  z.object({ kind: z.literal('forward'), to: z.string().min(1), messageId: z.string().min(1) }),
+])
+/**
+ * A job whose process died is taken up again once its lock lapses: 10 s rather than BullMQ's 30,
+ * since a customer is waiting. Every job here is safe to run again, so one that was caught in a
+ * crash several times is still run, not failed (BullMQ fails it after one stall by default).
+ */
+const CRASH_RECOVERY = { lockDuration: 10_000, stalledInterval: 10_000, maxStalledCount: 20 }
+const SENT_MARKER_TTL_SECONDS = 3 * 24 * 3600
+const KEEP_FINISHED = { age: 3600, count: 10_000 }
+const KEEP_FAILED = { age: 7 * 24 * 3600 }
+
+/**
+ * The four BullMQ queues and their workers:
+ * - ingest-N: inbound messages, partitioned by sender so each sender's messages are handled in order;
+ * - sla: delayed escalation timers;
+ * - outbox: every send, rate-limited per bot account;
+ * - transcript: transcript writes the store refused, retried until it takes them.
+ */
+export class WorkQueues implements Timers, Outbox, Recorder {
+  private readonly ingestQueues: Queue[]
+  private readonly timerQueue: Queue
+  private readonly outboxQueue: Queue
+  private readonly transcriptQueue: Queue
+  private readonly workers: Worker[] = []
+  private outboxWorker: Worker | undefined
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly options: WorkQueueOptions,
+    private readonly log: Log,
+  ) {
+    const queue = (name: string) => new Queue(name, { connection: redis, prefix: keys.bullPrefix })
+    this.ingestQueues = Array.from({ length: options.partitions }, (_, index) =>
+      queue(queueNames.ingest(index)),
+    )
+    this.timerQueue = queue(queueNames.timers)
+    this.outboxQueue = queue(queueNames.outbox)
+    this.transcriptQueue = queue(queueNames.transcript)
+  }
+
+  /** Durable before anything else happens to it (invariant 1); a second delivery adds nothing. */
+  async enqueueInbound(message: InboundMessage): Promise<void> {
+    const partition = this.ingestQueues[partitionOf(message.from.id, this.ingestQueues.length)]
+    await partition?.add('inbound', message, {
+      jobId: jobIds.ingest(message.id),
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 500 },
+      removeOnComplete: KEEP_FINISHED,
+      removeOnFail: KEEP_FAILED,
+    })
+  }
+
+  async arm(timer: TimerRef & { dueAt: number }): Promise<void> {
+    const { conversationId, version, step } = timer
+    await this.timerQueue.add(
+      'step',
+      { conversationId, version, step },
+      {
+        jobId: jobIds.timer(conversationId, version, step),
+        delay: Math.max(0, timer.dueAt - Date.now()),
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 500 },
+        // Removed once done, so that re-arming after a restart can add it again.
+        removeOnComplete: true,
+        removeOnFail: KEEP_FAILED,
+      },
+    )
+  }
+
+  async cancel(timer: TimerRef): Promise<void> {
+    // A timer that already fired is locked and cannot be removed; its version check makes it harmless.
+    await this.timerQueue.remove(jobIds.timer(timer.conversationId, timer.version, timer.step)).catch(() => 0)
+  }
+
+  async send(messages: { id: string; message: Outgoing }[]): Promise<void> {
+    const jobs = messages.flatMap(({ id, message }) => {
+      const parts =
+        message.kind === 'text' ? splitText(message.text, this.options.outbox.maxTextLength) : [undefined]
+      return parts.map((text, index) => ({
+        name: message.kind,
+        data: text === undefined ? message : { ...message, text },
+        opts: {
+          jobId: parts.length > 1 ? `${id}.${index + 1}` : id,
+          attempts: this.options.outbox.attempts,
+          backoff: { type: 'capped' },
+          removeOnComplete: KEEP_FINISHED,
+          removeOnFail: KEEP_FAILED,
+        },
+      }))
+    })
+    // One job, the common case (a forward), skips the MULTI that addBulk wraps around several.
+    const [only] = jobs
+    if (jobs.length === 1 && only) await this.outboxQueue.add(only.name, only.data, only.opts)
+    else await this.outboxQueue.addBulk(jobs)
+  }
+
+  /**
+   * The durable path for transcript writes the store could not take at once; the worker retries
+   * them. Job ids are BullMQ's own: two writes must never collapse into one.
+   */
+  async record(batch: TranscriptBatch): Promise<void> {
+    await this.transcriptQueue.add('write', batch, {
+      // Retried every 10 s at most (see the worker's backoff), for hours: a store outage outlasts attempts.
+      attempts: 2000,
+      backoff: { type: 'capped' },
+      removeOnComplete: KEEP_FINISHED,
+      removeOnFail: KEEP_FAILED,
+    })
+  }
+
+  start(processors: Processors): void {
+    const common = { connection: this.redis, prefix: this.keys.bullPrefix, ...CRASH_RECOVERY }
+    for (const queue of this.ingestQueues) {
+      this.watch(
+        new Worker(queue.name, (job) => processors.inbound(inboundMessageSchema.parse(job.data)), {
+          ...common,
+          concurrency: 1,
+        }),
+      )
+    }
+    this.watch(
+      new Worker(
+        this.timerQueue.name,
+        async (job, token) => {
+          const outcome = await processors.timer(timerSchema.parse(job.data))
+          if (outcome) {
+            await job.moveToDelayed(Date.now() + outcome.retryInMs, token)
+            throw new DelayedError()
+          }
+        },
+        { ...common, concurrency: 8 },
+      ),
+    )
+    const outboxWorker = new Worker(this.outboxQueue.name, (job) => this.deliver(job, processors), {
+      ...common,
+      concurrency: 1,
+      // Doubling from `outbox.backoff`, but never more than 30 of them apart: after an outage the
+      // waiting sends try again soon instead of minutes later.
+      settings: {
+        backoffStrategy: (attemptsMade: number) =>
+          cappedBackoff(this.options.outbox.backoff, 30, attemptsMade),
+      },
+      limiter: { max: this.options.outbox.rate.max, duration: this.options.outbox.rate.per },
+    })
+    outboxWorker.on('failed', (job, error) => {
+      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return
+      const message = outgoingSchema.safeParse(job.data)
+      if (message.success) {
+        processors.sendFailed(job.id ?? '', message.data, error).catch((failure: unknown) => {
+          this.log.error({ err: failure, job: job.id }, 'could not report a failed send')
+        })
+      }
+    })
+    this.watch(outboxWorker)
+    this.outboxWorker = outboxWorker
+    this.watch(
+      new Worker(
+        this.transcriptQueue.name,
+        (job) => processors.write(transcriptBatchSchema.parse(job.data)),
+        {
+          ...common,
+          concurrency: 1,
+          settings: {
+            backoffStrategy: (attemptsMade: number) => cappedBackoff(500, 20, attemptsMade),
+          },
+        },
+      ),
+    )
+  }
+
+  /** While WeChat is logged out nothing is sent, so no send spends its attempts on a closed door. */
+  async pauseOutbox(): Promise<void> {
+    await this.outboxWorker?.pause()
+  }
+
+  resumeOutbox(): void {
+    this.outboxWorker?.resume()
+  }
+
+  /** Stops taking work and lets jobs in progress finish; jobs can still be added. */
+  async stopWorkers(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()))
+  }
+
+  /** Stops the workers, then closes the queues. */
+  async close(): Promise<void> {
+    await this.stopWorkers()
+    await Promise.all(
+      [...this.ingestQueues, this.timerQueue, this.outboxQueue, this.transcriptQueue].map((queue) =>
+        queue.close(),
+      ),
+    )
+  }
+
+  /**
+   * Jobs still to do, per queue: what the demo and tests wait on to see the system settle. Timers
+   * waiting for their time do not count; a retry waiting for its backoff does.
+   */
+  async counts(): Promise<Record<string, number>> {
+    const totals: Record<string, number> = {}
+    for (const queue of [...this.ingestQueues, this.timerQueue, this.outboxQueue, this.transcriptQueue]) {
+      const states =
+        queue === this.timerQueue
+          ? (['waiting', 'active'] as const)
+          : (['waiting', 'active', 'delayed'] as const)
+      const counts = await queue.getJobCounts(...states)
+      totals[queue.name] = Object.values(counts).reduce((sum, count) => sum + count, 0)
+    }
+    return totals
+  }
+
+  /** The sent-marker makes a retried or re-added job with the same id a no-op (invariant 5). */
+  private async deliver(job: Job, processors: Processors): Promise<void> {
+    const id = job.id ?? ''
+    const marker = this.keys.sent(id)
+    if (await this.redis.exists(marker)) return
+    await processors.send(outgoingSchema.parse(job.data), id)
+    await this.redis.set(marker, '1', 'EX', SENT_MARKER_TTL_SECONDS)
+  }
+
+  private watch(worker: Worker): void {
+    worker.on('failed', (job, error) => {
+      if (error instanceof DelayedError) return
+      this.log.warn(
+        { queue: worker.name, job: job?.id, attempt: job?.attemptsMade, err: error.message },
+        'job failed; it will be retried while attempts remain',
+      )
+    })
+    worker.on('error', (error) => this.log.error({ queue: worker.name, err: error.message }, 'worker error'))
+    this.workers.push(worker)
+  }
+}
+
+/** Doubling from `base` with every attempt, at most `cap` times `base`. */
+function cappedBackoff(base: number, cap: number, attemptsMade: number): number {
+  return Math.min(base * 2 ** Math.max(0, attemptsMade - 1), base * cap)
+}
+
+/** The same sender always lands in the same partition. */
+export function partitionOf(senderId: string, partitions: number): number {
+  let hash = 0
+  for (const character of senderId) hash = (hash * 31 + (character.codePointAt(0) ?? 0)) >>> 0
+  return hash % partitions
+}
+
+/** Splits a long text into numbered parts at line breaks where possible. */
+export function splitText(text: string, max: number): string[] {
+  const characters = [...text]
+  if (characters.length <= max) return [text]
+  const room = max - 8 // leaves space for the " (12/34)" counter
+  const parts: string[] = []
+  let start = 0
+  while (start < characters.length) {
+    let end = Math.min(start + room, characters.length)
+    if (end < characters.length) {
+      const breakAt = characters.lastIndexOf('\n', end)
+      if (breakAt > start + room / 2) end = breakAt + 1
+    }
+    parts.push(characters.slice(start, end).join('').trimEnd())
+    start = end
+  }
+  return parts.map((part, index) => `${part} (${index + 1}/${parts.length})`)
+}

@@ -1,0 +1,522 @@
+import type { Keys } from '../domain/keys.js'
+
+/**
+ * The Lua side of the live state. Each script is one atomic state change; its inputs are ARGV
+ * (documented above each script) and its output is one JSON document, parsed in redis-state.ts.
+ *
+ * Key names come from keys.ts: `keyLibrary` turns those builders into Lua functions, so the scripts
+ * spell no key themselves. Keys are built inside the scripts (a conversation's agent is only known
+ * there), so a Redis Cluster deployment needs a hash-tagged prefix such as `{kefu}`.
+ */
+
+function luaString(text: string): string {
+  if (!/^[A-Za-z0-9_{}.:@-]*$/.test(text)) throw new Error(`unsafe text for a Lua literal: ${text}`)
+  return `'${text}'`
+}
+
+/** `KEY.conversation(id)` in Lua builds the same key as `keys.conversation(id)` in TypeScript. */
+function keyLibrary(keys: Keys): string {
+  const marker = '@@ID@@'
+  const builder = (name: string, build: (id: string) => string) => {
+    const [head = '', tail = ''] = build(marker).split(marker)
+    return `KEY.${name} = function(id) return ${luaString(head)} .. id .. ${luaString(tail)} end`
+  }
+  return [
+    'local KEY = {}',
+    builder('conversation', keys.conversation),
+    builder('pending', keys.pending),
+    builder('openConversationOf', keys.openConversationOf),
+    builder('codeOwner', keys.codeOwner),
+    builder('agent', keys.agent),
+    builder('agentConversations', keys.agentConversations),
+    builder('seen', keys.seen),
+    builder('recentFrom', keys.recentFrom),
+    `KEY.open = ${luaString(keys.open)}`,
+    `KEY.unassigned = ${luaString(keys.unassigned)}`,
+    `KEY.onDuty = ${luaString(keys.onDuty)}`,
+    `KEY.codeSequence = ${luaString(keys.codeSequence)}`,
+    `KEY.assignSequence = ${luaString(keys.assignSequence)}`,
+    `KEY.staffInFlight = ${luaString(keys.staffInFlight)}`,
+  ].join('\n')
+}
+
+/** Helpers every script shares. Conversations are hashes; an agent's load is the size of its set. */
+const HELPERS = `
+local function snapshot(id)
+  local flat = redis.call('HGETALL', KEY.conversation(id))
+  if #flat == 0 then return nil end
+  local conv = {}
+  for i = 1, #flat, 2 do conv[flat[i]] = flat[i + 1] end
+  return conv
+end
+
+local function bump(id)
+  redis.call('HINCRBY', KEY.conversation(id), 'rev', 1)
+end
+
+-- Least-loaded on-duty agent below its cap; ties go to the one assigned longest ago (round robin).
+local function pick_agent(exclude)
+  local best, best_load, best_seq
+  for _, agent in ipairs(redis.call('SMEMBERS', KEY.onDuty)) do
+    if agent ~= exclude then
+      local load = redis.call('SCARD', KEY.agentConversations(agent))
+      local fields = redis.call('HMGET', KEY.agent(agent), 'cap', 'lastAssigned')
+      local cap = tonumber(fields[1]) or 0
+      local seq = tonumber(fields[2]) or 0
+      if load < cap then
+        if best == nil or load < best_load or (load == best_load and (seq < best_seq
+            or (seq == best_seq and agent < best))) then
+          best, best_load, best_seq = agent, load, seq
+        end
+      end
+    end
+  end
+  return best
+end
+
+local function assign(id, agent)
+  local key = KEY.conversation(id)
+  local previous = redis.call('HGET', key, 'agentId')
+  if previous and previous ~= '' then redis.call('SREM', KEY.agentConversations(previous), id) end
+  redis.call('SADD', KEY.agentConversations(agent), id)
+  redis.call('ZREM', KEY.unassigned, id)
+  redis.call('HSET', key, 'status', 'assigned', 'agentId', agent)
+  redis.call('HSET', KEY.agent(agent), 'lastAssigned', redis.call('INCR', KEY.assignSequence))
+  bump(id)
+end
+
+-- Back to the queue, keeping its place: the queue is ordered by when conversations opened.
+local function requeue(id)
+  local key = KEY.conversation(id)
+  local previous = redis.call('HGET', key, 'agentId')
+  if previous and previous ~= '' then redis.call('SREM', KEY.agentConversations(previous), id) end
+  redis.call('HSET', key, 'status', 'queued', 'agentId', '')
+  redis.call('ZADD', KEY.unassigned, tonumber(redis.call('HGET', key, 'openedAt')) or 0, id)
+  bump(id)
+end
+
+-- Hands queued conversations, oldest first, to agents with room, until either runs out.
+local function drain_queue()
+  local assigned = {}
+  while true do
+    local head = redis.call('ZRANGE', KEY.unassigned, 0, 0)[1]
+    if not head then break end
+    local agent = pick_agent(nil)
+    if not agent then break end
+    assign(head, agent)
+    table.insert(assigned, { conversation = snapshot(head), agentId = agent })
+  end
+  return assigned
+end
+
+local function queue_position(id)
+  local rank = redis.call('ZRANK', KEY.unassigned, id)
+  if rank then return rank + 1 end
+  return 0
+end
+
+-- Stops the reply clock; returns what the armed timer was, so the caller can remove its job.
+local function stop_clock(id)
+  local key = KEY.conversation(id)
+  local fields = redis.call('HMGET', key, 'waitingSince', 'version', 'ladderStep')
+  local waiting = (tonumber(fields[1]) or 0) > 0
+  local stop = { wasWaiting = waiting, waitingSince = tonumber(fields[1]) or 0,
+    previousVersion = tonumber(fields[2]) or 0, previousStep = tonumber(fields[3]) or 0 }
+  if waiting then
+    redis.call('HSET', key, 'waitingSince', 0, 'ladderStep', 0)
+    redis.call('HINCRBY', key, 'version', 1)
+  end
+  return stop
+end
+
+-- A1…Z999 first (up to four characters), then A1000…Z9999; letters I and O are skipped as they
+-- read like digits. 239,976 codes in all before the sequence starts over.
+local function code_for(n)
+  local letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ'
+  local short = #letters * 999
+  local k = (n - 1) % (#letters * 9999)
+  local index, number
+  if k < short then
+    index, number = math.floor(k / 999), k % 999 + 1
+  else
+    index, number = math.floor((k - short) / 9000), 1000 + (k - short) % 9000
+  end
+  return string.sub(letters, index + 1, index + 1) .. tostring(number)
+end
+
+-- Agents act only on conversations they hold; supervisors and managers on any (invariant 7).
+local function refuse_unless_holder(conv, staff_id, oversees)
+  if oversees or conv.agentId == staff_id then return nil end
+  return cjson.encode({ ok = false, reason = 'not-yours', conversation = conv })
+end
+
+-- An outcome is kept under its message id without its conversation snapshots, which a replay
+-- takes afresh: what the replay sends and records carries the same ids either way, and the kept
+-- record stays small (one per message for a day).
+local function remember(message_id, ttl, outcome)
+  local kept = {}
+  for field, value in pairs(outcome) do kept[field] = value end
+  if outcome.conversation then kept.conversation = outcome.conversation.id end
+  if outcome.assigned then
+    local pairs_kept = {}
+    for n, assignment in ipairs(outcome.assigned) do
+      pairs_kept[n] = { assignment.conversation.id, assignment.agentId }
+    end
+    kept.assigned = pairs_kept
+  end
+  redis.call('SET', KEY.seen(message_id), cjson.encode(kept), 'EX', ttl)
+  return 'N' .. cjson.encode(outcome)
+end
+
+-- The kept outcome of a message seen before, behind 'D'; 'X' when its conversation is gone (closed
+-- and expired), so there is nothing left to replay; nil for a message not seen before.
+local function replay(message_id)
+  local seen = redis.call('GET', KEY.seen(message_id))
+  if not seen then return nil end
+  local kept = cjson.decode(seen)
+  if kept.conversation then
+    kept.conversation = snapshot(kept.conversation)
+    if not kept.conversation then return 'X' end
+  end
+  if kept.assigned then
+    local assigned = {}
+    for _, pair in ipairs(kept.assigned) do
+      local conversation = snapshot(pair[1])
+      if conversation then table.insert(assigned, { conversation = conversation, agentId = pair[2] }) end
+    end
+    kept.assigned = assigned
+  end
+  return 'D' .. cjson.encode(kept)
+end
+
+local function resolve_code(code)
+  local id = redis.call('GET', KEY.codeOwner(code))
+  if not id then return nil end
+  return id
+end
+`
+
+/**
+ * ingest — a customer message arrives.
+ * ARGV: messageId, customerId, customerName, text (preview), at, newConversationId, pendingJson, seenTtlSeconds,
+ *       floodMax, floodWindowMs
+ * A customer over floodMax messages within the window is throttled: the message stays in the
+ * transcript but is not passed on; `throttled` counts how far over they are (1: tell them, once).
+ * Opens a conversation when the customer has none, names the agent to forward it to (or keeps it
+ * pending until there is one), starts the reply clock when nobody was waiting, hands queued conversations to agents with room, and
+ * remembers the outcome under the message id so a second delivery replays instead of repeating.
+ * Returns the outcome JSON behind 'N' (new), 'D' (seen before: replay it) or 'X' (seen before, and
+ * its conversation is gone).
+ */
+const INGEST = `
+local message_id, customer_id, customer_name, text, at, new_id, pending_json, ttl =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], tonumber(ARGV[8])
+local flood_max, flood_window = tonumber(ARGV[9]), tonumber(ARGV[10])
+local replayed = replay(message_id)
+if replayed then return replayed end
+local recent = redis.call('INCR', KEY.recentFrom(customer_id))
+if recent == 1 then redis.call('PEXPIRE', KEY.recentFrom(customer_id), flood_window) end
+local throttled = math.max(0, recent - flood_max)
+
+local id = redis.call('GET', KEY.openConversationOf(customer_id))
+local created = false
+if not id then
+  id = new_id
+  created = true
+  local code
+  for _ = 1, 100 do
+    local candidate = code_for(redis.call('INCR', KEY.codeSequence))
+    if redis.call('SET', KEY.codeOwner(candidate), id, 'NX') then code = candidate break end
+  end
+  if not code then return redis.error_reply('no free conversation code') end
+  redis.call('HSET', KEY.conversation(id), 'id', id, 'code', code, 'customerId', customer_id,
+    'status', 'queued', 'agentId', '', 'openedAt', at, 'waitingSince', 0, 'version', 0, 'ladderStep', 0,
+    'firstResponseAt', 0, 'overdueCount', 0, 'rev', 0)
+  redis.call('SET', KEY.openConversationOf(customer_id), id)
+  redis.call('SADD', KEY.open, id)
+  redis.call('ZADD', KEY.unassigned, at, id)
+end
+
+local key = KEY.conversation(id)
+redis.call('HSET', key, 'customerName', customer_name, 'lastCustomerAt', at, 'lastText', text)
+-- The common case goes straight to the agent: the outcome names them, and a replay forwards again
+-- under the same outbox id. Otherwise (no agent yet, or older messages still waiting) it queues.
+local forward_to
+local holder = redis.call('HGET', key, 'agentId')
+if throttled > 0 then
+  forward_to = nil
+elseif holder ~= '' and redis.call('LLEN', KEY.pending(id)) == 0 then
+  forward_to = holder
+else
+  redis.call('RPUSH', KEY.pending(id), pending_json)
+end
+local clock_started, clock_version = false, nil
+if (tonumber(redis.call('HGET', key, 'waitingSince')) or 0) == 0 then
+  redis.call('HSET', key, 'waitingSince', at, 'ladderStep', 0)
+  clock_version = redis.call('HINCRBY', key, 'version', 1)
+  clock_started = true
+end
+bump(id)
+local assigned = drain_queue()
+return remember(message_id, ttl, { conversation = snapshot(id), created = created, clockStarted = clock_started,
+  clockVersion = clock_version, assigned = assigned, queuePosition = queue_position(id), forwardTo = forward_to,
+  throttled = throttled })
+`
+
+/**
+ * reply — a staff member answers a customer.
+ * ARGV: messageId, staffId, code ('' for plain text), at, oversees ('1' or '0'), seenTtlSeconds,
+ *       ladder (each step's delay in ms, comma-separated), overdueStep (0-based)
+ * Plain text goes to the staff member's only open conversation, or to the one they last addressed
+ * by code when no other customer of theirs has written since. Anything else is ambiguous.
+ * Like ingest, the outcome is kept under the message id and returned behind 'N', 'D' or 'X', so a
+ * second delivery of the same answer cannot stop a later waiting period's clock.
+ * An answer that came after a step fell due, but is handled before that step's timer (after an
+ * outage, or behind a backlog), still counts as late: the steps it missed are returned as
+ * lateSteps and the overdue count is kept, so no breach goes unrecorded.
+ */
+const REPLY = `
+local message_id, staff_id, code, at, oversees, ttl, ladder, overdue_step =
+  ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5] == '1', tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
+local replayed = replay(message_id)
+if replayed then return replayed end
+local function outcome(result)
+  return remember(message_id, ttl, result)
+end
+local id
+if code ~= '' then
+  id = resolve_code(code)
+  if not id then return outcome({ ok = false, reason = 'unknown-code', code = code }) end
+else
+  local mine = redis.call('SMEMBERS', KEY.agentConversations(staff_id))
+  if #mine == 0 then return outcome({ ok = false, reason = 'no-conversation' }) end
+  if #mine == 1 then
+    id = mine[1]
+  else
+    local focus = redis.call('HMGET', KEY.agent(staff_id), 'focus', 'focusAt')
+    local focus_at = tonumber(focus[2]) or 0
+    local focus_is_mine, others_quiet = false, true
+    local codes = {}
+    for _, other in ipairs(mine) do
+      local fields = redis.call('HMGET', KEY.conversation(other), 'code', 'lastCustomerAt')
+      table.insert(codes, fields[1])
+      if other == focus[1] then
+        focus_is_mine = true
+      elseif (tonumber(fields[2]) or 0) > focus_at then
+        others_quiet = false
+      end
+    end
+    if not (focus_is_mine and others_quiet) then
+      table.sort(codes)
+      return outcome({ ok = false, reason = 'ambiguous', codes = codes })
+    end
+    id = focus[1]
+  end
+end
+local conv = snapshot(id)
+if not oversees and conv.agentId ~= staff_id then
+  return outcome({ ok = false, reason = 'not-yours', conversation = conv })
+end
+local stop = stop_clock(id)
+local key = KEY.conversation(id)
+local late_steps = {}
+if stop.wasWaiting then
+  local step = 0
+  for after in string.gmatch(ladder, '%d+') do
+    if step >= stop.previousStep and at >= stop.waitingSince + tonumber(after) then
+      table.insert(late_steps, step)
+      if step == overdue_step then redis.call('HINCRBY', key, 'overdueCount', 1) end
+    end
+    step = step + 1
+  end
+end
+if (tonumber(redis.call('HGET', key, 'firstResponseAt')) or 0) == 0 then
+  redis.call('HSET', key, 'firstResponseAt', at, 'firstResponderId', staff_id)
+end
+redis.call('HSET', key, 'lastStaffAt', at)
+bump(id)
+redis.call('HSET', KEY.agent(staff_id), 'focus', id, 'focusAt', at)
+return outcome({ ok = true, conversation = snapshot(id), wasWaiting = stop.wasWaiting,
+  waitingSince = stop.waitingSince, previousVersion = stop.previousVersion, previousStep = stop.previousStep,
+  lateSteps = late_steps })
+`
+
+/**
+ * close — a conversation is finished.
+ * ARGV: staffId, code, at, oversees, closedTtlSeconds
+ * Frees the code and the customer for a new conversation, and the agent's room for the queue.
+ */
+const CLOSE = `
+local staff_id, code, at, oversees, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4] == '1', tonumber(ARGV[5])
+local id = resolve_code(code)
+if not id then return cjson.encode({ ok = false, reason = 'unknown-code', code = code }) end
+local conv = snapshot(id)
+local refusal = refuse_unless_holder(conv, staff_id, oversees)
+if refusal then return refusal end
+local stop = stop_clock(id)
+local key = KEY.conversation(id)
+redis.call('DEL', KEY.codeOwner(code), KEY.openConversationOf(conv.customerId), KEY.pending(id))
+redis.call('SREM', KEY.open, id)
+redis.call('ZREM', KEY.unassigned, id)
+if conv.agentId ~= '' then redis.call('SREM', KEY.agentConversations(conv.agentId), id) end
+redis.call('HSET', key, 'status', 'closed', 'closedAt', at)
+bump(id)
+redis.call('EXPIRE', key, ttl)
+local closed = snapshot(id)
+return cjson.encode({ ok = true, conversation = closed, assigned = drain_queue(), wasWaiting = stop.wasWaiting,
+  waitingSince = stop.waitingSince, previousVersion = stop.previousVersion, previousStep = stop.previousStep })
+`
+
+/**
+ * move — /take, /transfer, /assign.
+ * ARGV: mode, actorId, code ('' = the oldest queued, for take), targetId, oversees
+ * take: an on-duty agent takes a queued conversation. transfer: the holder (or a supervisor) hands it
+ * to an on-duty colleague. assign: a supervisor hands any conversation to an on-duty agent.
+ */
+const MOVE = `
+local mode, actor_id, code, target_id, oversees = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5] == '1'
+local id
+if code == '' then
+  id = redis.call('ZRANGE', KEY.unassigned, 0, 0)[1]
+  if not id then return cjson.encode({ ok = false, reason = 'queue-empty' }) end
+else
+  id = resolve_code(code)
+  if not id then return cjson.encode({ ok = false, reason = 'unknown-code', code = code }) end
+end
+local conv = snapshot(id)
+if mode == 'take' and conv.status ~= 'queued' and not oversees then
+  if conv.agentId == actor_id then
+    return cjson.encode({ ok = false, reason = 'same-agent', conversation = conv })
+  end
+  return cjson.encode({ ok = false, reason = 'not-queued', conversation = conv })
+end
+if mode == 'transfer' then
+  local refusal = refuse_unless_holder(conv, actor_id, oversees)
+  if refusal then return refusal end
+end
+if conv.agentId == target_id then
+  return cjson.encode({ ok = false, reason = 'same-agent', conversation = conv })
+end
+if redis.call('SISMEMBER', KEY.onDuty, target_id) == 0 then
+  return cjson.encode({ ok = false, reason = 'target-off-duty', targetId = target_id })
+end
+local from = conv.agentId
+assign(id, target_id)
+local moved = snapshot(id)
+local result = { ok = true, conversation = moved, assigned = drain_queue() }
+if from ~= '' then result.from = from end
+return cjson.encode(result)
+`
+
+/**
+ * duty — /on and /off.
+ * ARGV: agentId, 'on' or 'off', force ('1' or '0'), cap
+ * Going off duty with open conversations is refused unless forced; forced, they go back to the queue
+ * in their old places and on to colleagues with room.
+ */
+const DUTY = `
+local agent, state, force, cap = ARGV[1], ARGV[2], ARGV[3] == '1', tonumber(ARGV[4])
+local requeued = {}
+if state == 'on' then
+  redis.call('SADD', KEY.onDuty, agent)
+  redis.call('HSET', KEY.agent(agent), 'cap', cap)
+else
+  local mine = redis.call('SMEMBERS', KEY.agentConversations(agent))
+  if #mine > 0 and not force then
+    local open = {}
+    for _, id in ipairs(mine) do table.insert(open, snapshot(id)) end
+    return cjson.encode({ ok = false, reason = 'has-open', open = open })
+  end
+  redis.call('SREM', KEY.onDuty, agent)
+  for _, id in ipairs(mine) do
+    requeue(id)
+    table.insert(requeued, snapshot(id))
+  end
+end
+return cjson.encode({ ok = true, assigned = drain_queue(), requeued = requeued })
+`
+
+/**
+ * fire — an escalation timer is due.
+ * ARGV: conversationId, version, step, at, stepAfterMs, reassign ('1'/'0'), overdue ('1'/'0'), inFlightHorizonMs,
+ *       timerId, seenTtlSeconds
+ * A step that fired is kept under the timer's id like an ingested message: a timer run again after
+ * a crash replays its alerts instead of finding the step already taken and doing nothing.
+ * Stale when the conversation was answered, closed or moved on since the timer was set (invariant 3).
+ * Waits while a staff message received before the deadline is still being handled, so a reply that
+ * beat the deadline never yields an alert. Marks the step taken, counts the overdue, and reassigns.
+ */
+const FIRE = `
+local id, version, step, at, after = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]),
+  tonumber(ARGV[5])
+local reassign, overdue, horizon = ARGV[6] == '1', ARGV[7] == '1', tonumber(ARGV[8])
+local timer_id, ttl = ARGV[9], tonumber(ARGV[10])
+local replayed = replay(timer_id)
+if replayed then return replayed end
+local conv = snapshot(id)
+if not conv or conv.status == 'closed' or tonumber(conv.version) ~= version
+    or (tonumber(conv.waitingSince) or 0) == 0 or tonumber(conv.ladderStep) ~= step then
+  return 'N' .. cjson.encode({ outcome = 'stale' })
+end
+local due_at = tonumber(conv.waitingSince) + after
+if at < due_at then return 'N' .. cjson.encode({ outcome = 'early', dueAt = due_at }) end
+redis.call('ZREMRANGEBYSCORE', KEY.staffInFlight, '-inf', at - horizon)
+if #redis.call('ZRANGEBYSCORE', KEY.staffInFlight, '-inf', due_at, 'LIMIT', 0, 1) > 0 then
+  return 'N' .. cjson.encode({ outcome = 'wait' })
+end
+local key = KEY.conversation(id)
+redis.call('HSET', key, 'ladderStep', step + 1)
+if overdue then redis.call('HINCRBY', key, 'overdueCount', 1) end
+bump(id)
+local result = { outcome = 'fired', assigned = {}, version = version, waitingSince = tonumber(conv.waitingSince) }
+if conv.agentId ~= '' then result.agentId = conv.agentId end
+if reassign then
+  local target = pick_agent(conv.agentId)
+  if target then
+    assign(id, target)
+    result.reassignedTo = target
+    result.assigned = drain_queue()
+  end
+end
+result.conversation = snapshot(id)
+return remember(timer_id, ttl, result)
+`
+
+/** drain — hands queued conversations to agents with room. ARGV: none. */
+const DRAIN = `
+return cjson.encode(drain_queue())
+`
+
+/**
+ * ack — pending messages up to and including messageId have been handed to the outbox.
+ * ARGV: conversationId, messageId
+ */
+const ACK = `
+local id, message_id = ARGV[1], ARGV[2]
+local entries = redis.call('LRANGE', KEY.pending(id), 0, -1)
+for index, entry in ipairs(entries) do
+  if cjson.decode(entry).id == message_id then
+    redis.call('LTRIM', KEY.pending(id), index, -1)
+    return index
+  end
+end
+return 0
+`
+
+export const SCRIPT_SOURCES = {
+  ingest: INGEST,
+  reply: REPLY,
+  close: CLOSE,
+  move: MOVE,
+  duty: DUTY,
+  fire: FIRE,
+  drain: DRAIN,
+  ack: ACK,
+} as const
+export type ScriptName = keyof typeof SCRIPT_SOURCES
+
+export function buildScripts(keys: Keys): Record<ScriptName, string> {
+  const library = `${keyLibrary(keys)}\n${HELPERS}`
+  const entries = Object.entries(SCRIPT_SOURCES).map(([name, body]) => [name, `${library}\n${body}`])
+  return Object.fromEntries(entries) as Record<ScriptName, string>
+}

@@ -1,0 +1,177 @@
+import type { LiveConversation } from '../domain/conversation.js'
+import type { InboundMessage } from '../domain/inbound.js'
+
+/**
+ * Live conversation and agent state. Every method that changes state is one atomic step (a Lua
+ * script): it checks what it needs and changes everything together, or changes nothing.
+ */
+
+/** A customer message waiting to be handed to an agent. */
+export interface PendingMessage {
+  id: string
+  kind: InboundMessage['kind']
+  /** The text, or a placeholder such as [图片] for other kinds. */
+  text: string
+  at: number
+}
+
+export interface Assignment {
+  conversation: LiveConversation
+  agentId: string
+}
+
+export interface IngestResult {
+  conversation: LiveConversation
+  /** True when this WeChat message was handled before: side effects are replayed, idempotently. */
+  duplicate: boolean
+  created: boolean
+  /** The reply clock started with this message (the conversation was not already waiting). */
+  clockStarted: boolean
+  /** The clock version this message started; a replay must not take the conversation's current one. */
+  clockVersion?: number
+  /** Conversations (this one and older queued ones) handed to an agent by this step. */
+  assigned: Assignment[]
+  /** 1-based place in the queue of unassigned conversations; 0 when assigned. */
+  queuePosition: number
+  /** The agent to forward this message to now; absent when it waits among the pending messages. */
+  forwardTo?: string
+  /** How far over the flood limit the customer is: 0 normally; past it messages are only recorded. */
+  throttled: number
+}
+
+export interface ClockStop {
+  /** Whether a customer was waiting, and the timer that was armed for it. */
+  wasWaiting: boolean
+  /** When the customer started waiting (0 if nobody was). */
+  waitingSince: number
+  previousVersion: number
+  previousStep: number
+}
+
+export type ReplyResult =
+  | ({
+      ok: true
+      conversation: LiveConversation
+      /** Ladder steps that fell due before this answer but had not fired yet: breaches all the same. */
+      lateSteps: number[]
+    } & ClockStop)
+  | { ok: false; reason: 'unknown-code'; code: string }
+  | { ok: false; reason: 'no-conversation' }
+  | { ok: false; reason: 'ambiguous'; codes: string[] }
+  | { ok: false; reason: 'not-yours'; conversation: LiveConversation }
+
+export type CloseResult =
+  | ({ ok: true; conversation: LiveConversation; assigned: Assignment[] } & ClockStop)
+  | { ok: false; reason: 'unknown-code'; code: string }
+  | { ok: false; reason: 'not-yours'; conversation: LiveConversation }
+
+export type MoveMode = 'take' | 'transfer' | 'assign'
+
+export type MoveResult =
+  | { ok: true; conversation: LiveConversation; from?: string; assigned: Assignment[] }
+  | { ok: false; reason: 'unknown-code'; code: string }
+  | { ok: false; reason: 'queue-empty' }
+  | { ok: false; reason: 'not-yours' | 'not-queued' | 'same-agent'; conversation: LiveConversation }
+  | { ok: false; reason: 'target-off-duty'; targetId: string }
+
+export type DutyResult =
+  | { ok: true; assigned: Assignment[]; requeued: LiveConversation[] }
+  | { ok: false; reason: 'has-open'; open: LiveConversation[] }
+
+export type FireResult =
+  /** The conversation was answered, closed or moved on since the timer was set: do nothing. */
+  | { outcome: 'stale' }
+  /** A staff message received before the deadline is still being handled: look again shortly. */
+  | { outcome: 'wait' }
+  /** Fired before its time (a clock moved, or a timer re-armed early): look again at `dueAt`. */
+  | { outcome: 'early'; dueAt: number }
+  | {
+      outcome: 'fired'
+      conversation: LiveConversation
+      /** The waiting period the step belongs to, as it was when the step fired. */
+      version: number
+      waitingSince: number
+      /** The agent who held it when the step fired. */
+      agentId?: string
+      reassignedTo?: string
+      assigned: Assignment[]
+    }
+
+export interface AgentLoad {
+  agentId: string
+  onDuty: boolean
+  open: number
+}
+
+export interface LiveState {
+  /** A message seen before whose conversation has since gone (closed and expired) yields null. */
+  ingestCustomerMessage(input: {
+    messageId: string
+    kind: InboundMessage['kind']
+    customerId: string
+    customerName: string
+    text: string
+    at: number
+    newConversationId: string
+    /** At most `max` messages a customer within `per` ms are passed on. */
+    flood: { max: number; per: number }
+  }): Promise<IngestResult | null>
+  /**
+   * `code` undefined: a plain-text reply, which goes to the one conversation it can only mean.
+   * A message id seen before gets its first outcome again, with `duplicate` set, or null when its
+   * conversation has since gone.
+   */
+  staffReply(input: {
+    messageId: string
+    staffId: string
+    code?: string
+    oversees: boolean
+    at: number
+    /** Each escalation step's delay, and which step counts as overdue. */
+    ladder: number[]
+    overdueStep: number
+  }): Promise<(ReplyResult & { duplicate: boolean }) | null>
+  close(input: { staffId: string; code: string; oversees: boolean; at: number }): Promise<CloseResult>
+  move(input: {
+    mode: MoveMode
+    actorId: string
+    code?: string
+    targetId: string
+    oversees: boolean
+  }): Promise<MoveResult>
+  setDuty(input: { agentId: string; onDuty: boolean; force: boolean; cap: number }): Promise<DutyResult>
+  /** Hands queued conversations to agents with room; run at start-up in case a change was cut short. */
+  drainQueue(): Promise<Assignment[]>
+  fireStep(input: {
+    conversationId: string
+    version: number
+    step: number
+    /** The step's delay after the customer started waiting. */
+    after: number
+    reassign: boolean
+    countsAsOverdue: boolean
+    at: number
+  }): Promise<FireResult>
+
+  pending(conversationId: string): Promise<PendingMessage[]>
+  /** Forgets pending messages up to and including `messageId`, once they are on their way. */
+  ackPending(conversationId: string, messageId: string): Promise<void>
+
+  /** A staff message has been received: timers due after it wait until it has been handled. */
+  staffMessageReceived(messageId: string, at: number): Promise<void>
+  staffMessageHandled(messageId: string): Promise<void>
+
+  conversation(id: string): Promise<LiveConversation | null>
+  conversationByCode(code: string): Promise<LiveConversation | null>
+  /** The customer's open conversation, if they have one. */
+  conversationOfCustomer(customerId: string): Promise<LiveConversation | null>
+  conversationsOfAgent(agentId: string): Promise<LiveConversation[]>
+  /** Every open conversation, oldest first. */
+  openConversations(): Promise<LiveConversation[]>
+  /** Unassigned conversations, oldest first. */
+  queued(): Promise<LiveConversation[]>
+  openConversationIds(): Promise<string[]>
+  loads(agentIds: string[]): Promise<AgentLoad[]>
+  /** Everyone marked on duty, staff or not (any more). */
+  onDuty(): Promise<string[]>
+}

@@ -1,0 +1,214 @@
+import mongoose, { type Connection, Schema } from 'mongoose'
+import {
+  type ConversationSummary,
+  conversationSummarySchema,
+  type EventType,
+  eventTypeSchema,
+  type TranscriptBatch,
+  type TranscriptEntry,
+  transcriptEntrySchema,
+} from '../domain/transcript.js'
+import type { TranscriptStore } from './port.js'
+
+/**
+ * The production transcript store: MongoDB through mongoose (the only code that imports it). One
+ * collection of conversation summaries, one of entries; ids are the documents' `_id`s, so a repeated
+ * write is an upsert that changes nothing.
+ */
+
+const actorSchema = new Schema(
+  {
+    id: { type: String, required: true },
+    role: { type: String, required: true, enum: ['customer', 'agent', 'supervisor', 'manager', 'bot'] },
+    name: { type: String },
+  },
+  { _id: false },
+)
+
+export const entrySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    conversationId: { type: String, required: true },
+    at: { type: Number, required: true },
+    seq: { type: Number, required: true },
+    actor: { type: actorSchema, required: true },
+    kind: { type: String, required: true, enum: ['message', 'event'] },
+    direction: { type: String, enum: ['in', 'out'] },
+    text: { type: String },
+    type: { type: String, enum: eventTypeSchema.options },
+    data: { type: Schema.Types.Mixed },
+  },
+  { versionKey: false, minimize: false },
+)
+// Reading one conversation in order; events of one type in a time range (reports, /stats).
+entrySchema.index({ conversationId: 1, at: 1, seq: 1 })
+entrySchema.index({ kind: 1, type: 1, at: 1, seq: 1 })
+
+export const conversationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    code: { type: String, required: true },
+    customerId: { type: String, required: true },
+    customerName: { type: String, default: '' },
+    status: { type: String, required: true, enum: ['queued', 'assigned', 'closed'] },
+    agentId: { type: String },
+    openedAt: { type: Number, required: true },
+    firstResponseAt: { type: Number },
+    firstResponderId: { type: String },
+    closedAt: { type: Number },
+    overdueCount: { type: Number, required: true },
+    rev: { type: Number, required: true },
+  },
+  { versionKey: false },
+)
+conversationSchema.index({ customerId: 1, openedAt: -1 })
+conversationSchema.index({ code: 1, openedAt: -1 })
+conversationSchema.index({ openedAt: 1 })
+
+/** The query shapes, named so the unit tests can check them against the indexes without a server. */
+export const queries = {
+  entries: (conversationId: string) => ({ filter: { conversationId }, sort: { at: 1, seq: 1 } as const }),
+  lastEntries: (conversationId: string) => ({
+    filter: { conversationId },
+    sort: { at: -1, seq: -1 } as const,
+  }),
+  events: (type: EventType, from: number, to: number) => ({
+    filter: { kind: 'event' as const, type, at: { $gte: from, $lt: to } },
+    sort: { at: 1, seq: 1 } as const,
+  }),
+  byCode: (code: string) => ({ filter: { code }, sort: { openedAt: -1 } as const }),
+  ofCustomer: (customerId: string) => ({ filter: { customerId }, sort: { openedAt: -1 } as const }),
+  openedBetween: (from: number, to: number) => ({
+    filter: { openedAt: { $gte: from, $lt: to } },
+    sort: { openedAt: 1 } as const,
+  }),
+}
+
+export function toEntryDocument(entry: TranscriptEntry): Record<string, unknown> {
+  const { id, ...rest } = entry
+  return { _id: id, ...rest }
+}
+
+export function toConversationDocument(summary: ConversationSummary): Record<string, unknown> {
+  const { id, ...rest } = summary
+  return { _id: id, ...rest }
+}
+
+function fromDocument<T>(document: Record<string, unknown>, parse: (value: unknown) => T): T {
+  const { _id, ...rest } = document
+  return parse({ id: _id, ...rest })
+}
+
+const DUPLICATE_KEY = 11000
+
+function defineModels(connection: Connection, prefix: string) {
+  return {
+    entries: connection.model(`${prefix}Entry`, entrySchema, `${prefix}transcript_entries`),
+    conversations: connection.model(`${prefix}Conversation`, conversationSchema, `${prefix}conversations`),
+  }
+}
+
+export class MongoTranscriptStore implements TranscriptStore {
+  private connection: Connection | undefined
+  private models: ReturnType<typeof defineModels> | undefined
+
+  constructor(
+    private readonly uri: string,
+    private readonly options: { collectionPrefix?: string; serverSelectionTimeoutMS?: number } = {},
+  ) {}
+
+  async init(): Promise<void> {
+    if (this.connection) return
+    const connection = await mongoose
+      .createConnection(this.uri, { serverSelectionTimeoutMS: this.options.serverSelectionTimeoutMS ?? 5000 })
+      .asPromise()
+    const models = defineModels(connection, this.options.collectionPrefix ?? '')
+    await Promise.all([models.entries.createIndexes(), models.conversations.createIndexes()])
+    this.connection = connection
+    this.models = models
+  }
+
+  async write(batch: TranscriptBatch): Promise<void> {
+    const { entries, conversations } = this.open()
+    if (batch.entries.length) {
+      await entries.bulkWrite(
+        batch.entries.map((entry) => ({
+          updateOne: {
+            filter: { _id: entry.id },
+            update: { $setOnInsert: toEntryDocument(entry) },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      )
+    }
+    const summary = batch.conversation
+    if (summary) {
+      try {
+        await conversations.updateOne(
+          { _id: summary.id, rev: { $lte: summary.rev } },
+          { $set: toConversationDocument(summary) },
+          { upsert: true },
+        )
+      } catch (error) {
+        // The filter missed because a newer revision is stored; the upsert then collides on _id.
+        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error
+      }
+    }
+  }
+
+  async conversation(id: string): Promise<ConversationSummary | null> {
+    const document = await this.open().conversations.findById(id).lean()
+    return document ? toSummary(document) : null
+  }
+
+  async conversationByCode(code: string): Promise<ConversationSummary | null> {
+    const { filter, sort } = queries.byCode(code)
+    const document = await this.open().conversations.findOne(filter).sort(sort).lean()
+    return document ? toSummary(document) : null
+  }
+
+  async conversationsOfCustomer(customerId: string): Promise<ConversationSummary[]> {
+    const { filter, sort } = queries.ofCustomer(customerId)
+    return (await this.open().conversations.find(filter).sort(sort).lean()).map(toSummary)
+  }
+
+  async conversationsOpenedBetween(from: number, to: number): Promise<ConversationSummary[]> {
+    const { filter, sort } = queries.openedBetween(from, to)
+    return (await this.open().conversations.find(filter).sort(sort).lean()).map(toSummary)
+  }
+
+  async entries(conversationId: string, options: { limit?: number } = {}): Promise<TranscriptEntry[]> {
+    const { entries } = this.open()
+    if (options.limit === undefined) {
+      const { filter, sort } = queries.entries(conversationId)
+      return (await entries.find(filter).sort(sort).lean()).map(toEntry)
+    }
+    const { filter, sort } = queries.lastEntries(conversationId)
+    return (await entries.find(filter).sort(sort).limit(options.limit).lean()).map(toEntry).reverse()
+  }
+
+  async eventsBetween(type: EventType, from: number, to: number): Promise<TranscriptEntry[]> {
+    const { filter, sort } = queries.events(type, from, to)
+    return (await this.open().entries.find(filter).sort(sort).lean()).map(toEntry)
+  }
+
+  async close(): Promise<void> {
+    await this.connection?.close()
+    this.connection = undefined
+    this.models = undefined
+  }
+
+  private open(): ReturnType<typeof defineModels> {
+    if (!this.models) throw new Error('the transcript store is not open: call init() first')
+    return this.models
+  }
+}
+
+function toEntry(document: Record<string, unknown>): TranscriptEntry {
+  return fromDocument(document, (value) => transcriptEntrySchema.parse(value))
+}
+
+function toSummary(document: Record<string, unknown>): ConversationSummary {
+  return fromDocument(document, (value) => conversationSummarySchema.parse(value))
+}

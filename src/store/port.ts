@@ -1,0 +1,38 @@
+import type {
+  ConversationSummary,
+  EventType,
+  TranscriptBatch,
+  TranscriptEntry,
+} from '../domain/transcript.js'
+
+/**
+ * Where transcripts live: MongoDB in production, an embedded single-file database otherwise.
+ * Both adapters pass the same conformance suite (test/integration/store-conformance.ts).
+ */
+export interface TranscriptStore {
+  /** Creates tables/collections and indexes; safe to call on every start. */
+  init(): Promise<void>
+  /**
+   * Stores a batch. Idempotent: an entry whose id is already stored is left as it is; the
+   * conversation summary replaces the stored one only when its `rev` is not lower.
+   */
+  write(batch: TranscriptBatch): Promise<void>
+  conversation(id: string): Promise<ConversationSummary | null>
+  /** The most recently opened conversation that carried this code (codes are reused over time). */
+  conversationByCode(code: string): Promise<ConversationSummary | null>
+  /** Every conversation of one customer, newest first. */
+  conversationsOfCustomer(customerId: string): Promise<ConversationSummary[]>
+  /** Conversations opened in [from, to), oldest first. */
+  conversationsOpenedBetween(from: number, to: number): Promise<ConversationSummary[]>
+  /** The entries of one conversation in transcript order (time, then seq). `limit` keeps the last N. */
+  entries(conversationId: string, options?: { limit?: number }): Promise<TranscriptEntry[]>
+  /** Events of one type with `at` in [from, to), in transcript order. */
+  eventsBetween(type: EventType, from: number, to: number): Promise<TranscriptEntry[]>
+  close(): Promise<void>
+}
+
+/** What embedding code and tests may read (the `transcripts` of `createBot`). */
+export type TranscriptReader = Pick<
+  TranscriptStore,
+  'conversation' | 'conversationByCode' | 'conversationsOfCustomer' | 'entries'
+>

@@ -1,0 +1,94 @@
+import { type Locale, locales, type Templates } from '../templates/index.js'
+import type { EventEntry, TranscriptEntry } from './domain/transcript.js'
+
+type Paths<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Paths<T[K], `${Prefix}${K}.`>
+}[keyof T & string]
+
+/** A sentence's key, e.g. `customer.greeting`. */
+export type TextKey = Paths<Templates>
+export type TextVars = Record<string, string | number>
+
+/** Renders the sentences in templates/ for one locale. */
+export class Text {
+  private readonly templates: Templates
+
+  constructor(
+    readonly locale: Locale,
+    private readonly timeZone: string,
+  ) {
+    this.templates = locales[locale]
+  }
+
+  t(key: TextKey, vars: TextVars = {}): string {
+    const template = key
+      .split('.')
+      .reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], this.templates)
+    if (typeof template !== 'string') throw new Error(`no template "${key}" in ${this.locale}`)
+    return template.replace(/\{([A-Za-z]+)\}/g, (_, name: string) => {
+      const value = vars[name]
+      if (value === undefined) throw new Error(`template "${key}" needs {${name}}`)
+      return String(value)
+    })
+  }
+
+  /** `5分12秒` / `5m 12s`: how long someone has waited. */
+  duration(ms: number): string {
+    const total = Math.max(0, Math.floor(ms / 1000))
+    const h = Math.floor(total / 3600)
+    const m = Math.floor((total % 3600) / 60)
+    const s = total % 60
+    if (h > 0) return this.t('units.hours', { h, m })
+    if (m > 0) return this.t('units.minutes', { m, s })
+    return this.t('units.seconds', { s })
+  }
+
+  /** Clock time in the service's time zone, for transcripts. */
+  time(at: number): string {
+    return new Intl.DateTimeFormat('en-GB', {
+      timeZone: this.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }).format(at)
+  }
+
+  dateTime(at: number): string {
+    return new Intl.DateTimeFormat('sv-SE', {
+      timeZone: this.timeZone,
+      dateStyle: 'short',
+      timeStyle: 'short',
+    }).format(at)
+  }
+
+  date(at: number): string {
+    return new Intl.DateTimeFormat('sv-SE', { timeZone: this.timeZone, dateStyle: 'short' }).format(at)
+  }
+
+  /** A transcript event in words, e.g. `分配给 小王`; `nameOf` turns staff ids into names. */
+  event(entry: EventEntry, nameOf: (id: string) => string): string {
+    const data = entry.data
+    const name = (key: string) =>
+      typeof data[key] === 'string' && data[key] ? nameOf(data[key] as string) : ''
+    return this.t(`events.${entry.type}`, {
+      agent: name('agentId') || this.t('supervisor.unassigned'),
+      from: name('from'),
+      by: name('by') || this.t('supervisor.bot'),
+      level: Number(data.level ?? 1),
+      waited: this.duration(Number(data.waitedMs ?? 0)),
+      due: typeof data.dueAt === 'number' ? this.time(data.dueAt) : '',
+      reason: String(data.reason ?? ''),
+    })
+  }
+
+  /** One line of a transcript as staff read it: time, who, what. */
+  entry(entry: TranscriptEntry, nameOf: (id: string) => string): string {
+    const time = this.time(entry.at)
+    if (entry.kind === 'message') {
+      const who = entry.actor.role === 'bot' ? this.t('supervisor.bot') : (entry.actor.name ?? entry.actor.id)
+      return this.t('supervisor.transcriptMessage', { time, who, text: entry.text })
+    }
+    return this.t('supervisor.transcriptEvent', { time, event: this.event(entry, nameOf) })
+  }
+}

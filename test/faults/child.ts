@@ -1,0 +1,79 @@
+import type { ConfigInput } from '../../src/domain/config.js'
+import type { InboundMessage } from '../../src/domain/inbound.js'
+import { Engine } from '../../src/engine.js'
+import { createLog } from '../../src/log.js'
+
+/**
+ * The bot under fault, in a process of its own: the fault runner plays WeChat over IPC. Inbound
+ * messages are acknowledged once durable (as WeChat would stop redelivering); every send is reported
+ * with its outbox id before it counts as done, so the runner sees each delivery and each duplicate.
+ */
+/** How the pretend WeChat behaves: sending normally, refusing, never answering, or logged out. */
+export type WeChatMode = 'ok' | 'fail' | 'hang' | 'logged-out'
+
+type FromRunner =
+  | { type: 'inbound'; message: InboundMessage }
+  | { type: 'status' }
+  | { type: 'wechat'; mode: WeChatMode }
+  /** Contacts WeChat never delivers to (a customer who blocked the account). */
+  | { type: 'blocked'; contacts: string[] }
+export type FromChild =
+  | { type: 'ready' }
+  | { type: 'ack'; id: string }
+  | { type: 'sent'; id: string; to: string; text: string }
+  | { type: 'status'; pending: number }
+
+const config = JSON.parse(process.env.FAULT_CONFIG ?? '{}') as ConfigInput
+const engine = new Engine(config, createLog({ level: 'warn', destination: process.stderr }))
+
+function tell(message: FromChild): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!process.send) return reject(new Error('no IPC channel'))
+    process.send(message, (error: Error | null) => (error ? reject(error) : resolve()))
+  })
+}
+
+process.on('message', (raw: FromRunner) => {
+  if (raw.type === 'inbound') {
+    engine.receive(raw.message).then(
+      () => tell({ type: 'ack', id: raw.message.id }),
+      (error: unknown) => process.stderr.write(`child: could not take in ${raw.message.id}: ${error}\n`),
+    )
+  } else if (raw.type === 'status') {
+    void engine.pendingWork().then((pending) => tell({ type: 'status', pending }))
+  } else if (raw.type === 'wechat') {
+    if (raw.mode === 'logged-out') void engine.pauseSending()
+    else if (mode === 'logged-out') engine.resumeSending()
+    mode = raw.mode
+  } else if (raw.type === 'blocked') {
+    blocked = new Set(raw.contacts)
+  }
+})
+
+let mode: WeChatMode = 'ok'
+let blocked = new Set<string>()
+
+async function send(to: string, text: string, id: string): Promise<void> {
+  if (mode === 'fail' || mode === 'logged-out') throw new Error(`WeChat refused the send (${mode})`)
+  if (mode === 'hang') return new Promise(() => undefined)
+  if (blocked.has(to)) throw new Error('the contact does not accept messages from this account')
+  await tell({ type: 'sent', id, to, text })
+}
+
+let stopping = false
+process.on('SIGTERM', () => {
+  if (stopping) return
+  stopping = true
+  void (async () => {
+    await engine.drain()
+    await engine.close()
+    process.exit(0)
+  })()
+})
+
+await engine.open()
+await engine.run({
+  send: (message, id) =>
+    send(message.to, message.kind === 'text' ? message.text : `[copy ${message.messageId}]`, id),
+})
+await tell({ type: 'ready' })

@@ -1,0 +1,227 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventually } from '../../src/demo/wait.js'
+import type { InboundMessage } from '../../src/domain/inbound.js'
+import { Engine } from '../../src/engine.js'
+import { memoryLog } from '../../src/log.js'
+import type { Outgoing } from '../../src/queue/port.js'
+import { deletePrefix, REDIS_URL, testPrefix, testRedis } from '../support/redis.js'
+
+/**
+ * Tens of thousands of generated messages and commands, seeded and reproducible (HOSTILE_SEED),
+ * from customers, agents, a supervisor and a customer who took a staff member's name. None may
+ * crash the bot or fail a job; every staff message gets an answer, every customer message a place.
+ */
+const CASES = Number(process.env.HOSTILE_CASES ?? 20_000)
+const seed = Number(process.env.HOSTILE_SEED ?? 20261124)
+
+const STAFF = [
+  { id: 'agent-1', name: '小王', roles: ['agent' as const] },
+  { id: 'agent-2', name: '小李', roles: ['agent' as const] },
+  { id: 'supervisor-1', name: '陈主管', roles: ['supervisor' as const] },
+]
+
+function mulberry32(start: number): () => number {
+  let state = start >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const random = mulberry32(seed)
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
+const randomCode = () => `${pick(['A', 'B', 'Z', 'a', 'I', 'O'])}${Math.floor(random() * 12_000)}`
+
+const NASTY_TEXTS = [
+  '',
+  ' ',
+  '\u3000',
+  '好'.repeat(100_000),
+  'a'.repeat(99_999),
+  '👨‍👩‍👧‍👦🏳️‍🌈e\u0301\u0302\u0303',
+  'zero\u200b\u200c\u200dwidth\ufeff',
+  '\u202eRTL override\u202c \u200fmark',
+  '\u0000\u0001\u0007\u001b[31mred\u007f',
+  '<xml><a href="javascript:alert(1)">x</a></xml>',
+  '<script>alert(1)</script>&amp;&#x0;',
+  '{"$gt": ""}',
+  '{"$where": "sleep(1000)"}',
+  '.*',
+  '(a+)+$',
+  '\\',
+  '%s%n%x',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a customer typing a placeholder is the case under test
+  '${process.exit(1)}',
+  '13812345678 110101199003071234 6222020200112233445',
+  '【A1】',
+  '【】',
+  'A1',
+  'A1 ',
+  'A99999 hi',
+  '／',
+  '/',
+  '//',
+  '/ /',
+]
+
+function staffCommand(): string {
+  const commands = [
+    'help',
+    'list',
+    'queue',
+    'take',
+    'close',
+    'transfer',
+    'on',
+    'off',
+    'agents',
+    'assign',
+    'transcript',
+    'stats',
+  ]
+  const args = [
+    '',
+    randomCode(),
+    `${randomCode()} 小李`,
+    `${randomCode()} {"$ne": null}`,
+    `${randomCode()} .*`,
+    `${randomCode()} ${'长'.repeat(5000)}`,
+    'force',
+    'FORCE now',
+    '$where',
+    '/etc/passwd',
+    `${randomCode()} @小王`,
+    `${randomCode()} 陈主管`,
+  ]
+  const name = random() < 0.1 ? pick(['lsit', 'qeueu', 'transfr', 'xyz', 'ON', '列表']) : pick(commands)
+  return `${pick(['/', '／', ' /'])}${name}${random() < 0.7 ? ` ${pick(args)}` : ''}`
+}
+
+function text(): string {
+  const roll = random()
+  if (roll < 0.3) return pick(NASTY_TEXTS)
+  if (roll < 0.5) return staffCommand()
+  if (roll < 0.7) return `${randomCode()} ${pick(NASTY_TEXTS).slice(0, 200)}`
+  return Array.from({ length: 1 + Math.floor(random() * 40) }, () =>
+    String.fromCodePoint(Math.floor(random() * 0x2ffff)),
+  ).join('')
+}
+
+let number = 0
+function message(from: { id: string; name: string }): InboundMessage {
+  const kind =
+    random() < 0.9 ? 'text' : pick(['image', 'voice', 'video', 'file', 'emoticon', 'link', 'other'] as const)
+  return {
+    id: `hostile-${seed}-${++number}`,
+    from,
+    kind,
+    text: kind === 'text' ? text() : '',
+    receivedAt: Date.now(),
+  }
+}
+
+const prefix = testPrefix('hostile')
+const dir = mkdtempSync(join(tmpdir(), 'kefu-hostile-'))
+const log = memoryLog()
+const sent: { id: string; message: Outgoing }[] = []
+const unhandled: unknown[] = []
+const onUnhandled = (reason: unknown) => unhandled.push(reason)
+let engine: Engine
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled)
+  engine = new Engine(
+    {
+      redis: { url: REDIS_URL, prefix },
+      store: { file: join(dir, 'transcripts.db') },
+      staff: STAFF,
+      sla: { replyTimeout: '2m' },
+      outbox: { rate: { max: 100_000, per: '1s' } },
+    },
+    log,
+  )
+  await engine.open()
+  await engine.run({
+    send: async (outgoing, id) => {
+      sent.push({ id, message: outgoing })
+    },
+  })
+})
+
+afterAll(async () => {
+  process.off('unhandledRejection', onUnhandled)
+  await engine.close()
+  const redis = testRedis()
+  await deletePrefix(redis, prefix)
+  await redis.quit()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe(`hostile input (seed ${seed}, ${CASES} cases)`, () => {
+  it('crashes nothing, fails no job, answers every staff message and places every customer message', async () => {
+    const senders = [
+      ...STAFF,
+      { id: 'impostor', name: '陈主管' },
+      ...Array.from({ length: 40 }, (_, n) => ({
+        id: `customer-${n}`,
+        name: pick(NASTY_TEXTS).slice(0, 50),
+      })),
+    ]
+    for (const agent of STAFF.slice(0, 2))
+      await engine.receive({ ...message(agent), kind: 'text', text: '/on' })
+    const messages: InboundMessage[] = []
+    const refused: InboundMessage[] = []
+    for (let n = 0; n < CASES; n++) {
+      const next = message(pick(senders))
+      try {
+        await engine.receive(next)
+        messages.push(next)
+      } catch (error) {
+        // Refused at the boundary: it must say why.
+        expect((error as Error).message).toMatch(/\S/)
+        refused.push(next)
+      }
+    }
+    await eventually(
+      async () => (await engine.pendingWork()) === 0,
+      240_000,
+      'every message to be handled and answered',
+    )
+
+    expect(unhandled).toEqual([])
+    // Customer data planted in the messages never reaches the logs.
+    const logged = JSON.stringify(log.lines)
+    for (const planted of ['13812345678', '110101199003071234', '6222020200112233445']) {
+      expect(logged).not.toContain(planted)
+    }
+    expect(log.lines.filter((line) => line.level === 'error')).toEqual([])
+    // Outbox ids carry the id of the message that caused them.
+    const caused = new Set(sent.flatMap((one) => one.id.match(/hostile-\d+-\d+/g) ?? []))
+    const staffIds = new Set(STAFF.map((member) => member.id))
+    let unanswered = 0
+    let unplaced = 0
+    for (const one of messages) {
+      if (staffIds.has(one.from.id)) {
+        if (!caused.has(one.id)) unanswered++
+      } else if (!caused.has(one.id)) {
+        // A customer message with no send of its own is in the transcript (forwarded or queued).
+        const [conversation] = await engine.store.conversationsOfCustomer(one.from.id)
+        const entries = conversation ? await engine.store.entries(conversation.id) : []
+        if (!entries.some((entry) => entry.id === `in-${one.id}`)) unplaced++
+      }
+    }
+    expect({ unanswered, unplaced, refusedAtTheBoundary: refused.length }).toEqual({
+      unanswered: 0,
+      unplaced: 0,
+      refusedAtTheBoundary: refused.length,
+    })
+    // Only what no WeChat message can be (text over 100,000 characters) is refused at the boundary.
+    expect(refused.every((one) => one.text.length > 100_000)).toBe(true)
+  }, 300_000)
+})

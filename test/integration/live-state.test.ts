@@ -1,0 +1,283 @@
+import type { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { keysFor } from '../../src/domain/keys.js'
+import { RedisLiveState } from '../../src/state/redis-state.js'
+import { deletePrefix, testPrefix, testRedis } from '../support/redis.js'
+
+const redis: Redis = testRedis()
+let prefix: string
+let state: RedisLiveState
+let n = 0
+
+beforeEach(() => {
+  prefix = testPrefix('state')
+  state = new RedisLiveState(redis, keysFor(prefix))
+})
+afterEach(() => deletePrefix(redis, prefix))
+afterAll(() => redis.quit())
+
+async function customerSays(customerId: string, text: string, at = 1000, messageId = `m${++n}`) {
+  const result = await state.ingestCustomerMessage({
+    messageId,
+    kind: 'text',
+    customerId,
+    customerName: `name-${customerId}`,
+    text,
+    at,
+    newConversationId: `conv${++n}`,
+    flood: { max: 1000, per: 10_000 },
+  })
+  if (!result) throw new Error(`${messageId} was taken for a replay of a conversation that is gone`)
+  return result
+}
+const LADDER = { ladder: [1000, 2000], overdueStep: 0 }
+async function reply(
+  input: Omit<Parameters<RedisLiveState['staffReply']>[0], 'messageId' | 'ladder' | 'overdueStep'>,
+) {
+  const result = await state.staffReply({ messageId: `r${++n}`, ...LADDER, ...input })
+  if (!result) throw new Error('a fresh answer was taken for a replay')
+  return result
+}
+const on = (agentId: string, cap = 10) => state.setDuty({ agentId, onDuty: true, force: false, cap })
+
+describe('live state', () => {
+  it('opens a conversation with a code, queues it when nobody is on duty, and starts the clock once', async () => {
+    const first = await customerSays('c1', 'hello', 1000)
+    expect(first.created).toBe(true)
+    expect(first.conversation.code).toBe('A1')
+    expect(first.queuePosition).toBe(1)
+    expect(first.clockStarted).toBe(true)
+    expect(first.conversation.waitingSince).toBe(1000)
+    const second = await customerSays('c1', 'anyone?', 5000)
+    expect(second.created).toBe(false)
+    expect(second.clockStarted).toBe(false)
+    expect(second.conversation.waitingSince).toBe(1000)
+    expect((await state.pending(first.conversation.id)).map((p) => p.text)).toEqual(['hello', 'anyone?'])
+  })
+
+  it('replays the stored outcome for a message id it has seen, and nothing once its conversation is gone', async () => {
+    const first = await customerSays('c1', 'hi', 1, 'same')
+    const again = await customerSays('c1', 'hi', 1, 'same')
+    expect(first.duplicate).toBe(false)
+    expect(again).toMatchObject({ duplicate: true, created: true, clockStarted: true, queuePosition: 1 })
+    expect(again.conversation.id).toBe(first.conversation.id)
+    expect(await state.pending(first.conversation.id)).toHaveLength(1)
+    await state.close({ staffId: 'boss', code: first.conversation.code, oversees: true, at: 2 })
+    await redis.del(keysFor(prefix).conversation(first.conversation.id))
+    const input = {
+      messageId: 'same',
+      kind: 'text' as const,
+      customerId: 'c1',
+      customerName: '',
+      text: 'hi',
+      at: 1,
+      flood: { max: 1000, per: 10_000 },
+    }
+    expect(await state.ingestCustomerMessage({ ...input, newConversationId: 'x3' })).toBeNull()
+  })
+
+  it('assigns the backlog oldest first to the least-loaded agent, respecting caps, round robin on ties', async () => {
+    await customerSays('c1', 'a', 1)
+    await customerSays('c2', 'b', 2)
+    await customerSays('c3', 'c', 3)
+    const a = await on('agentA', 2)
+    expect(a.ok && a.assigned.map((x) => x.conversation.customerId)).toEqual(['c1', 'c2'])
+    const b = await on('agentB', 5)
+    expect(b.ok && b.assigned.map((x) => [x.conversation.customerId, x.agentId])).toEqual([['c3', 'agentB']])
+    const d = await customerSays('c4', 'd', 4)
+    // A is at its cap of 2; B has 1: B gets it.
+    expect(d.assigned.map((x) => x.agentId)).toEqual(['agentB'])
+    const e = await customerSays('c5', 'e', 5)
+    expect(e.assigned.map((x) => x.agentId)).toEqual(['agentB'])
+  })
+
+  it('round-robins between equally loaded agents', async () => {
+    await on('agentA')
+    await on('agentB')
+    const first = await customerSays('c1', 'a')
+    const second = await customerSays('c2', 'b')
+    await state.close({ staffId: 'x', code: first.conversation.code, oversees: true, at: 10 })
+    await state.close({ staffId: 'x', code: second.conversation.code, oversees: true, at: 10 })
+    const third = await customerSays('c3', 'c')
+    const owners = [first, second, third].map((r) => r.assigned[0]?.agentId)
+    expect(new Set(owners.slice(0, 2)).size).toBe(2)
+    expect(owners[2]).toBe(owners[0])
+  })
+
+  it('plain replies go to the only conversation, or the focused one while other customers are quiet', async () => {
+    await on('agentA')
+    const one = await customerSays('c1', 'a', 100)
+    const plain = await reply({ staffId: 'agentA', oversees: false, at: 200 })
+    expect(plain.ok && plain.conversation.id).toBe(one.conversation.id)
+    expect(plain.ok && plain.wasWaiting).toBe(true)
+    const two = await customerSays('c2', 'b', 300)
+    expect(await reply({ staffId: 'agentA', oversees: false, at: 400 })).toMatchObject({
+      ok: false,
+      reason: 'ambiguous',
+      codes: ['A1', 'A2'],
+    })
+    const coded = await reply({
+      staffId: 'agentA',
+      code: two.conversation.code,
+      oversees: false,
+      at: 500,
+    })
+    expect(coded.ok).toBe(true)
+    const followUp = await reply({ staffId: 'agentA', oversees: false, at: 600 })
+    expect(followUp.ok && followUp.conversation.id).toBe(two.conversation.id)
+    await customerSays('c1', 'again', 700)
+    expect(await reply({ staffId: 'agentA', oversees: false, at: 800 })).toMatchObject({
+      reason: 'ambiguous',
+    })
+  })
+
+  it('refuses a reply to a conversation that is not yours or does not exist', async () => {
+    await on('agentA')
+    await on('agentB')
+    const one = await customerSays('c1', 'a')
+    const holder = one.assigned[0]?.agentId
+    const other = holder === 'agentA' ? 'agentB' : 'agentA'
+    expect(
+      await reply({ staffId: other, code: one.conversation.code, oversees: false, at: 5 }),
+    ).toMatchObject({ ok: false, reason: 'not-yours' })
+    expect(await reply({ staffId: other, code: 'Z99', oversees: false, at: 5 })).toMatchObject({
+      ok: false,
+      reason: 'unknown-code',
+    })
+    expect((await state.conversation(one.conversation.id))?.waitingSince).toBeGreaterThan(0)
+  })
+
+  it('a timer for an answered conversation is stale; an unanswered one fires once, reassigns, and replays', async () => {
+    await on('agentA')
+    const one = await customerSays('c1', 'a', 1000)
+    const version = one.conversation.version
+    await reply({ staffId: 'agentA', oversees: false, at: 1500 })
+    const fire = (conversationId: string, v: number, step: number, at: number, reassign = false) =>
+      state.fireStep({
+        conversationId,
+        version: v,
+        step,
+        after: 1000,
+        reassign,
+        countsAsOverdue: step === 0,
+        at,
+      })
+    expect(await fire(one.conversation.id, version, 0, 2000)).toEqual({ outcome: 'stale' })
+
+    const two = await customerSays('c2', 'b', 3000)
+    await on('agentB')
+    expect(await fire(two.conversation.id, two.conversation.version, 0, 3500)).toEqual({
+      outcome: 'early',
+      dueAt: 4000,
+    })
+    const fired = await fire(two.conversation.id, two.conversation.version, 0, 4001, true)
+    expect(fired.outcome).toBe('fired')
+    if (fired.outcome === 'fired') {
+      expect(fired.agentId).toBe('agentA')
+      expect(fired.reassignedTo).toBe('agentB')
+      expect(fired.conversation.overdueCount).toBe(1)
+    }
+    // The same timer run again (its process died before it finished) replays the same firing.
+    const again = await fire(two.conversation.id, two.conversation.version, 0, 4002)
+    expect(again).toMatchObject({
+      outcome: 'fired',
+      agentId: 'agentA',
+      reassignedTo: 'agentB',
+      waitingSince: 3000,
+    })
+    expect((await state.conversation(two.conversation.id))?.overdueCount).toBe(1)
+  })
+
+  it('a timer waits while a staff message from before its deadline is still being handled', async () => {
+    const one = await customerSays('c1', 'a', 1000)
+    await state.staffMessageReceived('staff-msg', 1900)
+    const input = {
+      conversationId: one.conversation.id,
+      version: one.conversation.version,
+      step: 0,
+      after: 1000,
+      reassign: false,
+      countsAsOverdue: true,
+      at: 2001,
+    }
+    expect(await state.fireStep(input)).toEqual({ outcome: 'wait' })
+    await state.staffMessageHandled('staff-msg')
+    expect((await state.fireStep(input)).outcome).toBe('fired')
+  })
+
+  it('refuses /off with open conversations unless forced, then hands them to colleagues', async () => {
+    await on('agentA')
+    const one = await customerSays('c1', 'a')
+    const refused = await state.setDuty({ agentId: 'agentA', onDuty: false, force: false, cap: 10 })
+    expect(refused).toMatchObject({ ok: false, reason: 'has-open' })
+    await on('agentB')
+    const forced = await state.setDuty({ agentId: 'agentA', onDuty: false, force: true, cap: 10 })
+    expect(forced.ok && forced.requeued.map((c) => c.id)).toEqual([one.conversation.id])
+    expect(forced.ok && forced.assigned.map((a) => a.agentId)).toEqual(['agentB'])
+  })
+
+  it('closing frees the code, the customer and the agent, and pulls the next queued conversation', async () => {
+    await on('agentA', 1)
+    const one = await customerSays('c1', 'a')
+    const two = await customerSays('c2', 'b')
+    expect(two.queuePosition).toBe(1)
+    const closed = await state.close({
+      staffId: 'agentA',
+      code: one.conversation.code,
+      oversees: false,
+      at: 9,
+    })
+    expect(closed.ok && closed.assigned.map((a) => a.conversation.id)).toEqual([two.conversation.id])
+    expect(await state.conversationByCode(one.conversation.code)).toBeNull()
+    const again = await customerSays('c1', 'new question')
+    expect(again.created).toBe(true)
+    expect(again.conversation.id).not.toBe(one.conversation.id)
+  })
+
+  it('moves conversations with /take, /transfer and /assign under their rules', async () => {
+    const one = await customerSays('c1', 'a')
+    expect(
+      await state.move({ mode: 'take', actorId: 'agentA', targetId: 'agentA', oversees: false }),
+    ).toMatchObject({
+      ok: false,
+      reason: 'target-off-duty',
+    })
+    await on('agentA')
+    await on('agentB')
+    const code = one.conversation.code
+    const holder = (await state.conversation(one.conversation.id))?.agentId ?? ''
+    const other = holder === 'agentA' ? 'agentB' : 'agentA'
+    expect(
+      await state.move({ mode: 'transfer', actorId: other, code, targetId: other, oversees: false }),
+    ).toMatchObject({ ok: false, reason: 'not-yours' })
+    const moved = await state.move({
+      mode: 'transfer',
+      actorId: holder,
+      code,
+      targetId: other,
+      oversees: false,
+    })
+    expect(moved).toMatchObject({ ok: true, from: holder })
+    expect(
+      await state.move({ mode: 'assign', actorId: 'boss', code, targetId: 'nobody', oversees: true }),
+    ).toMatchObject({ ok: false, reason: 'target-off-duty' })
+    expect(
+      await state.move({ mode: 'take', actorId: 'agentA', targetId: 'agentA', oversees: false }),
+    ).toMatchObject({
+      ok: false,
+      reason: 'queue-empty',
+    })
+  })
+
+  it('gives a staff message seen before its first outcome, without touching a later waiting period', async () => {
+    await on('agentA')
+    const one = await customerSays('c1', 'a', 100)
+    const answer = { messageId: 'agent-msg-1', staffId: 'agentA', oversees: false, at: 200, ...LADDER }
+    const first = await state.staffReply(answer)
+    expect(first).toMatchObject({ ok: true, wasWaiting: true, duplicate: false })
+    await customerSays('c1', 'one more thing', 300)
+    const again = await state.staffReply(answer)
+    expect(again).toMatchObject({ ok: true, duplicate: true })
+    expect((await state.conversation(one.conversation.id))?.waitingSince).toBe(300)
+  })
+})

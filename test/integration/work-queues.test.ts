@@ -1,0 +1,122 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { eventually, sleep } from '../../src/demo/wait.js'
+import { keysFor } from '../../src/domain/keys.js'
+import { memoryLog } from '../../src/log.js'
+import type { Outgoing, TimerRef } from '../../src/queue/port.js'
+import { type Processors, WorkQueues } from '../../src/queue/work-queues.js'
+import { deletePrefix, testPrefix, testRedis } from '../support/redis.js'
+
+const redis = testRedis()
+let prefix: string
+let queues: WorkQueues
+let sent: { message: Outgoing; at: number }[]
+let fired: TimerRef[]
+let failed: string[]
+let sendFailures: number
+
+function start(rate = { max: 1000, per: 1000 }): WorkQueues {
+  const log = memoryLog()
+  queues = new WorkQueues(
+    redis,
+    keysFor(prefix),
+    { partitions: 2, outbox: { rate, attempts: 4, backoff: 20, maxTextLength: 2000 } },
+    log,
+  )
+  const processors: Processors = {
+    inbound: async () => undefined,
+    timer: async (timer) => {
+      fired.push(timer)
+      return undefined
+    },
+    send: async (message) => {
+      if (sendFailures > 0) {
+        sendFailures--
+        throw new Error('WeChat said no')
+      }
+      sent.push({ message, at: Date.now() })
+    },
+    sendFailed: async (id) => {
+      failed.push(id)
+    },
+    write: async () => undefined,
+  }
+  queues.start(processors)
+  return queues
+}
+
+beforeEach(() => {
+  prefix = testPrefix('queues')
+  sent = []
+  fired = []
+  failed = []
+  sendFailures = 0
+})
+afterEach(async () => {
+  await queues.close()
+  await deletePrefix(redis, prefix)
+})
+afterAll(() => redis.quit())
+
+describe('outbox', () => {
+  it('sends a message once however often the same id is handed to it', async () => {
+    start()
+    const message: Outgoing = { kind: 'text', to: 'cust-1', text: '您好' }
+    await queues.send([{ id: 'out-reply-m1-cust-1', message }])
+    await eventually(() => sent.length === 1)
+    await queues.send([{ id: 'out-reply-m1-cust-1', message }])
+    await sleep(300)
+    expect(sent).toHaveLength(1)
+  })
+
+  it('retries a failed send with backoff and delivers it once', async () => {
+    start()
+    sendFailures = 2
+    await queues.send([{ id: 'out-x', message: { kind: 'text', to: 'cust-1', text: '稍等' } }])
+    await eventually(() => sent.length === 1, 5000)
+    await sleep(200)
+    expect(sent).toHaveLength(1)
+    expect(failed).toEqual([])
+  })
+
+  it('reports a message that could not be sent after every attempt', async () => {
+    start()
+    sendFailures = 100
+    await queues.send([{ id: 'out-doomed', message: { kind: 'text', to: 'cust-1', text: '发不出去' } }])
+    await eventually(() => failed.length === 1, 5000)
+    expect(failed).toEqual(['out-doomed'])
+    expect(sent).toEqual([])
+  })
+
+  it('never sends faster than the configured rate', async () => {
+    start({ max: 5, per: 500 })
+    await queues.send(
+      Array.from({ length: 15 }, (_, n) => ({
+        id: `out-burst-${n}`,
+        message: { kind: 'text' as const, to: 'cust-1', text: `${n}` },
+      })),
+    )
+    await eventually(() => sent.length === 15, 5000)
+    const times = sent.map((send) => send.at)
+    for (let n = 0; n + 5 < times.length; n++) {
+      expect((times[n + 5] ?? 0) - (times[n] ?? 0)).toBeGreaterThanOrEqual(450)
+    }
+    // Order is kept: messages to one person arrive as they were said.
+    expect(sent.map((send) => (send.message.kind === 'text' ? send.message.text : ''))).toEqual(
+      Array.from({ length: 15 }, (_, n) => `${n}`),
+    )
+  })
+})
+
+describe('reply timers', () => {
+  it('fires an armed timer at its time, once, and never a cancelled one', async () => {
+    start()
+    const now = Date.now()
+    await queues.arm({ conversationId: 'c1', version: 1, step: 0, dueAt: now + 300 })
+    await queues.arm({ conversationId: 'c1', version: 1, step: 0, dueAt: now + 300 })
+    await queues.arm({ conversationId: 'c2', version: 1, step: 0, dueAt: now + 300 })
+    await queues.cancel({ conversationId: 'c2', version: 1, step: 0 })
+    await eventually(() => fired.length >= 1, 3000)
+    await sleep(400)
+    expect(fired).toEqual([{ conversationId: 'c1', version: 1, step: 0 }])
+  })
+})

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Bot, createBot } from '../../src/app.js'
+import { MockWorld, type Person } from '../../src/demo/mock-world.js'
+import { eventually, received, sleep } from '../../src/demo/wait.js'
+import type { ConfigInput } from '../../src/domain/config.js'
+import { memoryLog } from '../../src/log.js'
+import { deletePrefix, REDIS_URL, testPrefix, testRedis } from './redis.js'
+
+export { eventually, received, sleep } from '../../src/demo/wait.js'
+
+export const STAFF = {
+  agentA: { id: 'agent-a', name: '小王' },
+  agentB: { id: 'agent-b', name: '小李' },
+  supervisor: { id: 'supervisor-1', name: '陈主管' },
+  manager: { id: 'manager-1', name: '周经理' },
+} as const
+
+export type HarnessOptions = Partial<Pick<ConfigInput, 'sla' | 'routing' | 'locale'>>
+
+/**
+ * The real bot on the mock puppet, its own Redis prefix and its own store file: what each person
+ * sees is what they would see in WeChat.
+ */
+export class Harness {
+  readonly prefix = testPrefix('e2e')
+  readonly log = memoryLog()
+  private readonly dir = mkdtempSync(join(tmpdir(), 'kefu-e2e-'))
+  world = new MockWorld()
+  bot: Bot
+  agentA!: Person
+  agentB!: Person
+  supervisor!: Person
+  manager!: Person
+
+  constructor(private readonly options: HarnessOptions = {}) {
+    this.bot = this.build()
+  }
+
+  config(): ConfigInput {
+    return {
+      locale: this.options.locale ?? 'zh-CN',
+      redis: { url: REDIS_URL, prefix: this.prefix },
+      store: { file: join(this.dir, 'transcripts.db') },
+      staff: [
+        { ...STAFF.agentA, roles: ['agent'] },
+        { ...STAFF.agentB, roles: ['agent'] },
+        { ...STAFF.supervisor, roles: ['supervisor'] },
+        { ...STAFF.manager, roles: ['manager'] },
+      ],
+      sla: this.options.sla ?? { replyTimeout: '2s' },
+      routing: this.options.routing ?? { maxPerAgent: 10 },
+      outbox: { rate: { max: 500, per: '1s' }, backoff: '50ms', attempts: 3 },
+      ingest: { partitions: 2 },
+    }
+  }
+
+  private build(): Bot {
+    this.agentA = this.world.person(STAFF.agentA.id, STAFF.agentA.name)
+    this.agentB = this.world.person(STAFF.agentB.id, STAFF.agentB.name)
+    this.supervisor = this.world.person(STAFF.supervisor.id, STAFF.supervisor.name)
+    this.manager = this.world.person(STAFF.manager.id, STAFF.manager.name)
+    return createBot(this.config(), { puppet: this.world.puppet, log: this.log })
+  }
+
+  async start(): Promise<this> {
+    await this.bot.start()
+    return this
+  }
+
+  /** Agents send /on and wait until the bot confirms. */
+  async onDuty(...agents: Person[]): Promise<void> {
+    for (const agent of agents) {
+      agent.say('/on')
+      await received(agent, '您已上岗')
+    }
+  }
+
+  customer(id: string, name: string): Person {
+    return this.world.person(id, name)
+  }
+
+  /** Stops the bot and starts a new one on the same Redis and store, in a fresh mock WeChat. */
+  async restart(downtimeMs = 0): Promise<void> {
+    await this.bot.stop()
+    await sleep(downtimeMs)
+    const customers = [...this.world.people.values()].filter(
+      (person) => !Object.values(STAFF).some((member) => member.id === person.id),
+    )
+    this.world = new MockWorld()
+    for (const customer of customers) this.world.person(customer.id, customer.name)
+    this.bot = this.build()
+    await this.bot.start()
+  }
+
+  person(id: string): Person {
+    const person = this.world.people.get(id)
+    if (!person) throw new Error(`nobody with id ${id}`)
+    return person
+  }
+
+  /** Waits until every queue is empty (timers still waiting for their time do not count). */
+  async settle(timeoutMs = 10_000): Promise<void> {
+    await eventually(async () => (await this.bot.pendingWork()) === 0, timeoutMs, 'queues to settle')
+    // A job finishing can enqueue the next one; look once more after a breath.
+    await sleep(50)
+    await eventually(async () => (await this.bot.pendingWork()) === 0, timeoutMs, 'queues to settle')
+  }
+
+  async stop(): Promise<void> {
+    await this.bot.stop()
+    const redis = testRedis()
+    await deletePrefix(redis, this.prefix)
+    await redis.quit()
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { maskName, maskPersonalData, preview } from '../../src/domain/mask.js'
+import { dayStats, median, startOfDay } from '../../src/domain/stats.js'
+import { Text } from '../../src/text.js'
+import { locales } from '../../templates/index.js'
+
+describe('masking personal data', () => {
+  it('masks phone, ID-card and bank-card numbers and e-mail addresses', () => {
+    expect(maskPersonalData('电话13812345678')).toBe('电话138****5678')
+    expect(maskPersonalData('身份证110101199003071234')).toBe('身份证1101**********1234')
+    expect(maskPersonalData('身份证11010119900307123X')).toBe('身份证1101**********123X')
+    expect(maskPersonalData('卡号6222020200112233445')).toBe('卡号****3445')
+    expect(maskPersonalData('mail zhang.san@example.com')).toBe('mail z***@example.com')
+    expect(maskPersonalData('订单 20231')).toBe('订单 20231')
+  })
+
+  it('keeps the first character of a name and cuts previews short on one line', () => {
+    expect(maskName('张三')).toBe('张*')
+    expect(maskName('欧阳娜娜')).toBe('欧***')
+    expect(maskName('')).toBe('*')
+    expect(preview('第一行\n第二行 13812345678 很长很长很长很长很长很长很长很长很长很长', 20)).toBe(
+      '第一行 第二行 138****5678…',
+    )
+  })
+})
+
+describe('templates', () => {
+  const keysOf = (node: object, prefix = ''): string[] =>
+    Object.entries(node).flatMap(([key, value]) =>
+      typeof value === 'string' ? [`${prefix}${key}`] : keysOf(value as object, `${prefix}${key}.`),
+    )
+  const placeholders = (text: string) =>
+    [...text.matchAll(/\{([A-Za-z]+)\}/g)].map((match) => match[1]).sort()
+
+  it('gives every sentence in both locales, with the same placeholders', () => {
+    const zh = keysOf(locales['zh-CN'])
+    expect(keysOf(locales.en)).toEqual(zh)
+    const lookup = (locale: object, key: string) =>
+      key
+        .split('.')
+        .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], locale) as string
+    for (const key of zh) {
+      expect(placeholders(lookup(locales.en, key)), key).toEqual(placeholders(lookup(locales['zh-CN'], key)))
+    }
+  })
+
+  it('renders variables and refuses to say a sentence with one missing', () => {
+    const zh = new Text('zh-CN', 'Asia/Shanghai')
+    expect(zh.t('customer.greeting', { code: 'A7' })).toContain('您的会话编号是 A7')
+    expect(() => zh.t('customer.greeting')).toThrow(/needs \{code\}/)
+    expect(zh.duration(312_000)).toBe('5分12秒')
+    expect(zh.duration(4000)).toBe('4秒')
+    expect(new Text('en', 'Asia/Shanghai').duration(3_900_000)).toBe('1h 5m')
+  })
+})
+
+describe('daily figures', () => {
+  it('computes the median and the start of the day in the service time zone', () => {
+    expect(median([])).toBeUndefined()
+    expect(median([5, 1, 3])).toBe(3)
+    expect(median([4, 1, 3, 2])).toBe(2.5)
+    // 2026-11-24 01:30 in Shanghai is 2026-11-23 17:30 UTC.
+    const at = Date.UTC(2026, 10, 23, 17, 30)
+    expect(new Date(startOfDay(at, 'Asia/Shanghai')).toISOString()).toBe('2026-11-23T16:00:00.000Z')
+  })
+
+  it('counts conversations, first responses and overdue replies per agent', () => {
+    const conversation = (id: string, agentId: string, opened: number, answered?: number) => ({
+      id,
+      code: id,
+      customerId: `c-${id}`,
+      customerName: '',
+      status: 'assigned' as const,
+      agentId,
+      openedAt: opened,
+      ...(answered ? { firstResponseAt: answered, firstResponderId: agentId } : {}),
+      overdueCount: 0,
+      rev: 1,
+    })
+    const overdue = (agentId: string) => ({
+      kind: 'event' as const,
+      id: `o-${agentId}-${Math.random()}`,
+      conversationId: 'x',
+      at: 1,
+      seq: 1,
+      actor: { id: 'bot', role: 'bot' as const },
+      type: 'overdue' as const,
+      data: { agentId },
+    })
+    const stats = dayStats(
+      [
+        conversation('a', 'agent-a', 0, 60_000),
+        conversation('b', 'agent-a', 0, 120_000),
+        conversation('c', 'agent-b', 0),
+      ],
+      [overdue('agent-b'), overdue('agent-b'), overdue('')],
+    )
+    expect(stats).toMatchObject({ conversations: 3, answered: 2, medianFirstResponseMs: 90_000, overdue: 3 })
+    expect(stats.perAgent).toEqual([
+      { agentId: '', conversations: 0, overdue: 1 },
+      { agentId: 'agent-a', conversations: 2, overdue: 0 },
+      { agentId: 'agent-b', conversations: 1, overdue: 2 },
+    ])
+  })
+})
