@@ -16,6 +16,8 @@ export interface Audit {
   escalationsExpected: number
   escalationsMissing: number
   falseAlerts: number
+  /** One line per missed escalation or false alert, with the conversation's events, to diagnose it. */
+  findings: string[]
 }
 
 /**
@@ -63,6 +65,7 @@ export async function audit(
       escalationsExpected: 0,
       escalationsMissing: 0,
       falseAlerts: 0,
+      findings: [],
     }
     for (const message of world.customerMessages.values()) {
       if (!recorded.has(`in-${message.id}`)) result.notInTranscript++
@@ -112,8 +115,25 @@ function judgeEscalations(
           Number(event.data.level) === index + 1,
       )
       if (expected) result.escalationsExpected++
-      if (expected && !escalated) result.escalationsMissing++
-      if (!expected && escalated) result.falseAlerts++
+      if (expected === escalated) return
+      if (expected) result.escalationsMissing++
+      else result.falseAlerts++
+      result.findings.push(
+        `${expected ? 'missed' : 'false alert'}: conversation ${started.conversationId} version ${version} ` +
+          `level ${index + 1} due ${due} answered ${answeredAt ?? '-'}; events: ${describe(events, waitingSince)}`,
+      )
     })
   }
+}
+
+/** A conversation's events, times relative to a waiting period's start: enough to replay what happened. */
+function describe(events: EventEntry[], since: number): string {
+  return events
+    .map((event) => {
+      const data = ['version', 'level', 'late'].flatMap((key) =>
+        event.data[key] === undefined ? [] : [`${key}=${String(event.data[key])}`],
+      )
+      return `${event.type}@${event.at - since}${data.length ? `(${data.join(',')})` : ''}`
+    })
+    .join(' ')
 }

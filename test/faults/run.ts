@@ -12,6 +12,11 @@ import { FaultWorld } from './world.js'
  * when any invariant is broken. `--full` runs longer loads than the CI profile.
  */
 const full = process.argv.includes('--full')
+/** `--only=kill,redis` runs just those scenarios (names: see SCENARIOS), to chase one fault. */
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',')
 const seed = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000)
 const random = mulberry32(seed)
 const between = (low: number, high: number) => low + random() * (high - low)
@@ -195,6 +200,14 @@ function wechatScenario(redis: RedisServer): Promise<Row> {
   })
 }
 
+const SCENARIOS: Record<string, (redis: RedisServer) => Promise<Row>> = {
+  kill: killScenario,
+  stop: stopScenario,
+  redis: redisScenario,
+  store: storeScenario,
+  wechat: wechatScenario,
+}
+
 /** The blocked customer's messages can never go out: each must reach the supervisor as an alert. */
 const sendFailures: { alerts: () => number } = { alerts: () => 0 }
 
@@ -256,16 +269,17 @@ async function main(): Promise<void> {
   process.stderr.write(
     `faults: seed ${seed} (FAULT_SEED=${seed} repeats this run), ${full ? 'full' : 'CI'} profile\n`,
   )
+  const unknown = only?.filter((name) => !(name in SCENARIOS)) ?? []
+  if (unknown.length) {
+    throw new Error(`no scenario ${unknown.join(', ')}; there are ${Object.keys(SCENARIOS).join(', ')}`)
+  }
   const redis = await RedisServer.start()
   const rows: Row[] = []
   try {
-    rows.push(await killScenario(redis))
-    rows.push(await stopScenario(redis))
-    rows.push(await redisScenario(redis))
-    rows.push(await storeScenario(redis))
-    const wechat = await wechatScenario(redis)
-    rows.push(wechat)
-    if (sendFailures.alerts() === 0) {
+    for (const [name, run] of Object.entries(SCENARIOS)) {
+      if (!only || only.includes(name)) rows.push(await run(redis))
+    }
+    if ((!only || only.includes('wechat')) && sendFailures.alerts() === 0) {
       process.stdout.write(
         'faults: no supervisor alert for messages to a customer WeChat never delivers to\n',
       )
@@ -275,6 +289,9 @@ async function main(): Promise<void> {
     await redis.close()
   }
   process.stdout.write(`${table(rows)}\n`)
+  for (const row of rows) {
+    for (const finding of row.findings) process.stdout.write(`faults: ${row.scenario}: ${finding}\n`)
+  }
   process.stdout.write(`\nfailed sends reported to the supervisor: ${sendFailures.alerts()}\n`)
   let failures = rows.reduce((sum, row) => sum + broken(row), 0) + Number(process.exitCode ?? 0)
   if (stopBound.longest > STOP_BOUND_MS) {
