@@ -1,6 +1,7 @@
 import type { Dispatcher } from '../src/dispatcher.js'
 import { toSummary } from '../src/domain/conversation.js'
-import { dayStats, startOfDay } from '../src/domain/stats.js'
+import { dayStats } from '../src/domain/stats.js'
+import { startOfDay } from '../src/domain/zoned-time.js'
 import { moveToColleague } from './agent.js'
 import { type Context, staffActor, type UpdateOf } from './context.js'
 

@@ -79,6 +79,11 @@ export class Text {
       waited: this.duration(Number(data.waitedMs ?? 0)),
       due: typeof data.dueAt === 'number' ? this.time(data.dueAt) : '',
       reason: String(data.reason ?? ''),
+      category: String(data.category ?? ''),
+      phrase: String(data.phrase ?? ''),
+      score: Number(data.score ?? 0),
+      day: String(data.day ?? ''),
+      days: Number(data.days ?? 0),
     })
   }
 

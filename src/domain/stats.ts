@@ -52,17 +52,3 @@ export function dayStats(conversations: ConversationSummary[], overdueEvents: Tr
     perAgent: [...perAgent.values()].sort((a, b) => a.agentId.localeCompare(b.agentId)),
   }
 }
-
-/** Midnight of the day containing `now` in the given IANA time zone, as epoch milliseconds. */
-export function startOfDay(now: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(now))
-  const field = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0)
-  const sinceMidnight = ((field('hour') * 60 + field('minute')) * 60 + field('second')) * 1000 + (now % 1000)
-  return now - sinceMidnight
-}

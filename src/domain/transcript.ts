@@ -32,6 +32,21 @@ export const eventTypeSchema = z.enum([
   'refused',
   'transcript-read',
   'send-failed',
+  /** The conversation's category (咨询/订单/售后/投诉…) was set: `category`, `by` keywords, menu or staff. */
+  'category-set',
+  /** An agent reply held for a forbidden phrase (`phrase`, `agentId`), and one sent anyway with /force. */
+  'phrase-held',
+  'phrase-forced',
+  /** The customer's satisfaction rating after close: `score` 1–5, `agentId`. */
+  'rated',
+  /** A customer message the rules recognise as praise or thanks for `agentId` (one per conversation). */
+  'praised',
+  /** Still open at the end of service day `day` (YYYY-MM-DD): `days` unresolved so far, `agentId`. */
+  'day-unresolved',
+  /** A complaint's follow-up visit (回访) fell due: the reminder went to `agentId`. */
+  'follow-up-due',
+  /** The conversation was listed in a shift handover (`handoverId`, `from`, `to`). */
+  'handed-over',
 ])
 export type EventType = z.infer<typeof eventTypeSchema>
 

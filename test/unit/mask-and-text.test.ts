@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { maskName, maskPersonalData, preview } from '../../src/domain/mask.js'
-import { dayStats, median, startOfDay } from '../../src/domain/stats.js'
+import { dayStats, median } from '../../src/domain/stats.js'
+import { startOfDay } from '../../src/domain/zoned-time.js'
 import { Text } from '../../src/text.js'
 import { locales } from '../../templates/index.js'
 
