@@ -67,8 +67,11 @@ export function dayKey(at: number, timeZone: string): string {
 function offsetAt(at: number, timeZone: string): number {
   const f = fields(at, timeZone)
   const asUtc = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second)
-  return asUtc - (at - (at % 1000))
+  // Intl drops the milliseconds; floor (not `at % 1000`) so that instants before 1970 also round down.
+  return asUtc - Math.floor(at / 1000) * 1000
 }
+
+const DAY_MS = 86_400_000
 
 /**
  * The instant a local date and time happen in the zone. As in Temporal's "compatible" mode, a time
@@ -78,10 +81,15 @@ function offsetAt(at: number, timeZone: string): number {
 export function zonedTime(day: string, minuteOfDay: number, timeZone: string): number {
   const [year = 0, month = 1, date = 1] = day.split('-').map(Number)
   const wall = Date.UTC(year, month - 1, date) + minuteOfDay * 60_000
-  const first = wall - offsetAt(wall, timeZone)
-  const second = wall - offsetAt(first, timeZone)
-  const valid = [first, second].filter((at) => at + offsetAt(at, timeZone) === wall)
-  return valid.length ? Math.min(...valid) : Math.max(first, second)
+  // Try the offsets in force a day before and a day after (one transition at most lies between them):
+  // probing only near `wall` itself finds just the later of two repeated times in zones east of UTC.
+  const before = offsetAt(wall - DAY_MS, timeZone)
+  const after = offsetAt(wall + DAY_MS, timeZone)
+  const valid = [wall - before, wall - after, wall - offsetAt(wall, timeZone)].filter(
+    (at) => at + offsetAt(at, timeZone) === wall,
+  )
+  // In a gap no instant matches: the earlier offset moves the time forward by the length of the jump.
+  return valid.length ? Math.min(...valid) : wall - before
 }
 
 /** Local midnight at the start of the day containing `at`. */
