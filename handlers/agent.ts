@@ -40,7 +40,6 @@ async function onStaffReply(ctx: Context<UpdateOf<'staff-reply'>>): Promise<void
     ...(code ? { code } : {}),
     oversees: oversees(staff),
     at: message.receivedAt,
-    ladder: ctx.ports.sla.ladder.map((rung) => rung.after),
     overdueStep: overdueStep(ctx.ports.sla),
   })
   if (!result) {

@@ -2,11 +2,13 @@ import type { Command } from '../src/domain/commands.js'
 import { type LiveConversation, toSummary } from '../src/domain/conversation.js'
 import type { InboundMessage } from '../src/domain/inbound.js'
 import { jobIds } from '../src/domain/keys.js'
+import type { ServiceCalendar } from '../src/domain/calendar.js'
 import type { SlaPolicy } from '../src/domain/sla.js'
 import type { Staff, StaffDirectory } from '../src/domain/staff.js'
+import type { Timer, TimerKind, TimerOf } from '../src/domain/timers.js'
 import type { Actor, EventType, TranscriptEntry } from '../src/domain/transcript.js'
 import type { Log } from '../src/log.js'
-import type { Outbox, Outgoing, Recorder, TimerRef, Timers } from '../src/queue/port.js'
+import type { Outbox, Outgoing, Recorder, Timers } from '../src/queue/port.js'
 import type { LiveState } from '../src/state/port.js'
 import type { TranscriptStore } from '../src/store/port.js'
 import type { Text, TextKey, TextVars } from '../src/text.js'
@@ -24,6 +26,7 @@ export interface Ports {
   text: Text
   staff: StaffDirectory
   sla: SlaPolicy
+  calendar: ServiceCalendar
   maxPerAgent: number
   /** Past this many messages in the window a customer's messages are recorded, not passed on. */
   customerRate: { max: number; per: number }
@@ -38,7 +41,8 @@ export type Update =
   | { kind: 'staff-command'; message: InboundMessage; staff: Staff; command: Command }
   /** Staff text that is not a command: an answer for a customer (`code` when they typed one). */
   | { kind: 'staff-reply'; message: InboundMessage; staff: Staff; code?: string; text: string }
-  | { kind: 'timer'; timer: TimerRef }
+  /** Something set for later is due (an escalation step, an away limit, a day's end…). */
+  | { kind: 'timer'; timer: Timer }
   /** A message the outbox gave up on after every attempt. */
   | { kind: 'send-failed'; outboxId: string; outgoing: Outgoing; error: string }
   /** Start-up: re-create what a crash may have cut short. */
@@ -46,6 +50,8 @@ export type Update =
 
 export type UpdateKind = Update['kind']
 export type UpdateOf<K extends UpdateKind> = Extract<Update, { kind: K }>
+/** The update of one kind of timer. */
+export type TimerUpdate<K extends TimerKind> = { kind: 'timer'; timer: TimerOf<K> }
 
 let sequence = 0
 
@@ -74,7 +80,7 @@ export class Context<U extends Update = Update> {
     const update = this.update as Update
     switch (update.kind) {
       case 'timer':
-        return jobIds.timer(update.timer.conversationId, update.timer.version, update.timer.step)
+        return jobIds.timer(update.timer)
       case 'recovery':
         return `recovery-${this.now}`
       case 'send-failed':

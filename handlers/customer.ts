@@ -1,6 +1,7 @@
 import type { Dispatcher } from '../src/dispatcher.js'
 import { looksLikeStaffCommand } from '../src/domain/commands.js'
 import { newConversationId } from '../src/domain/conversation.js'
+import { overdueStep, stepDeadlines } from '../src/domain/sla.js'
 import { BOT, type Context, customerActor, type UpdateOf } from './context.js'
 import { announceAssignments, armStep, deliverPending, forward, sayToCustomer } from './delivery.js'
 
@@ -36,6 +37,7 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
     at: message.receivedAt,
     newConversationId: newConversationId(message.receivedAt),
     flood: ctx.ports.customerRate,
+    deadlines: stepDeadlines(ctx.ports.sla, ctx.ports.calendar, message.receivedAt),
   })
   if (!result) {
     ctx.log.info({ message: message.id }, 'message seen before, for a conversation since closed; ignored')
@@ -66,10 +68,12 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
   }
   if (result.clockStarted) {
     // From the message and the outcome, not the snapshot: on a replay the conversation may have moved on.
-    const dueAt = message.receivedAt + (ctx.ports.sla.ladder[0]?.after ?? ctx.ports.sla.replyTimeout)
+    const deadlines = stepDeadlines(ctx.ports.sla, ctx.ports.calendar, message.receivedAt)
     ctx.event(conversation, 'clock-started', BOT, {
       version: result.clockVersion ?? conversation.version,
-      dueAt,
+      waitingSince: message.receivedAt,
+      dueAt: deadlines[overdueStep(ctx.ports.sla)],
+      deadlines,
     })
     await armStep(ctx, conversation, 0)
   }

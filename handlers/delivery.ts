@@ -98,6 +98,7 @@ export async function cancelTimer(
 ): Promise<void> {
   if (!stop.wasWaiting) return
   await ctx.ports.timers.cancel({
+    kind: 'reply',
     conversationId: conversation.id,
     version: stop.previousVersion,
     step: stop.previousStep,
@@ -106,12 +107,10 @@ export async function cancelTimer(
 
 /** Arms the next escalation step of a waiting conversation, if the ladder has one. */
 export async function armStep(ctx: Context, conversation: LiveConversation, step: number): Promise<void> {
-  const rung = ctx.ports.sla.ladder[step]
-  if (!rung || !conversation.waitingSince) return
-  await ctx.ports.timers.arm({
-    conversationId: conversation.id,
-    version: conversation.version,
-    step,
-    dueAt: conversation.waitingSince + rung.after,
-  })
+  const dueAt = conversation.deadlines[step]
+  if (dueAt === undefined || !ctx.ports.sla.ladder[step] || !conversation.waitingSince) return
+  await ctx.ports.timers.arm(
+    { kind: 'reply', conversationId: conversation.id, version: conversation.version, step },
+    dueAt,
+  )
 }

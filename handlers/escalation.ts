@@ -4,10 +4,10 @@ import { jobIds } from '../src/domain/keys.js'
 import { maskName, preview } from '../src/domain/mask.js'
 import { overdueStep } from '../src/domain/sla.js'
 import type { FireResult } from '../src/state/port.js'
-import { BOT, type Context, RetryLater, type UpdateOf } from './context.js'
+import { BOT, type Context, RetryLater, type TimerUpdate, type UpdateOf } from './context.js'
 import { announceAssignments, armStep, deliverPending, lastMessage, sayToCustomer } from './delivery.js'
 
-type TimerContext = Context<UpdateOf<'timer'>>
+type TimerContext = Context<TimerUpdate<'reply'>>
 type Fired = Extract<FireResult, { outcome: 'fired' }>
 
 /** How soon to look again at a timer that waits for a staff message still being handled. */
@@ -18,7 +18,7 @@ const IN_FLIGHT_RECHECK_MS = 100
  * atomically, and only if the conversation is still waiting at the version the timer was set for.
  */
 export function escalationHandlers(dispatcher: Dispatcher): void {
-  dispatcher.on('timer', onTimer).on('send-failed', onSendFailed)
+  dispatcher.timer('reply', onTimer).on('send-failed', onSendFailed)
 }
 
 /**
@@ -59,8 +59,9 @@ async function onTimer(ctx: TimerContext): Promise<void> {
     return
   }
   const result = await state.fireStep({
-    ...timer,
-    after: rung.after,
+    conversationId: timer.conversationId,
+    version: timer.version,
+    step: timer.step,
     reassign: rung.reassign,
     countsAsOverdue: timer.step === overdueStep(sla),
     at: ctx.now,

@@ -31,7 +31,7 @@ export interface Bot {
  * The composition root: the engine (state, queues, dispatcher, handlers, store) behind WeChat.
  * channel → engine.receive (ingest queue) → dispatcher → handlers → outbox → channel.
  */
-export function createBot(input: ConfigInput, options: BotOptions = {}): Bot {
+export function createBot(input: ConfigInput | Config, options: BotOptions = {}): Bot {
   const engine = new Engine(input, options.log)
   const { log, staff } = engine
   const channel = new WechatyChannel(options.puppet, log.child({ room: 'channel' }))

@@ -2,6 +2,7 @@ import {
   Context,
   type Ports,
   RetryLater,
+  type TimerUpdate,
   type Update,
   type UpdateKind,
   type UpdateOf,
@@ -9,9 +10,11 @@ import {
 import { COMMANDS, type CommandName, parseStaffInput } from './domain/commands.js'
 import type { InboundMessage } from './domain/inbound.js'
 import { oversees, type Staff } from './domain/staff.js'
-import type { Outgoing, TimerRef } from './queue/port.js'
+import type { Timer, TimerKind } from './domain/timers.js'
+import type { Outgoing } from './queue/port.js'
 
 export type Handler<K extends UpdateKind> = (ctx: Context<UpdateOf<K>>) => Promise<void>
+export type TimerHandler<K extends TimerKind> = (ctx: Context<TimerUpdate<K>>) => Promise<void>
 
 /**
  * The one entry point from the transport to the handlers (as Probot's `receive`): it needs no
@@ -21,6 +24,7 @@ export type Handler<K extends UpdateKind> = (ctx: Context<UpdateOf<K>>) => Promi
 export class Dispatcher {
   private readonly handlers = new Map<UpdateKind, Handler<UpdateKind>[]>()
   private readonly commands = new Map<CommandName, Handler<'staff-command'>>()
+  private readonly timers = new Map<TimerKind, TimerHandler<TimerKind>>()
 
   constructor(private readonly ports: Ports) {}
 
@@ -33,6 +37,12 @@ export class Dispatcher {
 
   command(name: CommandName, handler: Handler<'staff-command'>): this {
     this.commands.set(name, handler)
+    return this
+  }
+
+  /** The one handler of a kind of timer. */
+  timer<K extends TimerKind>(kind: K, handler: TimerHandler<K>): this {
+    this.timers.set(kind, handler as unknown as TimerHandler<TimerKind>)
     return this
   }
 
@@ -75,8 +85,8 @@ export class Dispatcher {
     }
   }
 
-  /** A reply timer is due. Returns a delay when the step must be looked at again later. */
-  async receiveTimer(timer: TimerRef): Promise<{ retryInMs: number } | undefined> {
+  /** A timer is due. Returns a delay when it must be looked at again later. */
+  async receiveTimer(timer: Timer): Promise<{ retryInMs: number } | undefined> {
     try {
       await this.run(new Context({ kind: 'timer', timer }, this.ports))
       return undefined
@@ -121,7 +131,9 @@ export class Dispatcher {
       ? [only]
       : update.kind === 'staff-command'
         ? [this.commandHandler(update.command.name) as (ctx: Context) => Promise<void>]
-        : ((this.handlers.get(update.kind) ?? []) as ((ctx: Context) => Promise<void>)[])
+        : update.kind === 'timer'
+          ? [this.timerHandler(update.timer.kind) as (ctx: Context) => Promise<void>]
+          : ((this.handlers.get(update.kind) ?? []) as ((ctx: Context) => Promise<void>)[])
     try {
       for (const handler of handlers) await handler(ctx)
       await ctx.commit()
@@ -141,6 +153,12 @@ export class Dispatcher {
   private commandHandler(name: CommandName): Handler<'staff-command'> {
     const handler = this.commands.get(name)
     if (!handler) throw new Error(`no handler for /${name}`)
+    return handler
+  }
+
+  private timerHandler(kind: TimerKind): TimerHandler<TimerKind> {
+    const handler = this.timers.get(kind)
+    if (!handler) throw new Error(`no handler for ${kind} timers`)
     return handler
   }
 }

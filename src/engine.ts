@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path'
 import type { Redis } from 'ioredis'
 import { registerHandlers } from '../handlers/index.js'
 import { Dispatcher } from './dispatcher.js'
-import { type Config, type ConfigInput, parseConfig } from './domain/config.js'
+import { ServiceCalendar } from './domain/calendar.js'
+import { type Config, type ConfigInput, parseConfig, parseStaff } from './domain/config.js'
 import { type InboundMessage, inboundMessageSchema } from './domain/inbound.js'
 import { keysFor } from './domain/keys.js'
 import { StaffDirectory } from './domain/staff.js'
@@ -48,7 +49,7 @@ export class Engine {
   private draining: Promise<void> | undefined
   private opened: { state: RedisLiveState; queues: WorkQueues; dispatcher: Dispatcher } | undefined
 
-  constructor(input: ConfigInput, log?: Log) {
+  constructor(input: ConfigInput | Config, log?: Log) {
     this.config = parseConfig(input)
     this.log = log ?? createLog()
     this.redis = createRedis(this.config.redis.url)
@@ -90,6 +91,7 @@ export class Engine {
       text: new Text(config.locale, config.timeZone),
       staff: this.staff,
       sla: config.sla,
+      calendar: new ServiceCalendar(config.hours, config.shifts, config.timeZone),
       maxPerAgent: config.routing.maxPerAgent,
       customerRate: config.ingest.customerRate,
       timeZone: config.timeZone,
@@ -192,8 +194,7 @@ export class Engine {
    * duty, their open conversations handed to colleagues.
    */
   async updateStaff(members: ConfigInput['staff']): Promise<void> {
-    const staff = parseConfig({ ...this.config, staff: members }).staff
-    this.staff.replace(staff)
+    this.staff.replace(parseStaff(members))
     await this.opened?.dispatcher.recover()
     this.log.info({ staff: this.staff.all().length }, 'staff list updated')
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { hoursSchema, shiftsSchema } from './calendar.js'
 import { durationSchema } from './duration.js'
 
 /**
@@ -23,6 +24,26 @@ const staffMemberSchema = z
   .strict()
   .refine((member) => member.id ?? member.name ?? member.alias, {
     message: 'a staff member needs an id (WeChat contact id), or a name/alias to resolve at login',
+  })
+
+/** Staff are known by id: two entries with one id would make one of them unreachable. */
+const staffListSchema = z
+  .array(staffMemberSchema)
+  .min(1, 'list at least one staff member')
+  .superRefine((staff, ctx) => {
+    const seen = new Map<string, number>()
+    staff.forEach((member, index) => {
+      if (!member.id) return
+      const earlier = seen.get(member.id)
+      if (earlier !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `duplicate staff id "${member.id}" (also staff.${earlier}.id)`,
+        })
+      }
+      seen.set(member.id, index)
+    })
   })
 
 const escalationStepSchema = z
@@ -59,7 +80,7 @@ export const configSchema = z
           .default('kefu'),
       })
       .strict()
-      .default({ url: 'redis://127.0.0.1:6379', prefix: 'kefu' }),
+      .prefault({}),
     store: z
       .object({
         mongodbUri: z.string().min(1).optional(),
@@ -67,21 +88,30 @@ export const configSchema = z
         file: z.string().min(1).default('./data/transcripts.db'),
       })
       .strict()
-      .default({ file: './data/transcripts.db' }),
-    staff: z.array(staffMemberSchema).min(1, 'list at least one staff member'),
+      .prefault({}),
+    /** When the service is open; without it, 7×24. */
+    hours: hoursSchema.optional(),
+    /** Working shifts (day, late, night…); staff name theirs with `shift`. */
+    shifts: shiftsSchema.default([]),
+    staff: staffListSchema,
     routing: z
       .object({ maxPerAgent: z.number().int().min(1).max(1000).default(10) })
       .strict()
-      .default({ maxPerAgent: 10 }),
+      .prefault({}),
     sla: z
       .object({
         /** A customer left waiting this long is overdue (the regulations' 5-minute rule). */
         replyTimeout: durationSchema.default(300_000),
-        /** Defaults to: alert supervisors at the timeout; alert managers and reassign at twice it. */
+        /**
+         * Defaults to: warn the agent at four fifths of the timeout; alert supervisors (and tell the
+         * customer) at the timeout; alert managers and reassign at twice it.
+         */
         ladder: z.array(escalationStepSchema).min(1).optional(),
+        /** Count only the service's open hours (see `hours`): a message at closing time is due next morning. */
+        serviceTimeOnly: z.boolean().default(false),
       })
       .strict()
-      .default({ replyTimeout: 300_000 }),
+      .prefault({}),
     outbox: z
       .object({
         /** WeChat bans accounts that send too fast: sends per bot account. */
@@ -94,13 +124,7 @@ export const configSchema = z
         sendTimeout: durationSchema.default(30_000),
       })
       .strict()
-      .default({
-        rate: { max: 5, per: 1000 },
-        attempts: 8,
-        backoff: 1000,
-        maxTextLength: 2000,
-        sendTimeout: 30_000,
-      }),
+      .prefault({}),
     ingest: z
       .object({
         /**
@@ -118,23 +142,10 @@ export const configSchema = z
         customerRate: rateSchema.default({ max: 30, per: 10_000 }),
       })
       .strict()
-      .default({ partitions: 16, spoolLimit: 10_000, customerRate: { max: 30, per: 10_000 } }),
+      .prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {
-    const seen = new Map<string, number>()
-    config.staff.forEach((member, index) => {
-      if (!member.id) return
-      const earlier = seen.get(member.id)
-      if (earlier !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['staff', index, 'id'],
-          message: `duplicate staff id "${member.id}" (also staff.${earlier}.id)`,
-        })
-      }
-      seen.set(member.id, index)
-    })
     config.sla.ladder?.forEach((step, index, ladder) => {
       const previous = ladder[index - 1]
       if (previous && step.after <= previous.after) {
@@ -148,10 +159,7 @@ export const configSchema = z
   })
   .transform((config) => ({
     ...config,
-    sla: {
-      replyTimeout: config.sla.replyTimeout,
-      ladder: config.sla.ladder ?? defaultLadder(config.sla.replyTimeout),
-    },
+    sla: { ...config.sla, ladder: config.sla.ladder ?? defaultLadder(config.sla.replyTimeout) },
   }))
 
 /** The input a config file may hold (durations as strings, defaults optional). */
@@ -159,8 +167,10 @@ export type ConfigInput = z.input<typeof configSchema>
 export type Config = z.output<typeof configSchema>
 export type StaffMember = Config['staff'][number]
 
+/** The regulations' ladder: for a 5-minute timeout, the agent at 4 minutes, supervisors at 5, managers at 10. */
 export function defaultLadder(replyTimeout: number): EscalationStep[] {
   return [
+    { after: Math.round(replyTimeout * 0.8), notify: ['agent'], tellCustomer: false, reassign: false },
     { after: replyTimeout, notify: ['supervisors'], tellCustomer: true, reassign: false },
     { after: replyTimeout * 2, notify: ['managers'], tellCustomer: false, reassign: true },
   ]
@@ -173,14 +183,33 @@ export class ConfigError extends Error {
   }
 }
 
+/** Configs this module validated: a parsed config is not parsed again (its output is no input). */
+const validated = new WeakSet<Config>()
+
+/** Validates a new staff list on its own (a reload that changes nothing else). */
+export function parseStaff(input: unknown): StaffMember[] {
+  const result = staffListSchema.safeParse(input)
+  if (result.success) return result.data
+  throw configError(result.error, ['staff'])
+}
+
 /** Validates a config object; a bad one throws a ConfigError naming each field and what is wrong. */
 export function parseConfig(input: unknown): Config {
+  if (validated.has(input as Config)) return input as Config
   const result = configSchema.safeParse(input)
-  if (result.success) return result.data
-  throw new ConfigError(
-    result.error.issues.map(
-      (issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
-    ),
+  if (result.success) {
+    validated.add(result.data)
+    return result.data
+  }
+  throw configError(result.error)
+}
+
+function configError(error: z.ZodError, at: PropertyKey[] = []): ConfigError {
+  return new ConfigError(
+    error.issues.map((issue) => {
+      const path = [...at, ...issue.path]
+      return `${path.length ? path.join('.') : '(root)'}: ${issue.message}`
+    }),
   )
 }
 

@@ -30,6 +30,11 @@ export const liveConversationSchema = z.object({
   version: count.default(0),
   /** The next escalation step to take in the current waiting period. */
   ladderStep: count.default(0),
+  /** When each escalation step of the current waiting period falls due (fixed when the clock starts). */
+  deadlines: z
+    .string()
+    .default('')
+    .transform((list) => (list ? list.split(',').map(Number) : [])),
   firstResponseAt: count.default(0),
   firstResponderId: optionalId,
   lastCustomerAt: count.default(0),

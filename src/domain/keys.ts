@@ -1,3 +1,5 @@
+import type { Timer } from './timers.js'
+
 /**
  * Every Redis key and every BullMQ job id the bot uses, built from the deployment prefix. Nothing
  * else spells a key: the Lua scripts get the fragments they need from here as arguments.
@@ -43,8 +45,26 @@ function safe(part: string): string {
 
 export const jobIds = {
   ingest: (messageId: string) => `in-${safe(messageId)}`,
-  timer: (conversationId: string, version: number, step: number) =>
-    `sla-${safe(conversationId)}-${version}-${step}`,
+  /** One job per thing to do later: arming the same timer twice leaves one job. */
+  timer: (timer: Timer): string => {
+    switch (timer.kind) {
+      case 'reply':
+        return `sla-${safe(timer.conversationId)}-${timer.version}-${timer.step}`
+      case 'away':
+        return `away-${safe(timer.agentId)}-${timer.seq}`
+      case 'digest':
+        return `digest-${safe(timer.recipient)}-${timer.flush}`
+      case 'day-end':
+      case 'day-start':
+        return `${timer.kind}-${timer.day}`
+      case 'shift-end':
+        return `shift-end-${safe(timer.shift)}-${timer.day}`
+      case 'handover-ack':
+        return `handover-ack-${safe(timer.handoverId)}`
+      case 'follow-up':
+        return `follow-up-${safe(timer.conversationId)}`
+    }
+  },
   /** One outbound message: what it is for, what caused it, and who receives it. */
   send: (purpose: string, cause: string, recipient: string) =>
     `out-${purpose}-${safe(cause)}-${safe(recipient)}`,

@@ -1,17 +1,11 @@
+import type { Timer } from '../domain/timers.js'
 import type { TranscriptBatch } from '../domain/transcript.js'
 
-/** Reply timers: one delayed job per waiting conversation and escalation step. */
-export interface TimerRef {
-  conversationId: string
-  /** The conversation's clock version the timer was set for (invariant 3). */
-  version: number
-  step: number
-}
-
+/** Things to do later: one delayed job each (see domain/timers.ts). */
 export interface Timers {
   /** Idempotent: arming the same timer twice leaves one job. */
-  arm(timer: TimerRef & { dueAt: number }): Promise<void>
-  cancel(timer: TimerRef): Promise<void>
+  arm(timer: Timer, dueAt: number): Promise<void>
+  cancel(timer: Timer): Promise<void>
 }
 
 export type Outgoing =

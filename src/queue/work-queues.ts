@@ -3,9 +3,10 @@ import type { Redis } from 'ioredis'
 import { z } from 'zod'
 import { type InboundMessage, inboundMessageSchema } from '../domain/inbound.js'
 import { jobIds, type Keys, queueNames } from '../domain/keys.js'
+import { type Timer, timerSchema } from '../domain/timers.js'
 import { type TranscriptBatch, transcriptBatchSchema } from '../domain/transcript.js'
 import type { Log } from '../log.js'
-import type { Outbox, Outgoing, Recorder, TimerRef, Timers } from './port.js'
+import type { Outbox, Outgoing, Recorder, Timers } from './port.js'
 
 export interface WorkQueueOptions {
   partitions: number
@@ -16,8 +17,8 @@ export interface WorkQueueOptions {
 export interface Processors {
   /** Handles one inbound message; throwing retries it. */
   inbound(message: InboundMessage): Promise<void>
-  /** Takes one escalation step; `{ retryInMs }` looks again later without counting as a failure. */
-  timer(timer: TimerRef): Promise<{ retryInMs: number } | undefined>
+  /** Does what a timer was set for; `{ retryInMs }` looks again later without counting as a failure. */
+  timer(timer: Timer): Promise<{ retryInMs: number } | undefined>
   /** Sends one message over WeChat; throwing retries it with backoff. `id` is its outbox id. */
   send(message: Outgoing, id: string): Promise<void>
   /** A message that could not be sent after every attempt. */
@@ -25,11 +26,6 @@ export interface Processors {
   write(batch: TranscriptBatch): Promise<void>
 }
 
-const timerSchema = z.object({
-  conversationId: z.string().min(1),
-  version: z.number().int(),
-  step: z.number().int().nonnegative(),
-})
 const outgoingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), to: z.string().min(1), text: z.string() }),
   z.object({ kind: z.literal('forward'), to: z.string().min(1), messageId: z.string().min(1) }),
@@ -47,7 +43,7 @@ const KEEP_FAILED = { age: 7 * 24 * 3600 }
 /**
  * The four BullMQ queues and their workers:
  * - ingest-N: inbound messages, partitioned by sender so each sender's messages are handled in order;
- * - sla: delayed escalation timers;
+ * - sla: delayed timers (escalation steps, away limits, alert digests, day ends, shifts, follow-ups);
  * - outbox: every send, rate-limited per bot account;
  * - transcript: transcript writes the store refused, retried until it takes them.
  */
@@ -86,26 +82,21 @@ export class WorkQueues implements Timers, Outbox, Recorder {
     })
   }
 
-  async arm(timer: TimerRef & { dueAt: number }): Promise<void> {
-    const { conversationId, version, step } = timer
-    await this.timerQueue.add(
-      'step',
-      { conversationId, version, step },
-      {
-        jobId: jobIds.timer(conversationId, version, step),
-        delay: Math.max(0, timer.dueAt - Date.now()),
-        attempts: 10,
-        backoff: { type: 'exponential', delay: 500 },
-        // Removed once done, so that re-arming after a restart can add it again.
-        removeOnComplete: true,
-        removeOnFail: KEEP_FAILED,
-      },
-    )
+  async arm(timer: Timer, dueAt: number): Promise<void> {
+    await this.timerQueue.add(timer.kind, timer, {
+      jobId: jobIds.timer(timer),
+      delay: Math.max(0, dueAt - Date.now()),
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 500 },
+      // Removed once done, so that re-arming after a restart can add it again.
+      removeOnComplete: true,
+      removeOnFail: KEEP_FAILED,
+    })
   }
 
-  async cancel(timer: TimerRef): Promise<void> {
-    // A timer that already fired is locked and cannot be removed; its version check makes it harmless.
-    await this.timerQueue.remove(jobIds.timer(timer.conversationId, timer.version, timer.step)).catch(() => 0)
+  async cancel(timer: Timer): Promise<void> {
+    // A timer that already fired is locked and cannot be removed; handlers check that it still applies.
+    await this.timerQueue.remove(jobIds.timer(timer)).catch(() => 0)
   }
 
   async send(messages: { id: string; message: Outgoing }[]): Promise<void> {

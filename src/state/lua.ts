@@ -189,6 +189,17 @@ local function replay(message_id)
   return 'D' .. cjson.encode(kept)
 end
 
+-- When escalation step \`step\` (0-based) of the current waiting period falls due; nil when the
+-- period has no such step (a ladder shortened since the clock started).
+local function deadline_of(conv, step)
+  local n = 0
+  for due in string.gmatch(conv.deadlines or '', '%d+') do
+    if n == step then return tonumber(due) end
+    n = n + 1
+  end
+  return nil
+end
+
 local function resolve_code(code)
   local id = redis.call('GET', KEY.codeOwner(code))
   if not id then return nil end
@@ -199,7 +210,8 @@ end
 /**
  * ingest — a customer message arrives.
  * ARGV: messageId, customerId, customerName, text (preview), at, newConversationId, pendingJson, seenTtlSeconds,
- *       floodMax, floodWindowMs
+ *       floodMax, floodWindowMs, deadlines (when each escalation step falls due should the clock start
+ *       with this message, comma-separated epoch ms)
  * A customer over floodMax messages within the window is throttled: the message stays in the
  * transcript but is not passed on; `throttled` counts how far over they are (1: tell them, once).
  * Opens a conversation when the customer has none, names the agent to forward it to (or keeps it
@@ -211,7 +223,7 @@ end
 const INGEST = `
 local message_id, customer_id, customer_name, text, at, new_id, pending_json, ttl =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], tonumber(ARGV[8])
-local flood_max, flood_window = tonumber(ARGV[9]), tonumber(ARGV[10])
+local flood_max, flood_window, deadlines = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11]
 local replayed = replay(message_id)
 if replayed then return replayed end
 local recent = redis.call('INCR', KEY.recentFrom(customer_id))
@@ -252,7 +264,7 @@ else
 end
 local clock_started, clock_version = false, nil
 if (tonumber(redis.call('HGET', key, 'waitingSince')) or 0) == 0 then
-  redis.call('HSET', key, 'waitingSince', at, 'ladderStep', 0)
+  redis.call('HSET', key, 'waitingSince', at, 'ladderStep', 0, 'deadlines', deadlines)
   clock_version = redis.call('HINCRBY', key, 'version', 1)
   clock_started = true
 end
@@ -266,7 +278,7 @@ return remember(message_id, ttl, { conversation = snapshot(id), created = create
 /**
  * reply — a staff member answers a customer.
  * ARGV: messageId, staffId, code ('' for plain text), at, oversees ('1' or '0'), seenTtlSeconds,
- *       ladder (each step's delay in ms, comma-separated), overdueStep (0-based)
+ *       overdueStep (0-based)
  * Plain text goes to the staff member's only open conversation, or to the one they last addressed
  * by code when no other customer of theirs has written since. Anything else is ambiguous.
  * Like ingest, the outcome is kept under the message id and returned behind 'N', 'D' or 'X', so a
@@ -276,8 +288,8 @@ return remember(message_id, ttl, { conversation = snapshot(id), created = create
  * lateSteps and the overdue count is kept, so no breach goes unrecorded.
  */
 const REPLY = `
-local message_id, staff_id, code, at, oversees, ttl, ladder, overdue_step =
-  ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5] == '1', tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8])
+local message_id, staff_id, code, at, oversees, ttl, overdue_step =
+  ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5] == '1', tonumber(ARGV[6]), tonumber(ARGV[7])
 local replayed = replay(message_id)
 if replayed then return replayed end
 local function outcome(result)
@@ -322,8 +334,8 @@ local key = KEY.conversation(id)
 local late_steps = {}
 if stop.wasWaiting then
   local step = 0
-  for after in string.gmatch(ladder, '%d+') do
-    if step >= stop.previousStep and at >= stop.waitingSince + tonumber(after) then
+  for due in string.gmatch(conv.deadlines or '', '%d+') do
+    if step >= stop.previousStep and at >= tonumber(due) then
       table.insert(late_steps, step)
       if step == overdue_step then redis.call('HINCRBY', key, 'overdueCount', 1) end
     end
@@ -438,7 +450,7 @@ return cjson.encode({ ok = true, assigned = drain_queue(), requeued = requeued }
 
 /**
  * fire — an escalation timer is due.
- * ARGV: conversationId, version, step, at, stepAfterMs, reassign ('1'/'0'), overdue ('1'/'0'), inFlightHorizonMs,
+ * ARGV: conversationId, version, step, at, reassign ('1'/'0'), overdue ('1'/'0'), inFlightHorizonMs,
  *       timerId, seenTtlSeconds
  * A step that fired is kept under the timer's id like an ingested message: a timer run again after
  * a crash replays its alerts instead of finding the step already taken and doing nothing.
@@ -447,18 +459,18 @@ return cjson.encode({ ok = true, assigned = drain_queue(), requeued = requeued }
  * beat the deadline never yields an alert. Marks the step taken, counts the overdue, and reassigns.
  */
 const FIRE = `
-local id, version, step, at, after = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]),
-  tonumber(ARGV[5])
-local reassign, overdue, horizon = ARGV[6] == '1', ARGV[7] == '1', tonumber(ARGV[8])
-local timer_id, ttl = ARGV[9], tonumber(ARGV[10])
+local id, version, step, at = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local reassign, overdue, horizon = ARGV[5] == '1', ARGV[6] == '1', tonumber(ARGV[7])
+local timer_id, ttl = ARGV[8], tonumber(ARGV[9])
 local replayed = replay(timer_id)
 if replayed then return replayed end
 local conv = snapshot(id)
 if not conv or conv.status == 'closed' or tonumber(conv.version) ~= version
-    or (tonumber(conv.waitingSince) or 0) == 0 or tonumber(conv.ladderStep) ~= step then
+    or (tonumber(conv.waitingSince) or 0) == 0 or tonumber(conv.ladderStep) ~= step
+    or not deadline_of(conv, step) then
   return 'N' .. cjson.encode({ outcome = 'stale' })
 end
-local due_at = tonumber(conv.waitingSince) + after
+local due_at = deadline_of(conv, step)
 if at < due_at then return 'N' .. cjson.encode({ outcome = 'early', dueAt = due_at }) end
 redis.call('ZREMRANGEBYSCORE', KEY.staffInFlight, '-inf', at - horizon)
 if #redis.call('ZRANGEBYSCORE', KEY.staffInFlight, '-inf', due_at, 'LIMIT', 0, 1) > 0 then

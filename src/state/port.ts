@@ -115,6 +115,8 @@ export interface LiveState {
     newConversationId: string
     /** At most `max` messages a customer within `per` ms are passed on. */
     flood: { max: number; per: number }
+    /** When each escalation step falls due, should the reply clock start with this message. */
+    deadlines: number[]
   }): Promise<IngestResult | null>
   /**
    * `code` undefined: a plain-text reply, which goes to the one conversation it can only mean.
@@ -127,8 +129,7 @@ export interface LiveState {
     code?: string
     oversees: boolean
     at: number
-    /** Each escalation step's delay, and which step counts as overdue. */
-    ladder: number[]
+    /** The escalation step that counts as overdue. */
     overdueStep: number
   }): Promise<(ReplyResult & { duplicate: boolean }) | null>
   close(input: { staffId: string; code: string; oversees: boolean; at: number }): Promise<CloseResult>
@@ -146,8 +147,6 @@ export interface LiveState {
     conversationId: string
     version: number
     step: number
-    /** The step's delay after the customer started waiting. */
-    after: number
     reassign: boolean
     countsAsOverdue: boolean
     at: number

@@ -124,6 +124,7 @@ export class RedisLiveState implements LiveState {
       SEEN_TTL_SECONDS,
       input.flood.max,
       input.flood.per,
+      input.deadlines.join(','),
     )
     if (raw === 'X') return null
     return { ...ingestSchema.parse(JSON.parse(raw.slice(1))), duplicate: raw.startsWith('D') }
@@ -139,7 +140,6 @@ export class RedisLiveState implements LiveState {
       input.at,
       flag(input.oversees),
       SEEN_TTL_SECONDS,
-      input.ladder.join(','),
       input.overdueStep,
     )
     if (raw === 'X') return null
@@ -184,11 +184,15 @@ export class RedisLiveState implements LiveState {
       input.version,
       input.step,
       input.at,
-      input.after,
       flag(input.reassign),
       flag(input.countsAsOverdue),
       IN_FLIGHT_HORIZON_MS,
-      jobIds.timer(input.conversationId, input.version, input.step),
+      jobIds.timer({
+        kind: 'reply',
+        conversationId: input.conversationId,
+        version: input.version,
+        step: input.step,
+      }),
       SEEN_TTL_SECONDS,
     )
     if (raw === 'X') return { outcome: 'stale' }

@@ -9,14 +9,17 @@ afterEach(async () => {
 const alertsOf = (texts: string[]) => texts.filter((text) => text.includes('超时提醒'))
 
 describe('reply timer and escalation ladder', () => {
-  it('alerts the supervisor once and tells the customer once; the second step alerts the manager and reassigns', async () => {
+  it('warns the agent, then alerts the supervisor once and tells the customer once; the last step alerts the manager and reassigns', async () => {
     h = await new Harness({ sla: { replyTimeout: '1s' } }).start()
     await h.onDuty(h.agentA, h.agentB)
     const zhang = h.customer('cust-zhang', '张三')
     zhang.say('我的订单13812345678还没发货，怎么回事')
     await received(h.agentA, '【A1】张三：我的订单13812345678还没发货')
 
-    const alert = await received(h.supervisor, '超时提醒 · 第1级', 3000)
+    // Four fifths of the timeout: a private word to the agent, nobody else is disturbed yet.
+    await received(h.agentA, '【A1】提醒：客户已等待', 3000)
+    expect(alertsOf(h.supervisor.texts())).toEqual([])
+    const alert = await received(h.supervisor, '超时提醒 · 第2级', 3000)
     expect(alert).toContain('会话 A1')
     expect(alert).toContain('客户：张*')
     expect(alert).not.toContain('张三')
@@ -27,12 +30,12 @@ describe('reply timer and escalation ladder', () => {
     expect(alert).toContain('/assign A1')
     await received(zhang, '非常抱歉让您久等了')
 
-    const second = await received(h.manager, '超时提醒 · 第2级', 3000)
+    const second = await received(h.manager, '超时提醒 · 第3级', 3000)
     expect(second).toContain('已自动转给 小李')
     await received(h.agentB, '【A1】客户已等待')
     await received(h.agentA, '【A1】客户等待超时，会话已转给 小李')
 
-    // The ladder has two steps: nothing more happens, however long the customer waits.
+    // The ladder has three steps: nothing more happens, however long the customer waits.
     await sleep(1500)
     expect(alertsOf(h.supervisor.texts())).toHaveLength(1)
     expect(alertsOf(h.manager.texts())).toHaveLength(1)
@@ -49,7 +52,7 @@ describe('reply timer and escalation ladder', () => {
     const types = (await h.bot.transcripts.entries(conversation?.id ?? '')).flatMap((entry) =>
       entry.kind === 'event' ? [entry.type] : [],
     )
-    expect(types.filter((type) => type === 'escalated')).toHaveLength(2)
+    expect(types.filter((type) => type === 'escalated')).toHaveLength(3)
     expect(types.filter((type) => type === 'overdue')).toHaveLength(1)
     expect(types).toContain('reassigned')
   })
@@ -96,7 +99,12 @@ describe('reply timer and escalation ladder', () => {
       if (early <= 15) closeCalls++
       const alerted = h.supervisor.texts().filter((text) => text.includes(`会话 ${conversation?.code}\n`))
       expect(alerted, `race-${index} answered ${early} ms early`).toEqual([])
-      expect(entries.some((entry) => entry.kind === 'event' && entry.type === 'escalated')).toBe(false)
+      // The agent's private warning (at four fifths of the timeout) came before the answer; nothing after it.
+      const escalations = entries.flatMap((entry) =>
+        entry.kind === 'event' && entry.type === 'escalated' ? [Number(entry.data.level)] : [],
+      )
+      expect(escalations.filter((level) => level > 1)).toEqual([])
+      expect(entries.some((entry) => entry.kind === 'event' && entry.type === 'overdue')).toBe(false)
       expect(
         h
           .person(`race-${index}`)
@@ -117,7 +125,7 @@ describe('reply timer and escalation ladder', () => {
     await received(h.agentA, '【A1】周八：请问还在吗')
     await h.restart(300)
 
-    const alert = await received(h.supervisor, '超时提醒 · 第1级', 5000)
+    const alert = await received(h.supervisor, '超时提醒 · 第2级', 5000)
     const alertAt = h.supervisor.inbox.find((said) => said.text === alert)?.at ?? 0
     expect(alertAt - saidAt).toBeGreaterThanOrEqual(2000)
     expect(alertAt - saidAt).toBeLessThan(3500)
@@ -132,7 +140,7 @@ describe('reply timer and escalation ladder', () => {
     await received(h.agentA, '【A1】吴九：急事')
     await h.restart(1500)
     const startedAt = Date.now()
-    await received(h.supervisor, '超时提醒 · 第1级', 3000)
+    await received(h.supervisor, '超时提醒 · 第2级', 3000)
     expect(Date.now() - startedAt).toBeLessThan(1500)
     await eventually(() =>
       h

@@ -95,17 +95,17 @@ function judgeEscalations(
   result: Audit,
 ) {
   const events = entries.filter((entry): entry is EventEntry => entry.kind === 'event')
-  const first = ladder[0]?.after ?? 0
   for (const started of events.filter((event) => event.type === 'clock-started')) {
     const version = Number(started.data.version)
-    const waitingSince = Number(started.data.dueAt) - first
+    const waitingSince = Number(started.data.waitingSince)
+    const deadlines = (started.data.deadlines as number[] | undefined) ?? []
     const stopped = events.find(
       (event) => event.type === 'clock-stopped' && Number(event.data.version) === version,
     )
     const closed = events.find((event) => event.type === 'closed')
     const answeredAt = stopped ? waitingSince + Number(stopped.data.waitedMs) : closed?.at
-    ladder.forEach((step, index) => {
-      const due = waitingSince + step.after
+    ladder.forEach((_, index) => {
+      const due = deadlines[index] ?? Number.POSITIVE_INFINITY
       if (due > judgedUntil) return
       const expected = answeredAt === undefined || answeredAt >= due
       const escalated = events.some(

@@ -26,15 +26,15 @@ async function customerSays(customerId: string, text: string, at = 1000, message
     at,
     newConversationId: `conv${++n}`,
     flood: { max: 1000, per: 10_000 },
+    deadlines: LADDER.map((after) => at + after),
   })
   if (!result) throw new Error(`${messageId} was taken for a replay of a conversation that is gone`)
   return result
 }
-const LADDER = { ladder: [1000, 2000], overdueStep: 0 }
-async function reply(
-  input: Omit<Parameters<RedisLiveState['staffReply']>[0], 'messageId' | 'ladder' | 'overdueStep'>,
-) {
-  const result = await state.staffReply({ messageId: `r${++n}`, ...LADDER, ...input })
+/** Two escalation steps, 1 s and 2 s after the customer starts waiting; the first counts as overdue. */
+const LADDER = [1000, 2000]
+async function reply(input: Omit<Parameters<RedisLiveState['staffReply']>[0], 'messageId' | 'overdueStep'>) {
+  const result = await state.staffReply({ messageId: `r${++n}`, overdueStep: 0, ...input })
   if (!result) throw new Error('a fresh answer was taken for a replay')
   return result
 }
@@ -72,6 +72,7 @@ describe('live state', () => {
       text: 'hi',
       at: 1,
       flood: { max: 1000, per: 10_000 },
+      deadlines: [1001, 2001],
     }
     expect(await state.ingestCustomerMessage({ ...input, newConversationId: 'x3' })).toBeNull()
   })
@@ -157,7 +158,6 @@ describe('live state', () => {
         conversationId,
         version: v,
         step,
-        after: 1000,
         reassign,
         countsAsOverdue: step === 0,
         at,
@@ -195,7 +195,6 @@ describe('live state', () => {
       conversationId: one.conversation.id,
       version: one.conversation.version,
       step: 0,
-      after: 1000,
       reassign: false,
       countsAsOverdue: true,
       at: 2001,
@@ -272,7 +271,7 @@ describe('live state', () => {
   it('gives a staff message seen before its first outcome, without touching a later waiting period', async () => {
     await on('agentA')
     const one = await customerSays('c1', 'a', 100)
-    const answer = { messageId: 'agent-msg-1', staffId: 'agentA', oversees: false, at: 200, ...LADDER }
+    const answer = { messageId: 'agent-msg-1', staffId: 'agentA', oversees: false, at: 200, overdueStep: 0 }
     const first = await state.staffReply(answer)
     expect(first).toMatchObject({ ok: true, wasWaiting: true, duplicate: false })
     await customerSays('c1', 'one more thing', 300)

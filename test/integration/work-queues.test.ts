@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eventually, sleep } from '../../src/demo/wait.js'
 import { keysFor } from '../../src/domain/keys.js'
+import type { Timer } from '../../src/domain/timers.js'
 import { memoryLog } from '../../src/log.js'
-import type { Outgoing, TimerRef } from '../../src/queue/port.js'
+import type { Outgoing } from '../../src/queue/port.js'
 import { type Processors, WorkQueues } from '../../src/queue/work-queues.js'
 import { deletePrefix, testPrefix, testRedis } from '../support/redis.js'
 
@@ -10,7 +11,7 @@ const redis = testRedis()
 let prefix: string
 let queues: WorkQueues
 let sent: { message: Outgoing; at: number }[]
-let fired: TimerRef[]
+let fired: Timer[]
 let failed: string[]
 let sendFailures: number
 
@@ -107,16 +108,23 @@ describe('outbox', () => {
   })
 })
 
-describe('reply timers', () => {
+describe('timers', () => {
   it('fires an armed timer at its time, once, and never a cancelled one', async () => {
     start()
     const now = Date.now()
-    await queues.arm({ conversationId: 'c1', version: 1, step: 0, dueAt: now + 300 })
-    await queues.arm({ conversationId: 'c1', version: 1, step: 0, dueAt: now + 300 })
-    await queues.arm({ conversationId: 'c2', version: 1, step: 0, dueAt: now + 300 })
-    await queues.cancel({ conversationId: 'c2', version: 1, step: 0 })
-    await eventually(() => fired.length >= 1, 3000)
+    const timer = (conversationId: string) => ({
+      kind: 'reply' as const,
+      conversationId,
+      version: 1,
+      step: 0,
+    })
+    await queues.arm(timer('c1'), now + 300)
+    await queues.arm(timer('c1'), now + 300)
+    await queues.arm(timer('c2'), now + 300)
+    await queues.cancel(timer('c2'))
+    await queues.arm({ kind: 'day-end', day: '2026-11-26' }, now + 300)
+    await eventually(() => fired.length >= 2, 3000)
     await sleep(400)
-    expect(fired).toEqual([{ conversationId: 'c1', version: 1, step: 0 }])
+    expect(fired).toEqual([timer('c1'), { kind: 'day-end', day: '2026-11-26' }])
   })
 })

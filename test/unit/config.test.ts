@@ -29,15 +29,18 @@ describe('configuration', () => {
     expect(() => parseDuration(-1)).toThrow(/not a duration/)
   })
 
-  it('fills the defaults of the regulations: 5-minute reply timeout, ladder at 5 and 10 minutes, 10 per agent', () => {
+  it('fills the defaults of the regulations: 5-minute reply timeout, ladder at 4, 5 and 10 minutes, 10 per agent', () => {
     const config = parseConfig(minimal)
     expect(config.sla.replyTimeout).toBe(300_000)
     expect(
       config.sla.ladder.map((step) => [step.after, step.notify, step.tellCustomer, step.reassign]),
     ).toEqual([
+      [240_000, ['agent'], false, false],
       [300_000, ['supervisors'], true, false],
       [600_000, ['managers'], false, true],
     ])
+    expect(config.sla.serviceTimeOnly).toBe(false)
+    expect(config.outbox).toMatchObject({ attempts: 12, backoff: 1000, rate: { max: 5, per: 1000 } })
     expect(config.routing.maxPerAgent).toBe(10)
     expect(config.staff[0]?.roles).toEqual(['agent'])
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'kefu' })
@@ -45,7 +48,7 @@ describe('configuration', () => {
 
   it('derives the default ladder from a shorter reply timeout', () => {
     const config = parseConfig({ ...minimal, sla: { replyTimeout: '3s' } })
-    expect(config.sla.ladder.map((step) => step.after)).toEqual([3000, 6000])
+    expect(config.sla.ladder.map((step) => step.after)).toEqual([2400, 3000, 6000])
   })
 
   it('names each wrong field and what is wrong with it', () => {
