@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { hoursSchema, shiftsSchema } from './calendar.js'
 import { durationSchema } from './duration.js'
+import { tallyAmountsSchema } from './report.js'
 
 /**
  * The shape of the configuration file (YAML or JSON) after environment overrides. Objects are strict
@@ -143,6 +144,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Reward (+) and penalty (−) amounts per event in the reports; defaults from the regulations. */
+    tally: tallyAmountsSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {

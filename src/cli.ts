@@ -1,0 +1,259 @@
+import { realpathSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { pathToFileURL } from 'node:url'
+import { z } from 'zod'
+import { type Locale, locales } from '../templates/index.js'
+import { loadConfig } from './config/load.js'
+import { type Config, ConfigError } from './domain/config.js'
+import {
+  buildReport,
+  isLocalDate,
+  REPORT_EVENT_TYPES,
+  renderCsv,
+  renderMarkdown,
+  reportWindow,
+} from './domain/report.js'
+import { StaffDirectory } from './domain/staff.js'
+import type { TranscriptEntry } from './domain/transcript.js'
+import { addDays } from './domain/zoned-time.js'
+import { openTranscriptStore } from './store/open.js'
+import { Text, type TextKey, type TextVars } from './text.js'
+
+/**
+ * Command-line entries (`tsx src/cli.ts <command> …`): a dispatcher on the first argument.
+ * `report` prints the KPI report per agent and day (`npm run report -- --from … --to …`).
+ * The report goes to stdout or `--out`; progress and errors go to stderr. Exit codes: 0 done,
+ * 1 configuration or store problem, 2 bad arguments.
+ */
+
+export interface CliIO {
+  stdout: { write(chunk: string): unknown }
+  stderr: { write(chunk: string): unknown }
+  env: NodeJS.ProcessEnv
+}
+
+type Command = (args: string[], io: CliIO) => Promise<number>
+
+const COMMANDS: Record<string, Command> = { report }
+
+/** Runs one command; resolves to the process exit code. */
+export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Promise<number> {
+  const full: CliIO = {
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    env: io.env ?? process.env,
+  }
+  const [name, ...args] = argv
+  const command = name === undefined ? undefined : COMMANDS[name]
+  if (!command) {
+    const text = new Text(envLocale(full.env) ?? 'zh-CN', 'UTC')
+    const commands = Object.keys(COMMANDS).join(', ')
+    if (name !== undefined && name !== '--help' && name !== '-h') {
+      full.stderr.write(`${text.t('report.cli.unknownCommand', { command: name, commands })}\n`)
+    }
+    full.stderr.write(`${text.t('report.cli.commands', { commands })}\n`)
+    return name === undefined || name === '--help' || name === '-h' ? 0 : 2
+  }
+  return command(args, full)
+}
+
+// ── report ────────────────────────────────────────────────────────────────────────────────────
+
+const REPORT_OPTIONS = ['from', 'to', 'format', 'by', 'out', 'locale'] as const
+type ReportOption = (typeof REPORT_OPTIONS)[number]
+
+interface Problem {
+  key: TextKey
+  vars?: TextVars
+}
+
+/** Splits `--name value` / `--name=value` pairs; structural problems come back as sentences to say. */
+function tokenize(args: readonly string[]): {
+  values: Partial<Record<ReportOption, string>>
+  help: boolean
+  problems: Problem[]
+} {
+  const values: Partial<Record<ReportOption, string>> = {}
+  const problems: Problem[] = []
+  let help = false
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string
+    if (arg === '--help' || arg === '-h') {
+      help = true
+      continue
+    }
+    if (!arg.startsWith('--')) {
+      problems.push({ key: 'report.cli.unexpectedArgument', vars: { value: arg } })
+      continue
+    }
+    const equals = arg.indexOf('=')
+    const name = arg.slice(2, equals < 0 ? undefined : equals)
+    const option = `--${name}`
+    if (!(REPORT_OPTIONS as readonly string[]).includes(name)) {
+      problems.push({ key: 'report.cli.unknownOption', vars: { option } })
+      if (equals < 0 && args[index + 1] !== undefined && !args[index + 1]?.startsWith('--')) index++
+      continue
+    }
+    let value: string | undefined
+    if (equals >= 0) value = arg.slice(equals + 1)
+    else if (args[index + 1] !== undefined && !args[index + 1]?.startsWith('--')) value = args[++index]
+    if (value === undefined || value === '') {
+      problems.push({ key: 'report.cli.missingValue', vars: { option } })
+      continue
+    }
+    if (values[name as ReportOption] !== undefined) {
+      problems.push({ key: 'report.cli.repeated', vars: { option } })
+      continue
+    }
+    values[name as ReportOption] = value
+  }
+  return { values, help, problems }
+}
+
+function reportArgsSchema(text: Text) {
+  const date = (option: string) =>
+    z.string({ error: () => text.t('report.cli.missingOption', { option }) }).refine(isLocalDate, {
+      error: (issue) => text.t('report.cli.badDate', { option, value: String(issue.input) }),
+    })
+  return z
+    .object({
+      from: date('--from'),
+      to: date('--to'),
+      format: z
+        .enum(['md', 'csv'], {
+          error: (issue) => text.t('report.cli.badFormat', { value: String(issue.input) }),
+        })
+        .default('md'),
+      by: z
+        .enum(['day', 'range'], {
+          error: (issue) => text.t('report.cli.badBy', { value: String(issue.input) }),
+        })
+        .default('day'),
+      out: z.string().min(1).optional(),
+      locale: z
+        .enum(Object.keys(locales) as [Locale, ...Locale[]], {
+          error: (issue) => text.t('report.cli.badLocale', { value: String(issue.input) }),
+        })
+        .optional(),
+    })
+    .refine((args) => args.from <= args.to, {
+      path: ['from'],
+      error: (issue) => {
+        const args = issue.input as { from: string; to: string }
+        return text.t('report.cli.fromAfterTo', { from: args.from, to: args.to })
+      },
+    })
+}
+
+function isLocale(value: string | undefined): value is Locale {
+  return value !== undefined && Object.hasOwn(locales, value)
+}
+
+function envLocale(env: NodeJS.ProcessEnv): Locale | undefined {
+  return isLocale(env.KEFU_LOCALE) ? env.KEFU_LOCALE : undefined
+}
+
+/** `report --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv] [--by day|range] [--out file] [--locale …]` */
+async function report(args: string[], io: CliIO): Promise<number> {
+  const { values, help, problems } = tokenize(args)
+  let config: Config | undefined
+  let configProblem: unknown
+  try {
+    config = loadConfig(io.env)
+  } catch (error) {
+    configProblem = error
+  }
+  // Messages are said in the language asked for, else the configured one.
+  const locale =
+    (isLocale(values.locale) ? values.locale : undefined) ?? config?.locale ?? envLocale(io.env) ?? 'zh-CN'
+  const text = new Text(locale, config?.timeZone ?? 'UTC')
+  const say = (line: string) => io.stderr.write(`${line}\n`)
+
+  if (help) {
+    io.stdout.write(`${text.t('report.cli.usage')}\n`)
+    return 0
+  }
+  const parsed = reportArgsSchema(text).safeParse(values)
+  if (problems.length || !parsed.success) {
+    for (const problem of problems) say(text.t(problem.key, problem.vars))
+    for (const issue of parsed.error?.issues ?? []) say(issue.message)
+    say(text.t('report.cli.usage'))
+    return 2
+  }
+  if (!config) {
+    const message =
+      configProblem instanceof ConfigError ? configProblem.problems.join('; ') : String(configProblem)
+    say(text.t('report.cli.configError', { message }))
+    return 1
+  }
+  const options = parsed.data
+  const timeZone = config.timeZone
+  const { start, end } = reportWindow(options.from, options.to, timeZone)
+  // The end-of-day sweep for the last day may run after midnight: read one day further, and let
+  // buildReport place each day-unresolved event on the day it names.
+  const sweepEnd = reportWindow(options.from, addDays(options.to, 1), timeZone).end
+
+  const store = openTranscriptStore({ mongodbUri: config.store.mongodbUri, file: config.store.file })
+  let content: string
+  try {
+    await store.init()
+    say(text.t('report.cli.readingConversations', { from: options.from, to: options.to }))
+    const conversations = await store.conversationsOpenedBetween(start, end)
+    say(text.t('report.cli.readConversations', { count: conversations.length }))
+    const events: TranscriptEntry[] = []
+    for (const [index, type] of REPORT_EVENT_TYPES.entries()) {
+      say(text.t('report.cli.readingEvents', { index: index + 1, total: REPORT_EVENT_TYPES.length, type }))
+      const found = await store.eventsBetween(type, start, type === 'day-unresolved' ? sweepEnd : end)
+      say(text.t('report.cli.readEvents', { type, count: found.length }))
+      events.push(...found)
+    }
+    const kpis = buildReport(
+      { conversations, events },
+      { from: options.from, to: options.to, timeZone, by: options.by, tally: config.tally },
+    )
+    const staff = new StaffDirectory(config.staff)
+    const nameOf = (id: string) => staff.nameOf(id)
+    content = options.format === 'csv' ? renderCsv(kpis, text, nameOf) : renderMarkdown(kpis, text, nameOf)
+  } catch (error) {
+    say(text.t('report.cli.storeError', { message: (error as Error).message ?? String(error) }))
+    return 1
+  } finally {
+    await store.close().catch(() => undefined)
+  }
+
+  if (!options.out) {
+    io.stdout.write(content)
+    return 0
+  }
+  try {
+    // A byte-order mark lets spreadsheet programs read the Chinese in a CSV file as UTF-8.
+    await writeFile(options.out, options.format === 'csv' ? `\uFEFF${content}` : content, 'utf8')
+  } catch (error) {
+    say(text.t('report.cli.writeError', { file: options.out, message: (error as Error).message }))
+    return 1
+  }
+  say(text.t('report.cli.written', { file: options.out }))
+  return 0
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1]
+  if (!script) return false
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href
+  } catch {
+    return false
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (error: unknown) => {
+      process.stderr.write(`${(error as Error).stack ?? error}\n`)
+      process.exitCode = 1
+    },
+  )
+}

@@ -1,0 +1,234 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../../src/cli.js'
+import type { ConversationSummary, EventType, TranscriptEntry } from '../../src/domain/transcript.js'
+import { zonedTime } from '../../src/domain/zoned-time.js'
+import { EmbeddedTranscriptStore } from '../../src/store/embedded.js'
+
+const TZ = 'Asia/Shanghai'
+const D1 = '2026-11-01'
+const D2 = '2026-11-02'
+const dir = mkdtempSync(join(tmpdir(), 'kefu-report-'))
+const dbFile = join(dir, 'data', 'transcripts.db')
+const configFile = join(dir, 'kefu.json')
+const env = { KEFU_CONFIG: configFile }
+
+const at = (day: string, hour: number, seconds = 0) => zonedTime(day, hour * 60, TZ) + seconds * 1000
+
+function summary(
+  id: string,
+  openedAt: number,
+  fields: Partial<ConversationSummary> & { firstResponseS?: number },
+): ConversationSummary {
+  const { firstResponseS, ...rest } = fields
+  return {
+    id,
+    code: id.toUpperCase(),
+    customerId: `customer-${id}`,
+    customerName: '客户王秘密',
+    status: 'assigned',
+    openedAt,
+    overdueCount: 0,
+    rev: 1,
+    ...(firstResponseS === undefined ? {} : { firstResponseAt: openedAt + firstResponseS * 1000 }),
+    ...rest,
+  }
+}
+
+function event(
+  id: string,
+  conversationId: string,
+  type: EventType,
+  when: number,
+  data: object,
+): TranscriptEntry {
+  return {
+    id,
+    conversationId,
+    at: when,
+    seq: 0,
+    actor: { id: 'bot', role: 'bot' },
+    kind: 'event',
+    type,
+    data: { ...data },
+  }
+}
+
+function capture() {
+  let text = ''
+  return {
+    write: (chunk: string) => (text += chunk),
+    get text() {
+      return text
+    },
+  }
+}
+
+async function run(...argv: string[]) {
+  const stdout = capture()
+  const stderr = capture()
+  const code = await main(['report', ...argv], { stdout, stderr, env })
+  return { code, stdout: stdout.text, stderr: stderr.text }
+}
+
+beforeAll(async () => {
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      locale: 'zh-CN',
+      timeZone: TZ,
+      store: { file: dbFile },
+      staff: [
+        { id: 'wx-wang', name: '王, "小王"' },
+        { id: 'wx-li', name: '小李' },
+        { id: 'wx-boss', name: '主管', roles: ['supervisor'] },
+      ],
+    }),
+  )
+  const store = new EmbeddedTranscriptStore(dbFile)
+  await store.init()
+  // Day 1: 小王 answers c1 (30 s, closed that day) and c2 (90 s, left open, unresolved for two days).
+  await store.write({
+    entries: [
+      event('c1-rated', 'c1', 'rated', at(D1, 11), { agentId: 'wx-wang', score: 5 }),
+      event('c1-praised', 'c1', 'praised', at(D1, 10, 5), { agentId: 'wx-wang' }),
+    ],
+    conversation: summary('c1', at(D1, 10), {
+      firstResponseS: 30,
+      firstResponderId: 'wx-wang',
+      agentId: 'wx-wang',
+      status: 'closed',
+      closedAt: at(D1, 11),
+    }),
+  })
+  await store.write({
+    entries: [
+      event('c2-overdue', 'c2', 'overdue', at(D1, 12, 300), { agentId: 'wx-wang' }),
+      event('c2-day1', 'c2', 'day-unresolved', at(D2, 0, 1), { agentId: 'wx-wang', day: D1, days: 1 }),
+      event('c2-day2', 'c2', 'day-unresolved', at(D2, 23, 3500), { agentId: 'wx-wang', day: D2, days: 2 }),
+    ],
+    conversation: summary('c2', at(D1, 12), {
+      firstResponseS: 400,
+      firstResponderId: 'wx-wang',
+      agentId: 'wx-wang',
+    }),
+  })
+  // Day 2: 小李 answers c3 (20 s) and sends a forbidden phrase anyway; c4 waits in the queue.
+  await store.write({
+    entries: [
+      event('c3-forced', 'c3', 'phrase-forced', at(D2, 9, 60), { agentId: 'wx-li', phrase: '不知道' }),
+      event('c3-rated', 'c3', 'rated', at(D2, 10), { agentId: 'wx-li', score: 2 }),
+    ],
+    conversation: summary('c3', at(D2, 9), {
+      firstResponseS: 20,
+      firstResponderId: 'wx-li',
+      agentId: 'wx-li',
+      status: 'closed',
+      closedAt: at(D2, 9, 600),
+    }),
+  })
+  await store.write({ entries: [], conversation: summary('c4', at(D2, 22), { status: 'queued' }) })
+  // The day after the range: not in the report.
+  await store.write({
+    entries: [event('c5-overdue', 'c5', 'overdue', at('2026-11-03', 9), { agentId: 'wx-li' })],
+    conversation: summary('c5', at('2026-11-03', 9), { agentId: 'wx-li' }),
+  })
+  await store.close()
+})
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('npm run report', () => {
+  it('prints the CSV per agent and day from the transcript store', async () => {
+    const { code, stdout, stderr } = await run('--from', D1, '--to', D2, '--format', 'csv')
+    expect(stderr).toContain('已读取会话 4 个')
+    expect(stderr).toContain('正在读取事件 5/5（phrase-forced）…')
+    expect(code).toBe(0)
+    const lines = stdout.split('\r\n')
+    expect(lines[0]?.startsWith('日期,客服,会话数,已回复,首次响应中位数,首次响应中位数（秒）')).toBe(true)
+    expect(lines.slice(1, -1)).toEqual([
+      '2026-11-01,"王, ""小王""",2,2,3分35秒,215,6分40秒,400,1,1,50%,1,5.00,1,0,0,30',
+      '2026-11-01,全体客服,2,2,3分35秒,215,6分40秒,400,1,1,50%,1,5.00,1,0,0,30',
+      // agents in pinyin order (wáng before xiǎo), the unassigned and the team after them
+      '2026-11-02,"王, ""小王""",0,0,—,,—,,0,0,—,0,—,0,1,0,-50',
+      '2026-11-02,小李,1,1,20秒,20,20秒,20,0,1,100%,1,2.00,0,0,1,-20',
+      '2026-11-02,未分配,1,0,—,,—,,0,0,0%,0,—,0,0,0,0',
+      '2026-11-02,全体客服,2,1,20秒,20,20秒,20,0,1,50%,1,2.00,0,1,1,-70',
+    ])
+    expect(stdout).not.toContain('客户王秘密')
+    expect(stdout).not.toContain('不知道')
+  })
+
+  it('prints Markdown over the whole range in English and writes it to a file', async () => {
+    const out = join(dir, 'week.md')
+    const { code, stdout, stderr } = await run(
+      `--from=${D1}`,
+      `--to=${D2}`,
+      '--by',
+      'range',
+      '--locale',
+      'en',
+      '--out',
+      out,
+    )
+    expect(code).toBe(0)
+    expect(stdout).toBe('')
+    expect(stderr).toContain(`report written to ${out}`)
+    const md = readFileSync(out, 'utf8')
+    expect(md).toContain('# Agent KPI report: 2026-11-01 to 2026-11-02')
+    expect(md).toContain('| 王, "小王" | 2 | 2 | 3m 35s | 6m 40s | 1 | 50% | 1 | 5.00 | 1 | 1 | 0 | -20 |')
+    expect(md).toContain('| 小李 | 1 | 1 | 20s | 20s | 0 | 100% | 1 | 2.00 | 0 | 0 | 1 | -20 |')
+    expect(md).toContain('| unassigned | 1 | 0 | — | — | 0 | 0% | 0 | — | 0 | 0 | 0 | 0 |')
+    expect(md).toContain('| **all agents** | 4 | 3 | 30s | 6m 40s | 1 | 50% | 2 | 3.50 | 1 | 1 | 1 | -40 |')
+  })
+
+  it('starts a CSV file with a byte-order mark for spreadsheet programs', async () => {
+    const out = join(dir, 'day.csv')
+    expect((await run('--from', D2, '--to', D2, '--format', 'csv', '--out', out)).code).toBe(0)
+    const csv = readFileSync(out, 'utf8')
+    expect(csv.startsWith('\uFEFF日期,客服,')).toBe(true)
+    expect(csv).toContain('2026-11-02,小李,1,1,20秒,20,')
+  })
+
+  it.each([
+    [['--from', '2026-02-30', '--to', D2], '--from：“2026-02-30”不是有效日期，请写成 YYYY-MM-DD'],
+    [['--from', D1, '--to', '11/02/2026'], '--to：“11/02/2026”不是有效日期'],
+    [['--from', D2, '--to', D1], '--from（2026-11-02）不能晚于 --to（2026-11-01）'],
+    [['--from', D1, '--to', D2, '--format', 'xlsx'], '--format：未知格式“xlsx”，可选 md、csv'],
+    [['--from', D1, '--to', D2, '--by', 'week'], '--by：未知分组“week”'],
+    [['--from', D1, '--to', D2, '--fromat', 'csv'], '未知参数“--fromat”'],
+    [['--to', D2], '缺少必填参数 --from'],
+    [['--from', D1, '--to'], '--to 缺少取值'],
+    [['--from', D1, '--from', D1, '--to', D2], '--from 只能给出一次'],
+    [['--from', D1, '--to', D2, 'extra'], '多余的参数“extra”'],
+  ])('refuses %j with a message naming the argument (exit 2)', async (argv, message) => {
+    const { code, stdout, stderr } = await run(...argv)
+    expect(code).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toContain(message)
+    expect(stderr).toContain('用法：npm run report --')
+  })
+
+  it('says argument errors in the language asked for', async () => {
+    const { code, stderr } = await run('--from', 'tomorrow', '--to', D2, '--locale', 'en')
+    expect(code).toBe(2)
+    expect(stderr).toContain('--from: "tomorrow" is not a valid date; write YYYY-MM-DD')
+  })
+
+  it('names an unknown command, and a configuration problem', async () => {
+    const stderr = capture()
+    expect(await main(['reprot'], { stdout: capture(), stderr, env })).toBe(2)
+    expect(stderr.text).toContain('未知命令“reprot”；可用命令：report')
+    const missing = capture()
+    const code = await main(['report', '--from', D1, '--to', D2], {
+      stdout: capture(),
+      stderr: missing,
+      env: { KEFU_CONFIG: join(dir, 'absent.json') },
+    })
+    expect(code).toBe(1)
+    expect(missing.text).toContain('配置有误：')
+    expect(missing.text).toContain('absent.json')
+  })
+})
