@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import { type Handover, handoverAckSchema, handoverSchema } from '../domain/handover.js'
 import {
   type ConversationSummary,
   conversationSummarySchema,
@@ -33,11 +34,37 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_by_conversation ON entries (conversation_id, at, seq);
 CREATE INDEX IF NOT EXISTS entries_by_type ON entries (type, at, seq);
+CREATE TABLE IF NOT EXISTS handovers (
+  id TEXT PRIMARY KEY,
+  at INTEGER NOT NULL,
+  from_id TEXT NOT NULL,
+  acked_at INTEGER,
+  json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS handovers_by_at ON handovers (at, id);
+CREATE TABLE IF NOT EXISTS handover_recipients (
+  handover_id TEXT NOT NULL,
+  staff_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (handover_id, staff_id)
+);
+CREATE INDEX IF NOT EXISTS handover_recipients_by_staff ON handover_recipients (staff_id, at, handover_id);
 `
 
+/**
+ * Every write — transcript batches and handover changes alike — is one operation of a group that
+ * commits in one transaction, in the order the calls were made.
+ */
 interface PendingGroup {
-  batches: TranscriptBatch[]
+  operations: (() => void)[]
   done: Promise<void>
+}
+
+interface Statements {
+  writeBatch(batch: TranscriptBatch): void
+  writeHandover(record: Handover): void
+  acknowledgeHandover(id: string, by: string, at: number): Row | undefined
+  purgeHandoversBefore(at: number): number
 }
 
 interface Row {
@@ -48,10 +75,16 @@ interface Row {
 /**
  * The transcript store of a machine without MongoDB: one SQLite file (better-sqlite3, WAL), so the
  * bot runs anywhere with nothing else installed.
+ *
+ * Handovers: one row each in `handovers` (the record as JSON, with `at` and `acked_at` as columns for
+ * the range queries and the unacknowledged filter), and one row per addressee in `handover_recipients`
+ * so that "handovers for this staff member, newest first" is an index range, not a scan of every
+ * record's JSON. Both are written in the same transaction; the purge deletes both.
  */
 export class EmbeddedTranscriptStore implements TranscriptStore {
   private db: Database.Database | undefined
-  private writeBatches: ((batches: TranscriptBatch[]) => void) | undefined
+  private statements: Statements | undefined
+  private runGroup: ((operations: (() => void)[]) => void) | undefined
   private pending: PendingGroup | undefined
 
   constructor(private readonly file: string) {}
@@ -75,8 +108,25 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
       ON CONFLICT (id) DO UPDATE SET code = excluded.code, customer_id = excluded.customer_id,
         opened_at = excluded.opened_at, rev = excluded.rev, json = excluded.json
       WHERE excluded.rev >= conversations.rev`)
-    this.writeBatches = db.transaction((batches: TranscriptBatch[]) => {
-      for (const batch of batches) {
+    const insertHandover = db.prepare(
+      'INSERT OR IGNORE INTO handovers (id, at, from_id, acked_at, json) VALUES (?, ?, ?, ?, ?)',
+    )
+    const insertRecipient = db.prepare(
+      'INSERT OR IGNORE INTO handover_recipients (handover_id, staff_id, at) VALUES (?, ?, ?)',
+    )
+    // One statement, so the first acknowledgement wins even against another process on the file; a
+    // row whose JSON is damaged is left alone (reading it back reports it) rather than failing the group.
+    const ackHandover = db.prepare(`
+      UPDATE handovers SET acked_at = CAST(@at AS INTEGER),
+        json = json_set(json, '$.ackedBy', @by, '$.ackedAt', CAST(@at AS INTEGER))
+      WHERE id = @id AND acked_at IS NULL AND json_valid(json)`)
+    const selectHandover = db.prepare('SELECT id, json FROM handovers WHERE id = ?')
+    const purgeRecipients = db.prepare(
+      'DELETE FROM handover_recipients WHERE handover_id IN (SELECT id FROM handovers WHERE at < ?)',
+    )
+    const purgeHandovers = db.prepare('DELETE FROM handovers WHERE at < ?')
+    this.statements = {
+      writeBatch(batch) {
         for (const entry of batch.entries) {
           const type = entry.kind === 'event' ? entry.type : null
           insertEntry.run(entry.id, entry.conversationId, entry.at, entry.seq, type, JSON.stringify(entry))
@@ -92,7 +142,30 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
             JSON.stringify(summary),
           )
         }
-      }
+      },
+      writeHandover(record) {
+        const inserted = insertHandover.run(
+          record.id,
+          record.at,
+          record.from,
+          record.ackedAt ?? null,
+          JSON.stringify(record),
+        )
+        // A record already stored keeps its addressees as they were, like the rest of it.
+        if (inserted.changes === 0) return
+        for (const staffId of record.to) insertRecipient.run(record.id, staffId, record.at)
+      },
+      acknowledgeHandover(id, by, at) {
+        ackHandover.run({ by, at, id })
+        return selectHandover.get(id) as Row | undefined
+      },
+      purgeHandoversBefore(at) {
+        purgeRecipients.run(at)
+        return purgeHandovers.run(at).changes
+      },
+    }
+    this.runGroup = db.transaction((operations: (() => void)[]) => {
+      for (const operation of operations) operation()
     })
     this.db = db
   }
@@ -102,15 +175,57 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
    * commit costs far more than a row, and many handlers record at once under load.
    */
   write(batch: TranscriptBatch): Promise<void> {
-    if (!this.writeBatches)
-      return Promise.reject(new Error('the transcript store is not open: call init() first'))
+    return this.enqueue((statements) => statements.writeBatch(batch))
+  }
+
+  async writeHandover(record: Handover): Promise<void> {
+    const parsed = handoverSchema.parse(record)
+    return this.enqueue((statements) => statements.writeHandover(parsed))
+  }
+
+  async acknowledgeHandover(id: string, by: string, at: number): Promise<Handover | null> {
+    const { ackedBy, ackedAt } = handoverAckSchema.parse({ ackedBy: by, ackedAt: at })
+    const row = await this.enqueue((statements) => statements.acknowledgeHandover(id, ackedBy, ackedAt))
+    return row ? handoverOf(row) : null
+  }
+
+  async handover(id: string): Promise<Handover | null> {
+    const row = this.open().prepare('SELECT id, json FROM handovers WHERE id = ?').get(id) as Row | undefined
+    return row ? handoverOf(row) : null
+  }
+
+  async handoversFor(staffId: string, options: { unacknowledgedOnly?: boolean } = {}): Promise<Handover[]> {
+    const unacknowledged = options.unacknowledgedOnly ? 'AND h.acked_at IS NULL' : ''
+    const rows = this.open()
+      .prepare(`
+        SELECT h.id, h.json FROM handover_recipients r JOIN handovers h ON h.id = r.handover_id
+        WHERE r.staff_id = ? ${unacknowledged} ORDER BY r.at DESC, r.handover_id DESC`)
+      .all(staffId) as Row[]
+    return rows.map(handoverOf)
+  }
+
+  async handoversBetween(from: number, to: number): Promise<Handover[]> {
+    const rows = this.open()
+      .prepare('SELECT id, json FROM handovers WHERE at >= ? AND at < ? ORDER BY at, id')
+      .all(from, to) as Row[]
+    return rows.map(handoverOf)
+  }
+
+  purgeHandoversBefore(at: number): Promise<number> {
+    return this.enqueue((statements) => statements.purgeHandoversBefore(at))
+  }
+
+  /** Adds one operation to the group that commits at the next turn of the event loop; its result. */
+  private enqueue<T>(operation: (statements: Statements) => T): Promise<T> {
+    const statements = this.statements
+    if (!statements) return Promise.reject(new Error('the transcript store is not open: call init() first'))
     if (!this.pending) {
-      const group: PendingGroup = { batches: [], done: Promise.resolve() }
+      const group: PendingGroup = { operations: [], done: Promise.resolve() }
       group.done = new Promise<void>((resolve, reject) => {
         setImmediate(() => {
           this.pending = undefined
           try {
-            this.writeBatches?.(group.batches)
+            this.runGroup?.(group.operations)
             resolve()
           } catch (error) {
             reject(error)
@@ -119,8 +234,11 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
       })
       this.pending = group
     }
-    this.pending.batches.push(batch)
-    return this.pending.done
+    let result: T | undefined
+    this.pending.operations.push(() => {
+      result = operation(statements)
+    })
+    return this.pending.done.then(() => result as T)
   }
 
   async conversation(id: string): Promise<ConversationSummary | null> {
@@ -179,7 +297,8 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     await this.pending?.done.catch(() => undefined)
     this.db?.close()
     this.db = undefined
-    this.writeBatches = undefined
+    this.statements = undefined
+    this.runGroup = undefined
   }
 
   private open(): Database.Database {
@@ -198,5 +317,17 @@ function entryOf(row: Row): TranscriptEntry {
 function conversationOf(row: Row): ConversationSummary {
   const parsed = conversationSummarySchema.safeParse(JSON.parse(row.json))
   if (!parsed.success) throw new Error(`conversation ${row.id} is damaged: ${parsed.error.message}`)
+  return parsed.data
+}
+
+function handoverOf(row: Row): Handover {
+  let json: unknown
+  try {
+    json = JSON.parse(row.json)
+  } catch (error) {
+    throw new Error(`handover ${row.id} is damaged: ${(error as Error).message}`)
+  }
+  const parsed = handoverSchema.safeParse(json)
+  if (!parsed.success) throw new Error(`handover ${row.id} is damaged: ${parsed.error.message}`)
   return parsed.data
 }

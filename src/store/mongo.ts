@@ -1,5 +1,10 @@
 import mongoose, { type Connection, Schema } from 'mongoose'
 import {
+  type Handover,
+  handoverAckSchema,
+  handoverSchema as handoverRecordSchema,
+} from '../domain/handover.js'
+import {
   type ConversationSummary,
   conversationSummarySchema,
   type EventType,
@@ -65,6 +70,91 @@ conversationSchema.index({ customerId: 1, openedAt: -1 })
 conversationSchema.index({ code: 1, openedAt: -1 })
 conversationSchema.index({ openedAt: 1 })
 
+/** A whole number of milliseconds (or days), not negative: the zod schema's `int().nonnegative()`. */
+const count = {
+  type: Number,
+  min: 0,
+  validate: { validator: Number.isInteger, message: '{PATH} must be an integer' },
+}
+const requiredCount = { ...count, required: true }
+
+/** A string that must be present but may be empty (zod's `z.string()`); `required: true` rejects ''. */
+function presentString(path: string) {
+  return {
+    type: String,
+    required: [
+      function (this: { get(path: string): unknown }) {
+        return this.get(path) == null
+      },
+      `Path \`${path}\` is required.`,
+    ] as [() => boolean, string],
+  }
+}
+
+const handoverOpenItemSchema = new Schema(
+  {
+    conversationId: { type: String, required: true },
+    code: { type: String, required: true },
+    customerName: presentString('customerName'),
+    status: { type: String, required: true, enum: ['queued', 'assigned', 'closed'] },
+    waitingSince: requiredCount,
+    lastText: presentString('lastText'),
+    category: { type: String },
+    daysUnresolved: requiredCount,
+  },
+  { _id: false },
+)
+
+const handoverFollowUpSchema = new Schema(
+  {
+    conversationId: { type: String, required: true },
+    code: { type: String, required: true },
+    customerName: presentString('customerName'),
+    dueAt: requiredCount,
+    note: presentString('note'),
+  },
+  { _id: false },
+)
+
+const handoverExceptionSchema = new Schema(
+  {
+    conversationId: { type: String, required: true },
+    code: { type: String, required: true },
+    kind: { type: String, required: true, enum: ['overdue', 'low-rating', 'complaint', 'send-failed'] },
+    note: presentString('note'),
+  },
+  { _id: false },
+)
+
+/**
+ * Shift handovers (交班), one document each, `_id` = the record's id. No TTL index: `at` is a number
+ * (TTL needs a Date), and a TTL's age is fixed in the index, so a changed retention setting would need
+ * a collMod; the bot's daily `purgeHandoversBefore(now − retention)` is the one rule, on both stores.
+ */
+export const handoverSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    from: { type: String, required: true },
+    to: { type: [{ type: String, required: true }], required: true },
+    at: requiredCount,
+    reason: { type: String, required: true, enum: ['shift-end', 'command'] },
+    shift: { type: String },
+    items: {
+      open: { type: [handoverOpenItemSchema], required: true },
+      followUps: { type: [handoverFollowUpSchema], required: true },
+      exceptions: { type: [handoverExceptionSchema], required: true },
+    },
+    text: presentString('text'),
+    ackedBy: { type: String },
+    ackedAt: count,
+  },
+  { versionKey: false, minimize: false },
+)
+// The handovers addressed to one staff member, newest first (`to` is an array: a multikey index);
+// a time range, oldest first, and the purge of old ones. `_id` breaks ties in `at` the same way everywhere.
+handoverSchema.index({ to: 1, at: -1, _id: -1 })
+handoverSchema.index({ at: 1, _id: 1 })
+
 /** The query shapes, named so the unit tests can check them against the indexes without a server. */
 export const queries = {
   entries: (conversationId: string) => ({ filter: { conversationId }, sort: { at: 1, seq: 1 } as const }),
@@ -82,6 +172,21 @@ export const queries = {
     filter: { openedAt: { $gte: from, $lt: to } },
     sort: { openedAt: 1 } as const,
   }),
+  /**
+   * The unacknowledged filter is applied to what the `{ to, at }` index range yields: one staff
+   * member's handovers over the retention period are a few dozen.
+   */
+  handoversFor: (staffId: string, unacknowledgedOnly: boolean) => ({
+    filter: unacknowledgedOnly ? { to: staffId, ackedAt: { $exists: false } } : { to: staffId },
+    sort: { at: -1, _id: -1 } as const,
+  }),
+  handoversBetween: (from: number, to: number) => ({
+    filter: { at: { $gte: from, $lt: to } },
+    sort: { at: 1, _id: 1 } as const,
+  }),
+  handoversBefore: (at: number) => ({ filter: { at: { $lt: at } } }),
+  /** Matches only a handover nobody has acknowledged yet: the first acknowledgement stays. */
+  unacknowledged: (id: string) => ({ filter: { _id: id, ackedAt: { $exists: false } } }),
 }
 
 export function toEntryDocument(entry: TranscriptEntry): Record<string, unknown> {
@@ -91,6 +196,11 @@ export function toEntryDocument(entry: TranscriptEntry): Record<string, unknown>
 
 export function toConversationDocument(summary: ConversationSummary): Record<string, unknown> {
   const { id, ...rest } = summary
+  return { _id: id, ...rest }
+}
+
+export function toHandoverDocument(record: Handover): Record<string, unknown> {
+  const { id, ...rest } = record
   return { _id: id, ...rest }
 }
 
@@ -105,6 +215,7 @@ function defineModels(connection: Connection, prefix: string) {
   return {
     entries: connection.model(`${prefix}Entry`, entrySchema, `${prefix}transcript_entries`),
     conversations: connection.model(`${prefix}Conversation`, conversationSchema, `${prefix}conversations`),
+    handovers: connection.model(`${prefix}Handover`, handoverSchema, `${prefix}handovers`),
   }
 }
 
@@ -123,7 +234,11 @@ export class MongoTranscriptStore implements TranscriptStore {
       .createConnection(this.uri, { serverSelectionTimeoutMS: this.options.serverSelectionTimeoutMS ?? 5000 })
       .asPromise()
     const models = defineModels(connection, this.options.collectionPrefix ?? '')
-    await Promise.all([models.entries.createIndexes(), models.conversations.createIndexes()])
+    await Promise.all([
+      models.entries.createIndexes(),
+      models.conversations.createIndexes(),
+      models.handovers.createIndexes(),
+    ])
     this.connection = connection
     this.models = models
   }
@@ -193,6 +308,53 @@ export class MongoTranscriptStore implements TranscriptStore {
     return (await this.open().entries.find(filter).sort(sort).lean()).map(toEntry)
   }
 
+  async writeHandover(record: Handover): Promise<void> {
+    const parsed = handoverRecordSchema.parse(record)
+    try {
+      await this.open().handovers.updateOne(
+        { _id: parsed.id },
+        { $setOnInsert: toHandoverDocument(parsed) },
+        { upsert: true },
+      )
+    } catch (error) {
+      // Two writers upserted the same id at once; the other inserted it, which is all this one wanted.
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error
+    }
+  }
+
+  async acknowledgeHandover(id: string, by: string, at: number): Promise<Handover | null> {
+    const { ackedBy, ackedAt } = handoverAckSchema.parse({ ackedBy: by, ackedAt: at })
+    const { handovers } = this.open()
+    const { filter } = queries.unacknowledged(id)
+    const updated = await handovers
+      .findOneAndUpdate(filter, { $set: { ackedBy, ackedAt } }, { returnDocument: 'after' })
+      .lean()
+    if (updated) return toHandover(updated)
+    // Already acknowledged (the first one stays), or no such handover.
+    const stored = await handovers.findById(id).lean()
+    return stored ? toHandover(stored) : null
+  }
+
+  async handover(id: string): Promise<Handover | null> {
+    const document = await this.open().handovers.findById(id).lean()
+    return document ? toHandover(document) : null
+  }
+
+  async handoversFor(staffId: string, options: { unacknowledgedOnly?: boolean } = {}): Promise<Handover[]> {
+    const { filter, sort } = queries.handoversFor(staffId, options.unacknowledgedOnly ?? false)
+    return (await this.open().handovers.find(filter).sort(sort).lean()).map(toHandover)
+  }
+
+  async handoversBetween(from: number, to: number): Promise<Handover[]> {
+    const { filter, sort } = queries.handoversBetween(from, to)
+    return (await this.open().handovers.find(filter).sort(sort).lean()).map(toHandover)
+  }
+
+  async purgeHandoversBefore(at: number): Promise<number> {
+    const { filter } = queries.handoversBefore(at)
+    return (await this.open().handovers.deleteMany(filter)).deletedCount
+  }
+
   async close(): Promise<void> {
     await this.connection?.close()
     this.connection = undefined
@@ -211,4 +373,8 @@ function toEntry(document: Record<string, unknown>): TranscriptEntry {
 
 function toSummary(document: Record<string, unknown>): ConversationSummary {
   return fromDocument(document, (value) => conversationSummarySchema.parse(value))
+}
+
+function toHandover(document: Record<string, unknown>): Handover {
+  return fromDocument(document, (value) => handoverRecordSchema.parse(value))
 }

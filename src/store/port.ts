@@ -1,3 +1,4 @@
+import type { Handover } from '../domain/handover.js'
 import type {
   ConversationSummary,
   EventType,
@@ -28,6 +29,18 @@ export interface TranscriptStore {
   entries(conversationId: string, options?: { limit?: number }): Promise<TranscriptEntry[]>
   /** Events of one type with `at` in [from, to), in transcript order. */
   eventsBetween(type: EventType, from: number, to: number): Promise<TranscriptEntry[]>
+  /** Stores a shift handover. Idempotent by id: a stored record (and its acknowledgement) is left as it is. */
+  writeHandover(record: Handover): Promise<void>
+  /** Signs a handover once: the first acknowledgement stays. The record as it now stands, or null if unknown. */
+  acknowledgeHandover(id: string, by: string, at: number): Promise<Handover | null>
+  /** One handover, or null. */
+  handover(id: string): Promise<Handover | null>
+  /** Handovers whose `to` includes the staff member, newest first (ties by id, descending). */
+  handoversFor(staffId: string, options?: { unacknowledgedOnly?: boolean }): Promise<Handover[]>
+  /** Handovers with `at` in [from, to), oldest first (ties by id). */
+  handoversBetween(from: number, to: number): Promise<Handover[]>
+  /** Deletes handovers with `at` before the given time (now − retention, daily); returns how many. */
+  purgeHandoversBefore(at: number): Promise<number>
   close(): Promise<void>
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Handover } from '../../src/domain/handover.js'
 import type {
   ConversationSummary,
   EventEntry,
@@ -50,7 +51,45 @@ export function summary(overrides: Partial<ConversationSummary> & { id: string }
   }
 }
 
-const ids = (entries: TranscriptEntry[]) => entries.map((entry) => entry.id)
+/** A shift-end handover from agent-a to agent-b, with one item of each kind. */
+export function handover(overrides: Partial<Handover> & { id: string }): Handover {
+  return {
+    from: 'agent-a',
+    to: ['agent-b'],
+    at: 1000,
+    reason: 'shift-end',
+    shift: 'day',
+    items: {
+      open: [
+        {
+          conversationId: 'c1',
+          code: 'A1',
+          customerName: '张三',
+          status: 'assigned',
+          waitingSince: 900,
+          lastText: '我的订单还没发货',
+          category: '订单',
+          daysUnresolved: 2,
+        },
+        {
+          conversationId: 'c2',
+          code: 'A2',
+          customerName: '',
+          status: 'queued',
+          waitingSince: 0,
+          lastText: '',
+          daysUnresolved: 0,
+        },
+      ],
+      followUps: [{ conversationId: 'c3', code: 'B1', customerName: '李四', dueAt: 5000, note: '回访' }],
+      exceptions: [{ conversationId: 'c1', code: 'A1', kind: 'overdue', note: '超时 7 分钟' }],
+    },
+    text: '交班 day\n未完成 2 …',
+    ...overrides,
+  }
+}
+
+const ids = (entries: { id: string }[]) => entries.map((entry) => entry.id)
 
 /**
  * What every TranscriptStore must do, run against each adapter: the embedded file store everywhere,
@@ -183,6 +222,119 @@ export function describeTranscriptStoreConformance(name: string, make: () => Pro
     it('answers with nothing for what it does not have', async () => {
       expect(await store.conversation('missing')).toBeNull()
       expect(await store.entries('missing')).toEqual([])
+      expect(await store.handover('missing')).toBeNull()
+      expect(await store.acknowledgeHandover('missing', 'agent-b', 2000)).toBeNull()
+      expect(await store.handoversFor('nobody')).toEqual([])
+      expect(await store.handoversBetween(0, 10_000)).toEqual([])
+      expect(await store.purgeHandoversBefore(10_000)).toBe(0)
+    })
+
+    describe('handovers (交班)', () => {
+      it('gives back a handover exactly as written', async () => {
+        const record = handover({ id: 'ho-agent-a-day', to: ['agent-b', 'sup-1'] })
+        await store.writeHandover(record)
+        expect(await store.handover('ho-agent-a-day')).toEqual(record)
+        const { shift: _, ...bare } = handover({
+          id: 'ho-agent-c-cmd-1',
+          reason: 'command',
+          items: { open: [], followUps: [], exceptions: [] },
+          text: '',
+        })
+        await store.writeHandover(bare)
+        expect(await store.handover('ho-agent-c-cmd-1')).toEqual(bare)
+      })
+
+      it('keeps the stored handover, acknowledgement included, when the same id is written again', async () => {
+        await store.writeHandover(handover({ id: 'h1', text: 'first' }))
+        await store.acknowledgeHandover('h1', 'agent-b', 2000)
+        await store.writeHandover(handover({ id: 'h1', text: 'retry', to: ['agent-x'], at: 9000 }))
+        expect(await store.handover('h1')).toEqual(
+          handover({ id: 'h1', text: 'first', ackedBy: 'agent-b', ackedAt: 2000 }),
+        )
+        expect(await store.handoversFor('agent-x')).toEqual([])
+        expect(ids(await store.handoversFor('agent-b'))).toEqual(['h1'])
+      })
+
+      it('keeps the first acknowledgement', async () => {
+        await store.writeHandover(handover({ id: 'h1' }))
+        const first = await store.acknowledgeHandover('h1', 'agent-b', 2000)
+        expect(first).toEqual(handover({ id: 'h1', ackedBy: 'agent-b', ackedAt: 2000 }))
+        expect(await store.acknowledgeHandover('h1', 'sup-1', 3000)).toEqual(first)
+        expect(await store.handover('h1')).toEqual(first)
+      })
+
+      it('lets exactly one of two simultaneous acknowledgements sign', async () => {
+        await Promise.all([1, 2, 3].map((n) => store.writeHandover(handover({ id: `h${n}`, at: n * 1000 }))))
+        const [one, two] = await Promise.all([
+          store.acknowledgeHandover('h2', 'agent-b', 5000),
+          store.acknowledgeHandover('h2', 'sup-1', 6000),
+        ])
+        expect(one).toEqual(two)
+        expect(await store.handover('h2')).toEqual(one)
+        expect([
+          ['agent-b', 5000],
+          ['sup-1', 6000],
+        ]).toContainEqual([one?.ackedBy, one?.ackedAt])
+        expect(ids(await store.handoversFor('agent-b', { unacknowledgedOnly: true }))).toEqual(['h3', 'h1'])
+      })
+
+      it("lists a staff member's handovers newest first, all or only the unacknowledged", async () => {
+        await store.writeHandover(handover({ id: 'old', at: 1000, to: ['agent-b'] }))
+        await store.writeHandover(handover({ id: 'new', at: 3000, to: ['agent-b', 'sup-1'] }))
+        await store.writeHandover(handover({ id: 'mid', at: 2000, to: ['agent-b'] }))
+        await store.writeHandover(handover({ id: 'tie', at: 3000, to: ['agent-b'] }))
+        await store.writeHandover(handover({ id: 'other', at: 2500, to: ['agent-c'] }))
+        expect(ids(await store.handoversFor('agent-b'))).toEqual(['tie', 'new', 'mid', 'old'])
+        expect(ids(await store.handoversFor('sup-1'))).toEqual(['new'])
+        await store.acknowledgeHandover('new', 'sup-1', 4000)
+        await store.acknowledgeHandover('old', 'agent-b', 4000)
+        expect(ids(await store.handoversFor('agent-b', { unacknowledgedOnly: true }))).toEqual(['tie', 'mid'])
+        expect(ids(await store.handoversFor('agent-b', { unacknowledgedOnly: false }))).toHaveLength(4)
+        expect(await store.handoversFor('sup-1', { unacknowledgedOnly: true })).toEqual([])
+      })
+
+      it('lists handovers of a half-open interval, oldest first', async () => {
+        for (const [id, at] of [
+          ['a', 999],
+          ['c', 1500],
+          ['b', 1000],
+          ['d', 2000],
+          ['c2', 1500],
+        ] as const) {
+          await store.writeHandover(handover({ id, at }))
+        }
+        expect(ids(await store.handoversBetween(1000, 2000))).toEqual(['b', 'c', 'c2'])
+        expect(await store.handoversBetween(2000, 2000)).toEqual([])
+      })
+
+      it('purges only handovers older than the cut-off, and counts them', async () => {
+        for (const [id, at] of [
+          ['a', 500],
+          ['b', 999],
+          ['c', 1000],
+          ['d', 3000],
+        ] as const) {
+          await store.writeHandover(handover({ id, at, to: ['agent-b', 'sup-1'] }))
+        }
+        expect(await store.purgeHandoversBefore(1000)).toBe(2)
+        expect(await store.handover('a')).toBeNull()
+        expect(ids(await store.handoversBetween(0, 10_000))).toEqual(['c', 'd'])
+        expect(ids(await store.handoversFor('sup-1'))).toEqual(['d', 'c'])
+        expect(await store.purgeHandoversBefore(1000)).toBe(0)
+        // A purged id written again is a new record (a retry older than the retention cannot happen).
+        await store.writeHandover(handover({ id: 'a', at: 500 }))
+        expect(ids(await store.handoversFor('agent-b'))).toEqual(['d', 'c', 'a'])
+      })
+
+      it('refuses a record or an acknowledgement the schema rejects, storing nothing', async () => {
+        await expect(store.writeHandover({ ...handover({ id: 'bad' }), at: -1 })).rejects.toThrow()
+        await expect(store.writeHandover({ ...handover({ id: '' }) })).rejects.toThrow()
+        expect(await store.handover('bad')).toBeNull()
+        await store.writeHandover(handover({ id: 'h1' }))
+        await expect(store.acknowledgeHandover('h1', '', 2000)).rejects.toThrow()
+        await expect(store.acknowledgeHandover('h1', 'agent-b', 1.5)).rejects.toThrow()
+        expect(await store.handover('h1')).toEqual(handover({ id: 'h1' }))
+      })
     })
   })
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { EmbeddedTranscriptStore } from '../../src/store/embedded.js'
-import { describeTranscriptStoreConformance, message, summary } from './store-conformance.js'
+import { describeTranscriptStoreConformance, handover, message, summary } from './store-conformance.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'kefu-store-'))
 let files = 0
@@ -42,9 +42,88 @@ describe('embedded transcript store', () => {
     await store.close()
   })
 
+  it('keeps handovers and their acknowledgement when the file is closed and opened again', async () => {
+    const file = freshFile()
+    const first = new EmbeddedTranscriptStore(file)
+    await first.init()
+    await first.writeHandover(handover({ id: 'h1', to: ['agent-b', 'sup-1'] }))
+    await first.acknowledgeHandover('h1', 'agent-b', 2000)
+    await first.close()
+    const second = new EmbeddedTranscriptStore(file)
+    await second.init()
+    const acked = handover({ id: 'h1', to: ['agent-b', 'sup-1'], ackedBy: 'agent-b', ackedAt: 2000 })
+    expect(await second.handover('h1')).toEqual(acked)
+    expect(await second.handoversFor('sup-1')).toEqual([acked])
+    await second.close()
+  })
+
+  it('applies writes, acknowledgements and purges in the order they were called, in one commit', async () => {
+    const store = new EmbeddedTranscriptStore(freshFile())
+    await store.init()
+    const calls = [
+      store.writeHandover(handover({ id: 'h1', at: 500 })),
+      store.acknowledgeHandover('h1', 'agent-b', 600),
+      store.writeHandover(handover({ id: 'h2', at: 2000 })),
+      store.purgeHandoversBefore(1000),
+      store.write({ entries: [message('m1', 'c1', 1000, 0)] }),
+    ]
+    const [, acked, , purged] = await Promise.all(calls)
+    expect(acked).toMatchObject({ id: 'h1', ackedBy: 'agent-b', ackedAt: 600 })
+    expect(purged).toBe(1)
+    expect((await store.handoversBetween(0, 10_000)).map((record) => record.id)).toEqual(['h2'])
+    expect(await store.entries('c1')).toHaveLength(1)
+    await store.close()
+  })
+
+  it('reports a damaged handover by its id, and an acknowledgement of it fails no other write', async () => {
+    const file = freshFile()
+    const store = new EmbeddedTranscriptStore(file)
+    await store.init()
+    await store.writeHandover(handover({ id: 'h1' }))
+    await store.writeHandover(handover({ id: 'h2' }))
+    const raw = new Database(file)
+    raw.prepare("UPDATE handovers SET json = '{\"id\":' WHERE id = 'h1'").run()
+    raw.prepare('UPDATE handovers SET json = \'{"id":"h2"}\' WHERE id = \'h2\'').run()
+    raw.close()
+    await expect(store.handover('h1')).rejects.toThrow(/handover h1 is damaged/)
+    await expect(store.handover('h2')).rejects.toThrow(/handover h2 is damaged/)
+    const written = store.write({ entries: [message('m1', 'c1', 1000, 0)] })
+    await expect(store.acknowledgeHandover('h1', 'agent-b', 2000)).rejects.toThrow(/handover h1 is damaged/)
+    await written
+    expect(await store.entries('c1')).toHaveLength(1)
+    await store.close()
+  })
+
+  it('answers the handover queries from indexes, not by scanning every record', async () => {
+    const file = freshFile()
+    const store = new EmbeddedTranscriptStore(file)
+    await store.init()
+    await store.close()
+    const raw = new Database(file)
+    const plan = (sql: string, ...parameters: unknown[]) =>
+      (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[])
+        .map((row) => row.detail)
+        .join('; ')
+    const forStaff = plan(
+      `SELECT h.id, h.json FROM handover_recipients r JOIN handovers h ON h.id = r.handover_id
+       WHERE r.staff_id = ? AND h.acked_at IS NULL ORDER BY r.at DESC, r.handover_id DESC`,
+      'agent-b',
+    )
+    expect(forStaff).toMatch(/handover_recipients_by_staff/)
+    expect(forStaff).not.toMatch(/TEMP B-TREE|SCAN/)
+    const between = plan('SELECT id, json FROM handovers WHERE at >= ? AND at < ? ORDER BY at, id', 0, 1)
+    expect(between).toMatch(/handovers_by_at/)
+    expect(between).not.toMatch(/TEMP B-TREE|SCAN/)
+    expect(plan('DELETE FROM handovers WHERE at < ?', 1)).toMatch(/handovers_by_at/)
+    raw.close()
+  })
+
   it('says clearly that it must be opened first', async () => {
     await expect(new EmbeddedTranscriptStore(freshFile()).entries('c1')).rejects.toThrow(
       /call init\(\) first/,
     )
+    await expect(
+      new EmbeddedTranscriptStore(freshFile()).writeHandover(handover({ id: 'h1' })),
+    ).rejects.toThrow(/call init\(\) first/)
   })
 })

@@ -16,7 +16,7 @@ describe.runIf(uri)('MongoDB transcript store', () => {
   afterAll(async () => {
     const connection = await mongoose.createConnection(uri as string).asPromise()
     for (const prefix of prefixes) {
-      for (const name of ['transcript_entries', 'conversations']) {
+      for (const name of ['transcript_entries', 'conversations', 'handovers']) {
         await connection.dropCollection(`${prefix}${name}`).catch(() => undefined)
       }
     }

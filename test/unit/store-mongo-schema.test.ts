@@ -1,17 +1,20 @@
 import mongoose from 'mongoose'
 import { describe, expect, it } from 'vitest'
+import { handoverSchema as handoverRecordSchema } from '../../src/domain/handover.js'
 import {
   conversationSchema,
   entrySchema,
+  handoverSchema,
   queries,
   toConversationDocument,
   toEntryDocument,
+  toHandoverDocument,
 } from '../../src/store/mongo.js'
-import { event, message, summary } from '../integration/store-conformance.js'
+import { event, handover, message, summary } from '../integration/store-conformance.js'
 
 /** The MongoDB adapter without a server: schemas, validation, and that each query has its index. */
 
-const indexKeys = (schema: typeof entrySchema | typeof conversationSchema) =>
+const indexKeys = (schema: typeof entrySchema | typeof conversationSchema | typeof handoverSchema) =>
   schema.indexes().map(([fields]) => fields)
 
 /** An index serves a query when its leading fields are the query's equality fields, then its sort/range. */
@@ -94,9 +97,122 @@ describe('MongoDB transcript schemas', () => {
   })
 })
 
+describe('MongoDB handover schema', () => {
+  const Handover = () => offlineModel(handoverSchema)
+  const document = (overrides: Parameters<typeof handover>[0] = { id: 'h1' }) =>
+    toHandoverDocument(handover(overrides))
+
+  it('declares the indexes the handover queries need, and no TTL index', () => {
+    expect(indexKeys(handoverSchema)).toEqual([
+      { to: 1, at: -1, _id: -1 },
+      { at: 1, _id: 1 },
+    ])
+    // The retention is a setting, applied by the explicit purge: an index must not expire records.
+    for (const [, options] of handoverSchema.indexes())
+      expect(options).not.toHaveProperty('expireAfterSeconds')
+  })
+
+  it('has an index for every handover query', () => {
+    const [byStaff, inRange] = indexKeys(handoverSchema) as [Record<string, number>, Record<string, number>]
+    const all = queries.handoversFor('agent-b', false)
+    expect(served(byStaff, all.filter, all.sort)).toBe(true)
+    // The unacknowledged filter is a residual on the staff member's few index entries.
+    const { ackedAt, ...unacknowledged } = queries.handoversFor('agent-b', true).filter as {
+      to: string
+      ackedAt?: unknown
+    }
+    expect(ackedAt).toEqual({ $exists: false })
+    expect(served(byStaff, unacknowledged, all.sort)).toBe(true)
+    const between = queries.handoversBetween(0, 1)
+    expect(between.filter).toEqual({ at: { $gte: 0, $lt: 1 } })
+    expect(served(inRange, between.filter, between.sort)).toBe(true)
+    expect(served(inRange, queries.handoversBefore(1).filter, {})).toBe(true)
+    expect(queries.handoversBefore(1).filter).toEqual({ at: { $lt: 1 } })
+  })
+
+  it('acknowledges only a handover nobody has acknowledged', () => {
+    expect(queries.unacknowledged('h1').filter).toEqual({ _id: 'h1', ackedAt: { $exists: false } })
+  })
+
+  it('keeps the query operators inside the filters it builds, whatever the input', () => {
+    expect(queries.handoversFor('{"$ne": null}', false).filter).toEqual({ to: '{"$ne": null}' })
+    expect(queries.unacknowledged('{"$gt": ""}').filter._id).toBe('{"$gt": ""}')
+  })
+
+  it('accepts documents made from valid records, and keeps every field of them', async () => {
+    const Model = Handover()
+    const full = document({ id: 'h1', to: ['agent-b', 'sup-1'], ackedBy: 'agent-b', ackedAt: 2000 })
+    await expect(new Model(full).validate()).resolves.toBeUndefined()
+    const { shift: _, ...bare } = document({
+      id: 'h2',
+      to: [],
+      reason: 'command',
+      items: { open: [], followUps: [], exceptions: [] },
+      text: '',
+    })
+    await expect(new Model(bare).validate()).resolves.toBeUndefined()
+    // What the upsert's $setOnInsert is cast to: nothing is dropped by strict mode, and it reads back.
+    for (const source of [full, bare]) {
+      const cast = Model.castObject(source) as Record<string, unknown>
+      expect(cast).toEqual(source)
+      const { _id, ...rest } = new Model(source).toObject() as Record<string, unknown>
+      expect(handoverRecordSchema.parse({ id: _id, ...rest })).toEqual({
+        id: source._id,
+        ...Object.fromEntries(Object.entries(source).filter(([key]) => key !== '_id')),
+      })
+    }
+  })
+
+  it('rejects what the zod schema rejects', async () => {
+    const Model = Handover()
+    const valid = document()
+    const items = valid.items as ReturnType<typeof handover>['items']
+    const rejected: [string, Record<string, unknown>, string][] = [
+      ['no leaver', { ...valid, from: undefined }, 'from'],
+      ['an empty leaver', { ...valid, from: '' }, 'from'],
+      ['no time', { ...valid, at: undefined }, 'at'],
+      ['a negative time', { ...valid, at: -1 }, 'at'],
+      ['a fractional time', { ...valid, at: 1.5 }, 'at'],
+      ['an unknown reason', { ...valid, reason: 'lunch' }, 'reason'],
+      ['no text', { ...valid, text: undefined }, 'text'],
+      ['an empty recipient', { ...valid, to: ['agent-b', ''] }, 'to.1'],
+      ['a fractional acknowledgement time', { ...valid, ackedAt: 2.5 }, 'ackedAt'],
+      [
+        'an unknown exception kind',
+        { ...valid, items: { ...items, exceptions: [{ ...items.exceptions[0], kind: 'lost' }] } },
+        'items.exceptions.0.kind',
+      ],
+      [
+        'an open item without its last text',
+        { ...valid, items: { ...items, open: [{ ...items.open[0], lastText: undefined }] } },
+        'items.open.0.lastText',
+      ],
+      [
+        'an open item with negative days',
+        { ...valid, items: { ...items, open: [{ ...items.open[0], daysUnresolved: -1 }] } },
+        'items.open.0.daysUnresolved',
+      ],
+      [
+        'a follow-up without a due time',
+        { ...valid, items: { ...items, followUps: [{ ...items.followUps[0], dueAt: undefined }] } },
+        'items.followUps.0.dueAt',
+      ],
+    ]
+    for (const [what, candidate, path] of rejected) {
+      const { _id, ...rest } = candidate
+      expect(handoverRecordSchema.safeParse({ id: _id, ...rest }).success, what).toBe(false)
+      const error = await new Model(candidate).validate().then(
+        () => undefined,
+        (failure: { errors?: Record<string, unknown> }) => failure,
+      )
+      expect(Object.keys(error?.errors ?? {}), what).toEqual([path])
+    }
+  })
+})
+
 let models = 0
 /** A model on a connection that never connects: enough to build and validate documents. */
-function offlineModel(schema: typeof entrySchema) {
+function offlineModel<S extends typeof entrySchema | typeof handoverSchema>(schema: S) {
   const connection = mongoose.createConnection()
   return connection.model(`Validation${++models}`, schema)
 }
