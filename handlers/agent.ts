@@ -23,8 +23,6 @@ export function agentHandlers(dispatcher: Dispatcher): void {
     .command('take', take)
     .command('close', close)
     .command('transfer', transfer)
-    .command('on', goOnDuty)
-    .command('off', goOffDuty)
 }
 
 /**
@@ -252,6 +250,8 @@ function moveRefusal(ctx: Context, result: Extract<MoveResult, { ok: false }>, t
       return ctx.t('staff.unknownCode', { code: result.code })
     case 'queue-empty':
       return ctx.t('staff.queueEmpty')
+    case 'target-away':
+      return ctx.t('staff.targetAway', { name: target.name })
     case 'target-off-duty':
       return ctx.update.kind === 'staff-command' && ctx.update.command.name === 'take'
         ? ctx.t('staff.takeOffDuty')
@@ -304,51 +304,4 @@ async function close(ctx: Command): Promise<void> {
   })
   await announceAssignments(ctx, result.assigned)
   ctx.touch(conversation, ...result.assigned.map((assignment) => assignment.conversation))
-}
-
-async function goOnDuty(ctx: Command): Promise<void> {
-  const { staff } = ctx.update
-  const result = await ctx.ports.state.setDuty({
-    agentId: staff.id,
-    onDuty: true,
-    force: false,
-    cap: staff.maxOpen ?? ctx.ports.maxPerAgent,
-  })
-  if (!result.ok) throw new Error('going on duty cannot be refused')
-  const mine = result.assigned.filter((assignment) => assignment.agentId === staff.id).length
-  // The reply goes first: the outbox keeps order, so the agent reads it before the backlog.
-  ctx.reply('duty', mine ? ctx.t('staff.onDutyWithBacklog', { count: mine }) : ctx.t('staff.onDuty'))
-  await announceAssignments(ctx, result.assigned)
-  ctx.log.info({ agent: staff.id, backlog: mine }, 'agent on duty')
-  ctx.touch(...result.assigned.map((assignment) => assignment.conversation))
-}
-
-async function goOffDuty(ctx: Command): Promise<void> {
-  const { staff, command } = ctx.update
-  const result = await ctx.ports.state.setDuty({
-    agentId: staff.id,
-    onDuty: false,
-    force: command.force === true,
-    cap: staff.maxOpen ?? ctx.ports.maxPerAgent,
-  })
-  if (!result.ok) {
-    const codes = result.open.map((conversation) => conversation.code).join('、')
-    return ctx.reply('duty', ctx.t('staff.offDutyRefused', { count: result.open.length, codes }))
-  }
-  for (const conversation of result.requeued) {
-    ctx.event(conversation, 'queued', staffActor(staff), {
-      reason: 'agent-off-duty',
-      from: staff.id,
-      forced: true,
-    })
-  }
-  ctx.reply(
-    'duty',
-    result.requeued.length
-      ? ctx.t('staff.offDutyForced', { count: result.requeued.length })
-      : ctx.t('staff.offDuty'),
-  )
-  await announceAssignments(ctx, result.assigned)
-  ctx.log.info({ agent: staff.id, requeued: result.requeued.length }, 'agent off duty')
-  ctx.touch(...result.requeued, ...result.assigned.map((assignment) => assignment.conversation))
 }

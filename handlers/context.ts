@@ -1,8 +1,8 @@
+import type { ServiceCalendar } from '../src/domain/calendar.js'
 import type { Command } from '../src/domain/commands.js'
 import { type LiveConversation, toSummary } from '../src/domain/conversation.js'
 import type { InboundMessage } from '../src/domain/inbound.js'
 import { jobIds } from '../src/domain/keys.js'
-import type { ServiceCalendar } from '../src/domain/calendar.js'
 import type { SlaPolicy } from '../src/domain/sla.js'
 import type { Staff, StaffDirectory } from '../src/domain/staff.js'
 import type { Timer, TimerKind, TimerOf } from '../src/domain/timers.js'
@@ -28,6 +28,8 @@ export interface Ports {
   sla: SlaPolicy
   calendar: ServiceCalendar
   maxPerAgent: number
+  /** The longest an agent may be away before their conversations go to colleagues. */
+  awayLimit: number
   /** Past this many messages in the window a customer's messages are recorded, not passed on. */
   customerRate: { max: number; per: number }
   timeZone: string

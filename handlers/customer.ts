@@ -15,7 +15,7 @@ export function customerHandlers(dispatcher: Dispatcher): void {
 
 async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Promise<void> {
   const { message } = ctx.update
-  const { state, text } = ctx.ports
+  const { state, text, calendar } = ctx.ports
 
   if (message.kind === 'text' && looksLikeStaffCommand(message.text)) {
     // Customers never reach staff commands (invariant 7); the attempt is answered and logged.
@@ -38,6 +38,7 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
     newConversationId: newConversationId(message.receivedAt),
     flood: ctx.ports.customerRate,
     deadlines: stepDeadlines(ctx.ports.sla, ctx.ports.calendar, message.receivedAt),
+    ...(calendar.isOpen(message.receivedAt) ? {} : { closedDay: calendar.dayKey(message.receivedAt) }),
   })
   if (!result) {
     ctx.log.info({ message: message.id }, 'message seen before, for a conversation since closed; ignored')
@@ -58,13 +59,39 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
     ctx.event(conversation, 'opened', BOT, { code: conversation.code })
     sayToCustomer(ctx, 'greet', conversation, ctx.t('customer.greeting', { code: conversation.code }))
   }
-  if (result.created && result.queuePosition > 0) {
-    const onDuty = (await state.loads(ctx.ports.staff.withRole('agent').map((agent) => agent.id))).some(
-      (l) => l.onDuty,
+  if (result.closedNotice) {
+    const next = calendar.nextOpening(message.receivedAt)
+    const notice =
+      next === undefined
+        ? ctx.t('customer.closedHoursNoOpening')
+        : ctx.t('customer.closedHours', {
+            hours: text.hours(calendar.describe()),
+            next: text.dateTime(next),
+          })
+    sayToCustomer(ctx, 'closed-hours', conversation, notice)
+  }
+  if (result.awayNotice) {
+    const { reason, until } = result.awayNotice
+    const back = text.clock(until)
+    sayToCustomer(
+      ctx,
+      'away',
+      conversation,
+      reason
+        ? ctx.t('customer.agentAwayWithReason', { reason, back })
+        : ctx.t('customer.agentAway', { back }),
     )
-    const notice = onDuty ? 'customer.queuedAllBusy' : 'customer.queuedNobodyOnDuty'
+  }
+  if (result.created && result.queuePosition > 0) {
     ctx.event(conversation, 'queued', BOT, { position: result.queuePosition })
-    sayToCustomer(ctx, 'queued', conversation, ctx.t(notice, { position: result.queuePosition }))
+    // Outside service hours the hours notice already says when someone will answer.
+    if (!result.closedNotice) {
+      const onDuty = (await state.loads(ctx.ports.staff.withRole('agent').map((agent) => agent.id))).some(
+        (l) => l.onDuty,
+      )
+      const notice = onDuty ? 'customer.queuedAllBusy' : 'customer.queuedNobodyOnDuty'
+      sayToCustomer(ctx, 'queued', conversation, ctx.t(notice, { position: result.queuePosition }))
+    }
   }
   if (result.clockStarted) {
     // From the message and the outcome, not the snapshot: on a replay the conversation may have moved on.
@@ -90,7 +117,11 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
   await announceAssignments(ctx, result.assigned)
   if (result.forwardTo) {
     forward(ctx, conversation, result.forwardTo, { id: message.id, kind: message.kind, text: body })
-  } else if (conversation.agentId && !result.assigned.some((a) => a.conversation.id === conversation.id)) {
+  } else if (
+    conversation.agentId &&
+    !result.holderAway &&
+    !result.assigned.some((a) => a.conversation.id === conversation.id)
+  ) {
     await deliverPending(ctx, conversation, conversation.agentId)
   }
 

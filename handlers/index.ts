@@ -1,6 +1,7 @@
 import type { Dispatcher } from '../src/dispatcher.js'
 import { agentHandlers } from './agent.js'
 import { customerHandlers } from './customer.js'
+import { dutyHandlers } from './duty.js'
 import { escalationHandlers } from './escalation.js'
 import { recoveryHandlers } from './recovery.js'
 import { supervisorHandlers } from './supervisor.js'
@@ -9,6 +10,7 @@ import { supervisorHandlers } from './supervisor.js'
 export function registerHandlers(dispatcher: Dispatcher): void {
   customerHandlers(dispatcher)
   agentHandlers(dispatcher)
+  dutyHandlers(dispatcher)
   supervisorHandlers(dispatcher)
   escalationHandlers(dispatcher)
   recoveryHandlers(dispatcher)

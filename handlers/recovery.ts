@@ -16,13 +16,18 @@ export function recoveryHandlers(dispatcher: Dispatcher): void {
 async function recover(ctx: Context<UpdateOf<'recovery'>>): Promise<void> {
   await retireFormerAgents(ctx)
   const open = await ctx.ports.state.openConversations()
+  const agents = await ctx.ports.state.loads(ctx.ports.staff.withRole('agent').map((agent) => agent.id))
+  // Messages for an away agent wait for their return (or their away time running out).
+  const away = new Set(agents.filter((load) => load.away).map((load) => load.agentId))
   let timers = 0
   for (const conversation of open) {
     if (conversation.waitingSince && conversation.ladderStep < ctx.ports.sla.ladder.length) {
       await armStep(ctx, conversation, conversation.ladderStep)
       timers++
     }
-    if (conversation.agentId) await deliverPending(ctx, conversation, conversation.agentId)
+    if (conversation.agentId && !away.has(conversation.agentId)) {
+      await deliverPending(ctx, conversation, conversation.agentId)
+    }
   }
   const assigned = await ctx.ports.state.drainQueue()
   await announceAssignments(ctx, assigned)
@@ -38,7 +43,7 @@ async function retireFormerAgents(ctx: Context<UpdateOf<'recovery'>>): Promise<v
   const { state, staff } = ctx.ports
   for (const agentId of await state.onDuty()) {
     if (staff.get(agentId)?.roles.includes('agent')) continue
-    const result = await state.setDuty({ agentId, onDuty: false, force: true, cap: 0 })
+    const result = await state.setDuty({ agentId, mode: 'off', force: true, cap: 0 })
     if (!result.ok) continue
     for (const conversation of result.requeued) {
       ctx.event(conversation, 'queued', BOT, { reason: 'agent-removed', from: agentId })

@@ -2,6 +2,7 @@ import type { Dispatcher } from '../src/dispatcher.js'
 import { toSummary } from '../src/domain/conversation.js'
 import { dayStats } from '../src/domain/stats.js'
 import { startOfDay } from '../src/domain/zoned-time.js'
+import type { AgentLoad } from '../src/state/port.js'
 import { moveToColleague } from './agent.js'
 import { type Context, staffActor, type UpdateOf } from './context.js'
 
@@ -24,12 +25,21 @@ async function agents(ctx: Command): Promise<void> {
   const lines = team.map((agent, index) =>
     ctx.t('supervisor.agentsLine', {
       name: agent.name,
-      status: loads[index]?.onDuty ? ctx.t('supervisor.statusOn') : ctx.t('supervisor.statusOff'),
+      status: status(ctx, loads[index]),
       open: loads[index]?.open ?? 0,
       cap: agent.maxOpen ?? ctx.ports.maxPerAgent,
     }),
   )
   ctx.reply('agents', [ctx.t('supervisor.agentsHeader'), ...lines].join('\n'))
+}
+
+function status(ctx: Command, load: AgentLoad | undefined): string {
+  if (!load?.onDuty) return ctx.t('supervisor.statusOff')
+  if (!load.away) return ctx.t('supervisor.statusOn')
+  const back = ctx.ports.text.clock(load.away.until)
+  return load.away.reason
+    ? ctx.t('supervisor.statusAwayWithReason', { reason: load.away.reason, back })
+    : ctx.t('supervisor.statusAway', { back })
 }
 
 function assign(ctx: Command): Promise<void> {

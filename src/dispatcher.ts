@@ -7,11 +7,19 @@ import {
   type UpdateKind,
   type UpdateOf,
 } from '../handlers/context.js'
-import { COMMANDS, type CommandName, parseStaffInput } from './domain/commands.js'
+import { COMMANDS, type CommandName, parseStaffInput, type UsageProblem } from './domain/commands.js'
 import type { InboundMessage } from './domain/inbound.js'
 import { oversees, type Staff } from './domain/staff.js'
 import type { Timer, TimerKind } from './domain/timers.js'
 import type { Outgoing } from './queue/port.js'
+import type { TextKey } from './text.js'
+
+/** Usage problems that deserve a word of their own before the usage line. */
+const USAGE_HINTS = {
+  'bad-code': 'staff.badCode',
+  'bad-minutes': 'staff.badMinutes',
+  'bad-period': 'staff.badPeriod',
+} as const satisfies Partial<Record<UsageProblem, TextKey>>
 
 export type Handler<K extends UpdateKind> = (ctx: Context<UpdateOf<K>>) => Promise<void>
 export type TimerHandler<K extends TimerKind> = (ctx: Context<TimerUpdate<K>>) => Promise<void>
@@ -79,7 +87,9 @@ export class Dispatcher {
         ])
       case 'bad-usage':
         return this.answerStaff(message, staff, [
-          ...(input.problem === 'bad-code' ? [this.ports.text.t('staff.badCode')] : []),
+          ...(input.problem in USAGE_HINTS
+            ? [this.ports.text.t(USAGE_HINTS[input.problem as keyof typeof USAGE_HINTS])]
+            : []),
           this.ports.text.t('staff.usage', { usage: this.ports.text.t(`usage.${input.name}`) }),
         ])
     }
@@ -112,6 +122,9 @@ export class Dispatcher {
     }
     if (permission === 'agent' && !staff.roles.includes('agent')) {
       return this.ports.text.t('staff.agentOnly', { command: `/${name}` })
+    }
+    if (permission === 'manager' && !staff.roles.includes('manager')) {
+      return this.ports.text.t('staff.managerOnly', { command: `/${name}` })
     }
     return undefined
   }

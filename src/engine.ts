@@ -93,6 +93,7 @@ export class Engine {
       sla: config.sla,
       calendar: new ServiceCalendar(config.hours, config.shifts, config.timeZone),
       maxPerAgent: config.routing.maxPerAgent,
+      awayLimit: config.duty.awayLimit,
       customerRate: config.ingest.customerRate,
       timeZone: config.timeZone,
       clock: Date.now,

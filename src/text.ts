@@ -1,4 +1,5 @@
 import { type Locale, locales, type Templates } from '../templates/index.js'
+import type { HoursDescription, WeekdayName } from './domain/calendar.js'
 import type { EventEntry, TranscriptEntry } from './domain/transcript.js'
 
 type Paths<T, Prefix extends string = ''> = {
@@ -52,6 +53,37 @@ export class Text {
       second: '2-digit',
       hourCycle: 'h23',
     }).format(at)
+  }
+
+  /** `09:05`: when someone will be back, when a deadline falls. */
+  clock(at: number): string {
+    return new Intl.DateTimeFormat('en-GB', {
+      timeZone: this.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(at)
+  }
+
+  /** Open hours in words: `周一至周五 09:00–12:00、13:00–18:00；周六 10:00–16:00`. */
+  hours(description: HoursDescription): string {
+    if (description.alwaysOpen) return this.t('hours.alwaysOpen')
+    const day = (name: WeekdayName) => this.t(`hours.${name}`)
+    return description.groups
+      .map((group) => {
+        const days = group.runs
+          .map((run) =>
+            run.first === run.last
+              ? day(run.first)
+              : this.t('hours.run', { first: day(run.first), last: day(run.last) }),
+          )
+          .join(this.t('hours.sameGroup'))
+        const periods = group.periods
+          .map((period) => this.t('hours.period', period))
+          .join(this.t('hours.sameGroup'))
+        return `${days} ${periods}`
+      })
+      .join(this.t('hours.nextGroup'))
   }
 
   dateTime(at: number): string {

@@ -18,6 +18,14 @@ export const en: Templates = {
       'You are sending messages very fast; the rest are recorded and we will go through them in order. Please wait a moment before sending more.',
     commandRefused:
       'Sorry, commands starting with / are for our staff. Please just describe your question and we will answer you shortly.',
+    closedHours:
+      'Hello, we are outside our service hours; we are open {hours}. Your message is saved, and an agent will answer as soon as we open at {next}. Thank you for your patience.',
+    closedHoursNoOpening:
+      'Hello, we are outside our service hours. Your message is saved, and an agent will answer as soon as we open. Thank you for your patience.',
+    agentAway:
+      'Hello, your agent has stepped away and expects to be back at {back}. Your message is saved and they will answer as soon as they are back; thank you for waiting.',
+    agentAwayWithReason:
+      'Hello, your agent has stepped away ({reason}) and expects to be back at {back}. Your message is saved and they will answer as soon as they are back; thank you for waiting.',
   },
   kinds: {
     image: '[image]',
@@ -43,6 +51,8 @@ export const en: Templates = {
       '【{code}】The customer sent a great many messages at once; the rest are recorded but not passed on. Please answer what you have first.',
     warning: '【{code}】Reminder: the customer has been waiting {waited}; please answer soon.',
     closedByOther: '【{code}】{by} closed this conversation.',
+    awayHandedIn:
+      '【{code}】{from} has been away longer than planned; the conversation is yours now · customer {name} · last message: {last}',
   },
   staff: {
     unknownCode: 'There is no open conversation {code}; nothing was sent. Send /list to see yours.',
@@ -88,6 +98,18 @@ export const en: Templates = {
     queueLine: '{position}. {code} {name} · waiting {waited}',
     nobody: 'nobody',
     internalError: 'Sorry, something went wrong with that command; please try again shortly.',
+    managerOnly: '{command} is for managers only.',
+    badMinutes: 'Give the time away as minutes from 1 to 480, e.g. /away 30 lunch',
+    badPeriod: 'The period is day (today) or week (the last 7 days).',
+    awaySet:
+      "You are away, back at {back}. You get no new conversations meanwhile and your customers' messages are kept for you; {waiting} waiting customers got an automatic reply. If you are not back by {handAt}, your conversations go to colleagues. Send /on when you are back.",
+    awayOffDuty: 'You are not on duty, so there is nothing to step away from. Send /on to go on duty.',
+    backFromAway: 'Welcome back! You are taking customers again.',
+    backWithBacklog:
+      'Welcome back! {count} customer messages came in while you were away; here they are, oldest first. Please answer them first.',
+    awayHandedOut:
+      'You were away longer than planned; {count} conversations went to colleagues or back to the queue: {codes}. Send /on when you are back.',
+    targetAway: '{name} is away and cannot take conversations now.',
   },
   help: {
     agent: [
@@ -96,9 +118,12 @@ export const en: Templates = {
       '/list my conversations and how long each waits',
       '/queue customers waiting in the queue',
       '/take [code] take a queued conversation (the oldest if no code)',
-      '/close code close a conversation',
+      '/close code close a conversation (the customer gets the closing words and a survey)',
       '/transfer code colleague pass it to a colleague',
-      '/on go on duty · /off go off duty',
+      '/t list canned answers · /t name [code] send one',
+      '/force send a held reply anyway (recorded)',
+      '/on go on duty · /away [minutes] [reason] step away · /off go off duty',
+      '/handover [colleague] hand over your shift · /ack acknowledge a handover',
       '/help this help',
     ].join('\n'),
     oversight: [
@@ -108,8 +133,10 @@ export const en: Templates = {
       '/agents agents and their load',
       '/assign code agent assign a conversation',
       '/transfer code agent · /close code',
-      '/transcript code read a conversation',
-      "/stats today's figures",
+      '/transcript code read a conversation (each read is recorded)',
+      '/export code the whole transcript (managers only)',
+      '/stats [day|week] figures for today or the last 7 days',
+      '/ack acknowledge a handover',
       '/help this help',
     ].join('\n'),
   },
@@ -125,7 +152,13 @@ export const en: Templates = {
     agents: '/agents',
     assign: '/assign code agent',
     transcript: '/transcript code',
-    stats: '/stats',
+    stats: '/stats [day|week]',
+    away: '/away [minutes] [reason], e.g. /away 30 lunch',
+    t: '/t or /t name [code]',
+    force: '/force',
+    handover: '/handover or /handover colleague',
+    ack: '/ack',
+    export: '/export code',
   },
   supervisor: {
     alert: [
@@ -162,6 +195,8 @@ export const en: Templates = {
     statsNoAgents: 'No agent has served a customer today yet.',
     statsNone: '—',
     unassigned: 'unassigned',
+    statusAway: 'away (back at {back})',
+    statusAwayWithReason: 'away: {reason} (back at {back})',
   },
   events: {
     opened: 'conversation opened',
@@ -248,5 +283,19 @@ export const en: Templates = {
       storeError: 'cannot read the transcript store: {message}',
       writeError: 'cannot write {file}: {message}',
     },
+  },
+  hours: {
+    alwaysOpen: 'around the clock, every day',
+    run: '{first} to {last}',
+    period: '{from}–{to}',
+    sameGroup: ', ',
+    nextGroup: '; ',
+    mon: 'Monday',
+    tue: 'Tuesday',
+    wed: 'Wednesday',
+    thu: 'Thursday',
+    fri: 'Friday',
+    sat: 'Saturday',
+    sun: 'Sunday',
   },
 }

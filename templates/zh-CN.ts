@@ -14,6 +14,13 @@ export const zhCN = {
     closed: '感谢您的咨询，本次会话已结束。如有其他问题，欢迎随时联系我们，再见！',
     tooFast: '您发送消息的速度过快，之后的消息已为您记录，客服会按顺序为您处理，请稍候再发送。',
     commandRefused: '抱歉，以 / 开头的指令仅供客服人员使用。请您直接描述遇到的问题，我们会尽快为您解答。',
+    closedHours:
+      '您好，现在是非服务时间，我们的服务时间是{hours}。您的消息已经记录，客服将在 {next} 上班后第一时间回复您，请您谅解。',
+    closedHoursNoOpening: '您好，现在是非服务时间。您的消息已经记录，客服上班后会第一时间回复您，请您谅解。',
+    agentAway:
+      '您好，为您服务的客服暂时离开，预计 {back} 回来。您的消息已经记录，回来后会第一时间回复您，请您稍候。',
+    agentAwayWithReason:
+      '您好，为您服务的客服暂时离开（{reason}），预计 {back} 回来。您的消息已经记录，回来后会第一时间回复您，请您稍候。',
   },
   kinds: {
     image: '[图片]',
@@ -38,6 +45,7 @@ export const zhCN = {
       '【{code}】客户短时间内发送了大量消息，之后的消息已记录但暂停转发，请先回复已收到的内容。',
     warning: '【{code}】提醒：客户已等待 {waited}，请尽快回复。',
     closedByOther: '【{code}】会话已由 {by} 结束。',
+    awayHandedIn: '【{code}】{from} 离开超过预定时间，会话转给您 · 客户 {name} · 最后消息：{last}',
   },
   staff: {
     unknownCode: '没有编号为 {code} 的进行中会话，消息未发送。发送 /list 查看您的会话。',
@@ -81,6 +89,17 @@ export const zhCN = {
     queueLine: '{position}. {code} {name} · 已等待 {waited}',
     nobody: '无',
     internalError: '抱歉，处理您的指令时出错了，请稍后再试。',
+    managerOnly: '{command} 仅限经理使用。',
+    badMinutes: '离开时间请写 1 到 480 之间的分钟数，例如：/away 30 吃饭',
+    badPeriod: '统计周期请写 day（今天）或 week（最近 7 天）。',
+    awaySet:
+      '您已设置为离开，预计 {back} 回来。离开期间不会分配新会话，客户的消息会为您保留；{waiting} 位等待中的客户已收到自动回复。如 {handAt} 仍未回来，您的会话将转给其他同事。发送 /on 恢复接待。',
+    awayOffDuty: '您当前不在岗，无需设置离开。发送 /on 上岗。',
+    backFromAway: '欢迎回来！您已恢复接待。',
+    backWithBacklog: '欢迎回来！离开期间共有 {count} 条客户留言，下面按时间顺序发给您，请优先处理。',
+    awayHandedOut:
+      '您离开已超过预定时间，{count} 个会话已转给同事或回到排队：{codes}。回来后请发送 /on 恢复接待。',
+    targetAway: '{name} 暂时离开，无法接收会话。',
   },
   help: {
     agent: [
@@ -89,9 +108,12 @@ export const zhCN = {
       '/list 我的会话和等待时长',
       '/queue 排队中的客户',
       '/take [编号] 接入排队会话（不写编号则接最早的）',
-      '/close 编号 结束会话',
+      '/close 编号 结束会话（客户会收到结束语和满意度调查）',
       '/transfer 编号 同事名 转给同事',
-      '/on 上岗 · /off 下岗',
+      '/t 查看常用语 · /t 名称 [编号] 发送常用语',
+      '/force 发送被拦截的回复（将被记录）',
+      '/on 上岗 · /away [分钟] [原因] 暂时离开 · /off 下岗',
+      '/handover [同事名] 交班 · /ack 确认接班',
       '/help 查看本帮助',
     ].join('\n'),
     oversight: [
@@ -101,8 +123,10 @@ export const zhCN = {
       '/agents 客服状态',
       '/assign 编号 客服名 分配会话',
       '/transfer 编号 客服名 · /close 编号',
-      '/transcript 编号 查看会话记录',
-      '/stats 今日统计',
+      '/transcript 编号 查看会话记录（查看会被记录）',
+      '/export 编号 导出完整记录（仅经理）',
+      '/stats [day|week] 今天或最近 7 天的统计',
+      '/ack 确认交班记录',
       '/help 查看本帮助',
     ].join('\n'),
   },
@@ -118,7 +142,13 @@ export const zhCN = {
     agents: '/agents',
     assign: '/assign 会话编号 客服名',
     transcript: '/transcript 会话编号',
-    stats: '/stats',
+    stats: '/stats [day|week]',
+    away: '/away [分钟] [原因]，例如 /away 30 吃饭',
+    t: '/t 或 /t 常用语名称 [会话编号]',
+    force: '/force',
+    handover: '/handover 或 /handover 同事名',
+    ack: '/ack',
+    export: '/export 会话编号',
   },
   supervisor: {
     alert: [
@@ -155,6 +185,8 @@ export const zhCN = {
     statsNoAgents: '今天还没有客服接待记录。',
     statsNone: '—',
     unassigned: '未分配',
+    statusAway: '离开（预计 {back} 回来）',
+    statusAwayWithReason: '离开：{reason}（预计 {back} 回来）',
   },
   events: {
     opened: '会话开始',
@@ -241,5 +273,19 @@ export const zhCN = {
       storeError: '读取记录库失败：{message}',
       writeError: '无法写入 {file}：{message}',
     },
+  },
+  hours: {
+    alwaysOpen: '7×24 小时',
+    run: '{first}至{last}',
+    period: '{from}–{to}',
+    sameGroup: '、',
+    nextGroup: '；',
+    mon: '周一',
+    tue: '周二',
+    wed: '周三',
+    thu: '周四',
+    fri: '周五',
+    sat: '周六',
+    sun: '周日',
   },
 } as const

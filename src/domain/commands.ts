@@ -5,15 +5,19 @@ import { normaliseCode } from './conversation.js'
  * code (`A17 您好…` or `【A17】您好…`), and plain text.
  */
 
-export type Permission = 'agent' | 'oversight' | 'staff'
+export type Permission = 'agent' | 'oversight' | 'manager' | 'staff'
 
 interface CommandSpec {
-  /** Who may run it: agents, supervisors/managers, or any staff member. */
+  /** Who may run it: agents, supervisors/managers, managers only, or any staff member. */
   permission: Permission
-  /** `code`: a conversation code; `staff`: a colleague; `?` marks an optional argument. */
+  /** The arguments in order; `?` marks an optional one. */
   args: readonly ArgSpec[]
 }
-type ArgSpec = 'code' | 'code?' | 'staff' | 'force?'
+/**
+ * `code`: a conversation code; `staff`: a colleague (the rest of the line); `force`: the word force;
+ * `minutes`: a whole number of minutes; `word`: one word; `period`: day or week; `text`: the rest.
+ */
+type ArgSpec = 'code' | 'code?' | 'staff' | 'staff?' | 'force?' | 'minutes?' | 'word?' | 'period?' | 'text?'
 
 export const COMMANDS = {
   help: { permission: 'staff', args: [] },
@@ -24,26 +28,49 @@ export const COMMANDS = {
   transfer: { permission: 'staff', args: ['code', 'staff'] },
   on: { permission: 'agent', args: [] },
   off: { permission: 'agent', args: ['force?'] },
+  away: { permission: 'agent', args: ['minutes?', 'text?'] },
+  t: { permission: 'staff', args: ['word?', 'code?'] },
+  force: { permission: 'staff', args: [] },
+  handover: { permission: 'agent', args: ['staff?'] },
+  ack: { permission: 'staff', args: [] },
   agents: { permission: 'oversight', args: [] },
   assign: { permission: 'oversight', args: ['code', 'staff'] },
   transcript: { permission: 'oversight', args: ['code'] },
-  stats: { permission: 'oversight', args: [] },
+  export: { permission: 'manager', args: ['code'] },
+  stats: { permission: 'oversight', args: ['period?'] },
 } as const satisfies Record<string, CommandSpec>
 
 export type CommandName = keyof typeof COMMANDS
 export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[]
+
+/** The longest away time an agent can announce: a shift. */
+export const MAX_AWAY_MINUTES = 480
 
 export interface Command {
   name: CommandName
   code?: string
   staff?: string
   force?: boolean
+  minutes?: number
+  /** One word, e.g. the name of a canned answer (`/t 稍等`). */
+  word?: string
+  period?: 'day' | 'week'
+  /** Free text, e.g. why an agent is away. */
+  text?: string
 }
+
+export type UsageProblem =
+  | 'missing-code'
+  | 'bad-code'
+  | 'missing-staff'
+  | 'bad-minutes'
+  | 'bad-period'
+  | 'extra'
 
 export type StaffInput =
   | { kind: 'command'; command: Command }
   /** A known command with missing or malformed arguments: answer with its usage. */
-  | { kind: 'bad-usage'; name: CommandName; problem: 'missing-code' | 'bad-code' | 'missing-staff' | 'extra' }
+  | { kind: 'bad-usage'; name: CommandName; problem: UsageProblem }
   | { kind: 'unknown-command'; typed: string; suggestion?: CommandName }
   | { kind: 'coded-reply'; code: string; text: string }
   | { kind: 'text'; text: string }
@@ -70,6 +97,17 @@ export function parseStaffInput(raw: string): StaffInput {
   return { kind: 'text', text }
 }
 
+const MINUTES = /^(\d{1,4})(?:m|min|分钟|分)?$/i
+const PERIODS: Record<string, 'day' | 'week'> = {
+  day: 'day',
+  today: 'day',
+  今天: 'day',
+  今日: 'day',
+  week: 'week',
+  本周: 'week',
+  这周: 'week',
+}
+
 function parseCommand(text: string): StaffInput {
   const [head = '', ...args] = text.slice(1).split(/\s+/).filter(Boolean)
   const typed = head.toLowerCase()
@@ -78,33 +116,60 @@ function parseCommand(text: string): StaffInput {
     return { kind: 'unknown-command', typed: `/${head}`, ...(suggestion ? { suggestion } : {}) }
   }
   const command: Command = { name: typed }
+  const bad = (problem: UsageProblem): StaffInput => ({ kind: 'bad-usage', name: typed, problem })
   const specs: readonly ArgSpec[] = COMMANDS[typed].args
   let next = 0
   for (const spec of specs) {
     const arg = args[next]
-    if (spec === 'code' || spec === 'code?') {
-      if (arg === undefined) {
-        if (spec === 'code') return { kind: 'bad-usage', name: typed, problem: 'missing-code' }
+    const optional = spec.endsWith('?')
+    if (arg === undefined) {
+      if (optional) continue
+      return bad(spec === 'code' ? 'missing-code' : 'missing-staff')
+    }
+    switch (spec) {
+      case 'code':
+      case 'code?': {
+        const code = normaliseCode(arg)
+        if (!code) return bad('bad-code')
+        command.code = code
+        break
+      }
+      case 'staff':
+      case 'staff?':
+      case 'text?': {
+        // Names and reasons may contain spaces ("Li Wei", "去 吃饭"): they take the rest of the line.
+        const rest = args.slice(next).join(' ')
+        if (spec === 'text?') command.text = rest
+        else command.staff = rest
+        next = args.length
         continue
       }
-      const code = normaliseCode(arg)
-      if (!code) return { kind: 'bad-usage', name: typed, problem: 'bad-code' }
-      command.code = code
-    } else if (spec === 'staff') {
-      // Names may contain spaces ("Li Wei"): the colleague is the rest of the line.
-      const rest = args.slice(next).join(' ')
-      if (!rest) return { kind: 'bad-usage', name: typed, problem: 'missing-staff' }
-      command.staff = rest
-      next = args.length
-      continue
-    } else if (spec === 'force?') {
-      if (arg === undefined) continue
-      if (arg.toLowerCase() !== 'force') return { kind: 'bad-usage', name: typed, problem: 'extra' }
-      command.force = true
+      case 'force?':
+        if (arg.toLowerCase() !== 'force') return bad('extra')
+        command.force = true
+        break
+      case 'minutes?': {
+        const minutes = MINUTES.exec(arg)
+        // Not a number: the argument is for the next spec (the reason in `/away 吃饭`).
+        if (!minutes) continue
+        const value = Number(minutes[1])
+        if (value < 1 || value > MAX_AWAY_MINUTES) return bad('bad-minutes')
+        command.minutes = value
+        break
+      }
+      case 'word?':
+        command.word = arg
+        break
+      case 'period?': {
+        const period = PERIODS[arg.toLowerCase()]
+        if (!period) return bad('bad-period')
+        command.period = period
+        break
+      }
     }
     next++
   }
-  if (next < args.length) return { kind: 'bad-usage', name: typed, problem: 'extra' }
+  if (next < args.length) return bad('extra')
   return { kind: 'command', command }
 }
 

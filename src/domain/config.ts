@@ -99,6 +99,16 @@ export const configSchema = z
       .object({ maxPerAgent: z.number().int().min(1).max(1000).default(10) })
       .strict()
       .prefault({}),
+    duty: z
+      .object({
+        /**
+         * The longest an agent may be away (/away) before their conversations go to colleagues; an
+         * agent who announces a shorter time is held to that one.
+         */
+        awayLimit: durationSchema.default(30 * 60_000),
+      })
+      .strict()
+      .prefault({}),
     sla: z
       .object({
         /** A customer left waiting this long is overdue (the regulations' 5-minute rule). */

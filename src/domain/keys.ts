@@ -24,6 +24,8 @@ export function keysFor(prefix: string) {
     agent: (id: string) => k('agent', id),
     agentConversations: (id: string) => k('agent', id, 'convs'),
     onDuty: k('onduty'),
+    /** On duty but away (meal, break): given no new conversations, their customers' messages wait. */
+    away: k('away'),
     codeSequence: k('seq', 'code'),
     assignSequence: k('seq', 'assign'),
     /** The outcome of handling one inbound WeChat message, kept to recognise a second delivery. */

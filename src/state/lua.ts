@@ -34,6 +34,7 @@ function keyLibrary(keys: Keys): string {
     `KEY.open = ${luaString(keys.open)}`,
     `KEY.unassigned = ${luaString(keys.unassigned)}`,
     `KEY.onDuty = ${luaString(keys.onDuty)}`,
+    `KEY.away = ${luaString(keys.away)}`,
     `KEY.codeSequence = ${luaString(keys.codeSequence)}`,
     `KEY.assignSequence = ${luaString(keys.assignSequence)}`,
     `KEY.staffInFlight = ${luaString(keys.staffInFlight)}`,
@@ -54,11 +55,12 @@ local function bump(id)
   redis.call('HINCRBY', KEY.conversation(id), 'rev', 1)
 end
 
--- Least-loaded on-duty agent below its cap; ties go to the one assigned longest ago (round robin).
+-- Least-loaded on-duty agent below its cap and not away; ties go to the one assigned longest ago
+-- (round robin).
 local function pick_agent(exclude)
   local best, best_load, best_seq
   for _, agent in ipairs(redis.call('SMEMBERS', KEY.onDuty)) do
-    if agent ~= exclude then
+    if agent ~= exclude and redis.call('SISMEMBER', KEY.away, agent) == 0 then
       local load = redis.call('SCARD', KEY.agentConversations(agent))
       local fields = redis.call('HMGET', KEY.agent(agent), 'cap', 'lastAssigned')
       local cap = tonumber(fields[1]) or 0
@@ -223,7 +225,7 @@ end
 const INGEST = `
 local message_id, customer_id, customer_name, text, at, new_id, pending_json, ttl =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], tonumber(ARGV[8])
-local flood_max, flood_window, deadlines = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11]
+local flood_max, flood_window, deadlines, closed_day = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11], ARGV[12]
 local replayed = replay(message_id)
 if replayed then return replayed end
 local recent = redis.call('INCR', KEY.recentFrom(customer_id))
@@ -251,16 +253,33 @@ end
 
 local key = KEY.conversation(id)
 redis.call('HSET', key, 'customerName', customer_name, 'lastCustomerAt', at, 'lastText', text)
+-- Outside service hours the customer is told the hours once per conversation and day.
+local closed_notice = false
+if closed_day ~= '' and redis.call('HGET', key, 'closedNoticeDay') ~= closed_day then
+  redis.call('HSET', key, 'closedNoticeDay', closed_day)
+  closed_notice = true
+end
 -- The common case goes straight to the agent: the outcome names them, and a replay forwards again
--- under the same outbox id. Otherwise (no agent yet, or older messages still waiting) it queues.
+-- under the same outbox id. Otherwise (no agent yet, the agent is away, or older messages still
+-- waiting) it queues.
 local forward_to
 local holder = redis.call('HGET', key, 'agentId')
+local holder_away = holder ~= '' and redis.call('SISMEMBER', KEY.away, holder) == 1
 if throttled > 0 then
   forward_to = nil
-elseif holder ~= '' and redis.call('LLEN', KEY.pending(id)) == 0 then
+elseif holder ~= '' and not holder_away and redis.call('LLEN', KEY.pending(id)) == 0 then
   forward_to = holder
 else
   redis.call('RPUSH', KEY.pending(id), pending_json)
+end
+-- The customer of an away agent hears so once per away period.
+local away_notice
+if holder_away then
+  local away = redis.call('HMGET', KEY.agent(holder), 'awaySeq', 'awayUntil', 'awayReason')
+  if redis.call('HGET', key, 'awayNotice') ~= away[1] then
+    redis.call('HSET', key, 'awayNotice', away[1])
+    away_notice = { agentId = holder, ['until'] = tonumber(away[2]) or 0, reason = away[3] or '' }
+  end
 end
 local clock_started, clock_version = false, nil
 if (tonumber(redis.call('HGET', key, 'waitingSince')) or 0) == 0 then
@@ -272,7 +291,7 @@ bump(id)
 local assigned = drain_queue()
 return remember(message_id, ttl, { conversation = snapshot(id), created = created, clockStarted = clock_started,
   clockVersion = clock_version, assigned = assigned, queuePosition = queue_position(id), forwardTo = forward_to,
-  throttled = throttled })
+  throttled = throttled, closedNotice = closed_notice, holderAway = holder_away, awayNotice = away_notice })
 `
 
 /**
@@ -412,6 +431,9 @@ end
 if redis.call('SISMEMBER', KEY.onDuty, target_id) == 0 then
   return cjson.encode({ ok = false, reason = 'target-off-duty', targetId = target_id })
 end
+if redis.call('SISMEMBER', KEY.away, target_id) == 1 then
+  return cjson.encode({ ok = false, reason = 'target-away', targetId = target_id })
+end
 local from = conv.agentId
 assign(id, target_id)
 local moved = snapshot(id)
@@ -421,20 +443,42 @@ return cjson.encode(result)
 `
 
 /**
- * duty — /on and /off.
- * ARGV: agentId, 'on' or 'off', force ('1' or '0'), cap
+ * duty — /on, /off and /away.
+ * ARGV: agentId, 'on' | 'off' | 'away', force ('1' or '0'), cap, awayUntil (epoch ms, for away), awayReason
  * Going off duty with open conversations is refused unless forced; forced, they go back to the queue
- * in their old places and on to colleagues with room.
+ * in their old places and on to colleagues with room. Going away needs being on duty; the customers
+ * waiting on the agent at that moment are returned (\`waiting\`) to be told, once per away period.
+ * Coming back (on, while away) returns the agent's conversations (\`mine\`) for the backlog.
  */
 const DUTY = `
 local agent, state, force, cap = ARGV[1], ARGV[2], ARGV[3] == '1', tonumber(ARGV[4])
+local away_until, away_reason = tonumber(ARGV[5]) or 0, ARGV[6] or ''
 local requeued = {}
+local was_away = redis.call('SREM', KEY.away, agent) == 1
+if state == 'away' then
+  if redis.call('SISMEMBER', KEY.onDuty, agent) == 0 then
+    return cjson.encode({ ok = false, reason = 'off-duty' })
+  end
+  redis.call('SADD', KEY.away, agent)
+  local seq = redis.call('HINCRBY', KEY.agent(agent), 'awaySeq', 1)
+  redis.call('HSET', KEY.agent(agent), 'awayUntil', away_until, 'awayReason', away_reason)
+  local waiting = {}
+  for _, id in ipairs(redis.call('SMEMBERS', KEY.agentConversations(agent))) do
+    if (tonumber(redis.call('HGET', KEY.conversation(id), 'waitingSince')) or 0) > 0 then
+      redis.call('HSET', KEY.conversation(id), 'awayNotice', seq)
+      table.insert(waiting, snapshot(id))
+    end
+  end
+  return cjson.encode({ ok = true, assigned = {}, requeued = {}, awaySeq = seq, waiting = waiting })
+end
+redis.call('HDEL', KEY.agent(agent), 'awayUntil', 'awayReason')
 if state == 'on' then
   redis.call('SADD', KEY.onDuty, agent)
   redis.call('HSET', KEY.agent(agent), 'cap', cap)
 else
   local mine = redis.call('SMEMBERS', KEY.agentConversations(agent))
   if #mine > 0 and not force then
+    if was_away then redis.call('SADD', KEY.away, agent) end
     local open = {}
     for _, id in ipairs(mine) do table.insert(open, snapshot(id)) end
     return cjson.encode({ ok = false, reason = 'has-open', open = open })
@@ -445,7 +489,42 @@ else
     table.insert(requeued, snapshot(id))
   end
 end
-return cjson.encode({ ok = true, assigned = drain_queue(), requeued = requeued })
+local result = { ok = true, assigned = drain_queue(), requeued = requeued, wasAway = was_away }
+if state == 'on' and was_away then
+  result.mine = {}
+  for _, id in ipairs(redis.call('SMEMBERS', KEY.agentConversations(agent))) do
+    table.insert(result.mine, snapshot(id))
+  end
+end
+return cjson.encode(result)
+`
+
+/**
+ * awayExpired — an agent stayed away past their time: their conversations go to colleagues with
+ * room (or back to the queue), the agent stays away.
+ * ARGV: agentId, awaySeq, timerId, seenTtlSeconds
+ * Kept under the timer id, like a fired step, so a timer run again after a crash tells the same
+ * people. Stale when the agent came back or went away again since.
+ */
+const AWAY_EXPIRED = `
+local agent, seq, timer_id, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local replayed = replay(timer_id)
+if replayed then return replayed end
+if redis.call('SISMEMBER', KEY.away, agent) == 0 or redis.call('HGET', KEY.agent(agent), 'awaySeq') ~= seq then
+  return 'N' .. cjson.encode({ ok = false })
+end
+local assigned, requeued = {}, {}
+for _, id in ipairs(redis.call('SMEMBERS', KEY.agentConversations(agent))) do
+  local target = pick_agent(agent)
+  if target then
+    assign(id, target)
+    table.insert(assigned, { conversation = snapshot(id), agentId = target })
+  else
+    requeue(id)
+    table.insert(requeued, snapshot(id))
+  end
+end
+return remember(timer_id, ttl, { ok = true, assigned = assigned, requeued = requeued })
 `
 
 /**
@@ -521,6 +600,7 @@ export const SCRIPT_SOURCES = {
   close: CLOSE,
   move: MOVE,
   duty: DUTY,
+  awayExpired: AWAY_EXPIRED,
   fire: FIRE,
   drain: DRAIN,
   ack: ACK,

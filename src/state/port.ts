@@ -37,6 +37,19 @@ export interface IngestResult {
   forwardTo?: string
   /** How far over the flood limit the customer is: 0 normally; past it messages are only recorded. */
   throttled: number
+  /** Outside service hours: tell the customer the hours (once per conversation and day). */
+  closedNotice: boolean
+  /** The agent holding the conversation is away: the message waits for them. */
+  holderAway: boolean
+  /** The agent is away: tell the customer (once per away period). */
+  awayNotice?: AwayNotice
+}
+
+export interface AwayNotice {
+  agentId: string
+  /** When the agent said they would be back (epoch ms). */
+  until: number
+  reason: string
 }
 
 export interface ClockStop {
@@ -72,11 +85,30 @@ export type MoveResult =
   | { ok: false; reason: 'unknown-code'; code: string }
   | { ok: false; reason: 'queue-empty' }
   | { ok: false; reason: 'not-yours' | 'not-queued' | 'same-agent'; conversation: LiveConversation }
-  | { ok: false; reason: 'target-off-duty'; targetId: string }
+  | { ok: false; reason: 'target-off-duty' | 'target-away'; targetId: string }
+
+export type DutyMode = 'on' | 'off' | 'away'
 
 export type DutyResult =
-  | { ok: true; assigned: Assignment[]; requeued: LiveConversation[] }
+  | {
+      ok: true
+      assigned: Assignment[]
+      requeued: LiveConversation[]
+      /** The agent was away before this change. */
+      wasAway?: boolean
+      /** Going away: the away period's number, and the customers waiting on the agent right now. */
+      awaySeq?: number
+      waiting?: LiveConversation[]
+      /** Back from away: the agent's conversations, whose held messages are now due. */
+      mine?: LiveConversation[]
+    }
   | { ok: false; reason: 'has-open'; open: LiveConversation[] }
+  | { ok: false; reason: 'off-duty' }
+
+export type AwayExpiredResult =
+  | { ok: true; assigned: Assignment[]; requeued: LiveConversation[] }
+  /** The agent came back, or went away again, since the timer was set. */
+  | { ok: false }
 
 export type FireResult =
   /** The conversation was answered, closed or moved on since the timer was set: do nothing. */
@@ -101,6 +133,8 @@ export interface AgentLoad {
   agentId: string
   onDuty: boolean
   open: number
+  /** Present while the agent is away. */
+  away?: { until: number; reason: string }
 }
 
 export interface LiveState {
@@ -117,6 +151,8 @@ export interface LiveState {
     flood: { max: number; per: number }
     /** When each escalation step falls due, should the reply clock start with this message. */
     deadlines: number[]
+    /** The service day (YYYY-MM-DD) when the message came outside service hours, else undefined. */
+    closedDay?: string
   }): Promise<IngestResult | null>
   /**
    * `code` undefined: a plain-text reply, which goes to the one conversation it can only mean.
@@ -140,7 +176,17 @@ export interface LiveState {
     targetId: string
     oversees: boolean
   }): Promise<MoveResult>
-  setDuty(input: { agentId: string; onDuty: boolean; force: boolean; cap: number }): Promise<DutyResult>
+  setDuty(input: {
+    agentId: string
+    mode: DutyMode
+    force: boolean
+    cap: number
+    /** For `away`: when the agent will be back, and why they are away. */
+    until?: number
+    reason?: string
+  }): Promise<DutyResult>
+  /** An away agent's time is up: their conversations go to colleagues or back to the queue. */
+  awayExpired(input: { agentId: string; seq: number }): Promise<AwayExpiredResult>
   /** Hands queued conversations to agents with room; run at start-up in case a change was cut short. */
   drainQueue(): Promise<Assignment[]>
   fireStep(input: {

@@ -7,6 +7,7 @@ import { buildScripts, type ScriptName } from './lua.js'
 import type {
   AgentLoad,
   Assignment,
+  AwayExpiredResult,
   CloseResult,
   DutyResult,
   FireResult,
@@ -48,6 +49,9 @@ const ingestSchema = z.object({
   queuePosition: z.number(),
   forwardTo: z.string().optional(),
   throttled: z.number().default(0),
+  closedNotice: z.boolean().default(false),
+  holderAway: z.boolean().default(false),
+  awayNotice: z.object({ agentId: z.string(), until: z.number(), reason: z.string() }).optional(),
 })
 const replySchema = z.union([
   z.object({ ok: z.literal(true), conversation, lateSteps: list(z.number()), ...clockStop }),
@@ -66,11 +70,28 @@ const moveSchema = z.union([
   failure('unknown-code').extend({ code: z.string() }),
   failure('queue-empty'),
   z.object({ ok: z.literal(false), reason: z.enum(['not-yours', 'not-queued', 'same-agent']), conversation }),
-  failure('target-off-duty').extend({ targetId: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    reason: z.enum(['target-off-duty', 'target-away']),
+    targetId: z.string(),
+  }),
 ])
 const dutySchema = z.union([
-  z.object({ ok: z.literal(true), assigned: list(assignment), requeued: list(conversation) }),
+  z.object({
+    ok: z.literal(true),
+    assigned: list(assignment),
+    requeued: list(conversation),
+    wasAway: z.boolean().optional(),
+    awaySeq: z.number().optional(),
+    waiting: list(conversation).optional(),
+    mine: list(conversation).optional(),
+  }),
   failure('has-open').extend({ open: list(conversation) }),
+  failure('off-duty'),
+])
+const awayExpiredSchema = z.union([
+  z.object({ ok: z.literal(true), assigned: list(assignment), requeued: list(conversation) }),
+  z.object({ ok: z.literal(false) }),
 ])
 const fireSchema = z.union([
   z.object({ outcome: z.literal('stale') }),
@@ -125,6 +146,7 @@ export class RedisLiveState implements LiveState {
       input.flood.max,
       input.flood.per,
       input.deadlines.join(','),
+      input.closedDay ?? '',
     )
     if (raw === 'X') return null
     return { ...ingestSchema.parse(JSON.parse(raw.slice(1))), duplicate: raw.startsWith('D') }
@@ -171,11 +193,23 @@ export class RedisLiveState implements LiveState {
   async setDuty(input: Parameters<LiveState['setDuty']>[0]): Promise<DutyResult> {
     const raw = await this.redis.duty(
       input.agentId,
-      input.onDuty ? 'on' : 'off',
+      input.mode,
       flag(input.force),
       input.cap,
+      input.until ?? 0,
+      input.reason ?? '',
     )
     return dutySchema.parse(JSON.parse(raw))
+  }
+
+  async awayExpired(input: Parameters<LiveState['awayExpired']>[0]): Promise<AwayExpiredResult> {
+    const raw = await this.redis.awayExpired(
+      input.agentId,
+      input.seq,
+      jobIds.timer({ kind: 'away', agentId: input.agentId, seq: input.seq }),
+      SEEN_TTL_SECONDS,
+    )
+    return awayExpiredSchema.parse(JSON.parse(raw.slice(1)))
   }
 
   async fireStep(input: Parameters<LiveState['fireStep']>[0]): Promise<FireResult> {
@@ -270,13 +304,20 @@ export class RedisLiveState implements LiveState {
     for (const agentId of agentIds) {
       pipeline.sismember(this.keys.onDuty, agentId)
       pipeline.scard(this.keys.agentConversations(agentId))
+      pipeline.sismember(this.keys.away, agentId)
+      pipeline.hmget(this.keys.agent(agentId), 'awayUntil', 'awayReason')
     }
     const replies = (await pipeline.exec()) ?? []
-    return agentIds.map((agentId, index) => ({
-      agentId,
-      onDuty: replies[index * 2]?.[1] === 1,
-      open: Number(replies[index * 2 + 1]?.[1] ?? 0),
-    }))
+    return agentIds.map((agentId, index) => {
+      const [onDuty, open, away, details] = replies.slice(index * 4, index * 4 + 4).map((reply) => reply?.[1])
+      const [until, reason] = (details as (string | null)[] | undefined) ?? []
+      return {
+        agentId,
+        onDuty: onDuty === 1,
+        open: Number(open ?? 0),
+        ...(away === 1 ? { away: { until: Number(until ?? 0), reason: reason ?? '' } } : {}),
+      }
+    })
   }
 
   private async many(ids: string[]): Promise<LiveConversation[]> {

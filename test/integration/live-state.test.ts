@@ -38,7 +38,7 @@ async function reply(input: Omit<Parameters<RedisLiveState['staffReply']>[0], 'm
   if (!result) throw new Error('a fresh answer was taken for a replay')
   return result
 }
-const on = (agentId: string, cap = 10) => state.setDuty({ agentId, onDuty: true, force: false, cap })
+const on = (agentId: string, cap = 10) => state.setDuty({ agentId, mode: 'on', force: false, cap })
 
 describe('live state', () => {
   it('opens a conversation with a code, queues it when nobody is on duty, and starts the clock once', async () => {
@@ -207,10 +207,10 @@ describe('live state', () => {
   it('refuses /off with open conversations unless forced, then hands them to colleagues', async () => {
     await on('agentA')
     const one = await customerSays('c1', 'a')
-    const refused = await state.setDuty({ agentId: 'agentA', onDuty: false, force: false, cap: 10 })
+    const refused = await state.setDuty({ agentId: 'agentA', mode: 'off', force: false, cap: 10 })
     expect(refused).toMatchObject({ ok: false, reason: 'has-open' })
     await on('agentB')
-    const forced = await state.setDuty({ agentId: 'agentA', onDuty: false, force: true, cap: 10 })
+    const forced = await state.setDuty({ agentId: 'agentA', mode: 'off', force: true, cap: 10 })
     expect(forced.ok && forced.requeued.map((c) => c.id)).toEqual([one.conversation.id])
     expect(forced.ok && forced.assigned.map((a) => a.agentId)).toEqual(['agentB'])
   })

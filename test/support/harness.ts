@@ -17,7 +17,8 @@ export const STAFF = {
   manager: { id: 'manager-1', name: '周经理' },
 } as const
 
-export type HarnessOptions = Partial<Pick<ConfigInput, 'sla' | 'routing' | 'locale'>>
+/** Any config section but the ones the harness owns (Redis, store, staff). */
+export type HarnessOptions = Partial<Omit<ConfigInput, 'redis' | 'store' | 'staff'>>
 
 /**
  * The real bot on the mock puppet, its own Redis prefix and its own store file: what each person
@@ -40,7 +41,10 @@ export class Harness {
 
   config(): ConfigInput {
     return {
-      locale: this.options.locale ?? 'zh-CN',
+      sla: { replyTimeout: '2s' },
+      outbox: { rate: { max: 500, per: '1s' }, backoff: '50ms', attempts: 3 },
+      ingest: { partitions: 2 },
+      ...this.options,
       redis: { url: REDIS_URL, prefix: this.prefix },
       store: { file: join(this.dir, 'transcripts.db') },
       staff: [
@@ -49,10 +53,6 @@ export class Harness {
         { ...STAFF.supervisor, roles: ['supervisor'] },
         { ...STAFF.manager, roles: ['manager'] },
       ],
-      sla: this.options.sla ?? { replyTimeout: '2s' },
-      routing: this.options.routing ?? { maxPerAgent: 10 },
-      outbox: { rate: { max: 500, per: '1s' }, backoff: '50ms', attempts: 3 },
-      ingest: { partitions: 2 },
     }
   }
 
