@@ -7,6 +7,7 @@ import type { MoveResult } from '../src/state/port.js'
 import { type Context, staffActor, type UpdateOf } from './context.js'
 import { announceAssignments, cancelTimer, deliverPending, lastMessage, sayToCustomer } from './delivery.js'
 import { recordLateSteps } from './escalation.js'
+import { notYours } from './reply.js'
 
 type Command = Context<UpdateOf<'staff-command'>>
 
@@ -16,92 +17,12 @@ type Command = Context<UpdateOf<'staff-command'>>
  */
 export function agentHandlers(dispatcher: Dispatcher): void {
   dispatcher
-    .on('staff-reply', onStaffReply)
     .command('help', help)
     .command('list', list)
     .command('queue', queue)
     .command('take', take)
     .command('close', close)
     .command('transfer', transfer)
-}
-
-/**
- * An answer for a customer. The live state decides, atomically, which conversation it is for and
- * whether this staff member may answer it; anything unclear is refused and nothing is sent.
- */
-async function onStaffReply(ctx: Context<UpdateOf<'staff-reply'>>): Promise<void> {
-  const { message, staff, code, text } = ctx.update
-  if (message.kind === 'text' && !text.trim()) return ctx.reply('refused', ctx.t('staff.emptyMessage'))
-  const result = await ctx.ports.state.staffReply({
-    messageId: message.id,
-    staffId: staff.id,
-    ...(code ? { code } : {}),
-    oversees: oversees(staff),
-    at: message.receivedAt,
-    overdueStep: overdueStep(ctx.ports.sla),
-  })
-  if (!result) {
-    ctx.log.info({ message: message.id }, 'answer seen before, for a conversation since closed; ignored')
-    return
-  }
-  if (!result.ok) {
-    switch (result.reason) {
-      case 'unknown-code':
-        return ctx.reply('refused', ctx.t('staff.unknownCode', { code: result.code }))
-      case 'no-conversation':
-        return ctx.reply('refused', ctx.t('staff.noConversation'))
-      case 'ambiguous':
-        return ctx.reply(
-          'refused',
-          ctx.t('staff.ambiguous', { codes: result.codes.join('、'), example: result.codes[0] ?? 'A1' }),
-        )
-      case 'not-yours':
-        return ctx.reply('refused', notYours(ctx, result.conversation))
-    }
-  }
-  const { conversation } = result
-  await cancelTimer(ctx, conversation, result)
-  if (result.lateSteps.length) {
-    recordLateSteps(ctx, conversation, {
-      agentId: conversation.agentId,
-      version: result.previousVersion,
-      waitedMs: message.receivedAt - result.waitingSince,
-      steps: result.lateSteps,
-    })
-  }
-  if (result.wasWaiting) {
-    ctx.event(conversation, 'clock-stopped', staffActor(staff), {
-      by: staff.id,
-      version: result.previousVersion,
-      waitedMs: message.receivedAt - result.waitingSince,
-    })
-  }
-  const said = message.kind === 'text' ? text : ctx.t(`kinds.${message.kind}`)
-  const id =
-    message.kind === 'text'
-      ? ctx.send('reply', conversation.customerId, text)
-      : ctx.sendOutgoing('reply', {
-          kind: 'forward',
-          to: conversation.customerId,
-          messageId: message.id,
-        })
-  ctx.message(conversation, {
-    id,
-    direction: 'out',
-    actor: staffActor(staff),
-    text: said,
-    at: message.receivedAt,
-  })
-  // Only the first answer changes the stored summary (its first-response time).
-  if (conversation.firstResponseAt === message.receivedAt) ctx.touch(conversation)
-}
-
-function notYours(ctx: Context, conversation: LiveConversation): string {
-  if (conversation.status === 'queued') return ctx.t('staff.notYoursQueued', { code: conversation.code })
-  return ctx.t('staff.notYours', {
-    code: conversation.code,
-    holder: ctx.ports.staff.nameOf(conversation.agentId),
-  })
 }
 
 async function help(ctx: Command): Promise<void> {

@@ -3,6 +3,7 @@ import type { Command } from '../src/domain/commands.js'
 import { type LiveConversation, toSummary } from '../src/domain/conversation.js'
 import type { InboundMessage } from '../src/domain/inbound.js'
 import { jobIds } from '../src/domain/keys.js'
+import type { PhraseChecker } from '../src/domain/phrases.js'
 import type { SlaPolicy } from '../src/domain/sla.js'
 import type { Staff, StaffDirectory } from '../src/domain/staff.js'
 import type { Timer, TimerKind, TimerOf } from '../src/domain/timers.js'
@@ -27,6 +28,10 @@ export interface Ports {
   staff: StaffDirectory
   sla: SlaPolicy
   calendar: ServiceCalendar
+  /** The forbidden phrases (禁忌语) agent replies are checked for. */
+  phrases: PhraseChecker
+  /** Canned answers by name (`/t name`), in the order `/t` lists them. */
+  canned: ReadonlyMap<string, string>
   maxPerAgent: number
   /** The longest an agent may be away before their conversations go to colleagues. */
   awayLimit: number

@@ -7,6 +7,7 @@ import { ServiceCalendar } from './domain/calendar.js'
 import { type Config, type ConfigInput, parseConfig, parseStaff } from './domain/config.js'
 import { type InboundMessage, inboundMessageSchema } from './domain/inbound.js'
 import { keysFor } from './domain/keys.js'
+import { DEFAULT_FORBIDDEN_PHRASES, PhraseChecker } from './domain/phrases.js'
 import { StaffDirectory } from './domain/staff.js'
 import type { TranscriptBatch } from './domain/transcript.js'
 import { createLog, type Log } from './log.js'
@@ -82,13 +83,16 @@ export class Engine {
     const recorder = new TranscriptRecorder(this.store, queues, this.log, (batch) =>
       this.events.emit('recorded', batch),
     )
+    const text = new Text(config.locale, config.timeZone)
     const dispatcher = new Dispatcher({
       state,
       store: this.store,
       timers: queues,
       outbox: queues,
       recorder,
-      text: new Text(config.locale, config.timeZone),
+      text,
+      phrases: new PhraseChecker([...DEFAULT_FORBIDDEN_PHRASES, ...config.phrases.forbidden]),
+      canned: new Map([...text.cannedAnswers(), ...Object.entries(config.phrases.canned)]),
       staff: this.staff,
       sla: config.sla,
       calendar: new ServiceCalendar(config.hours, config.shifts, config.timeZone),

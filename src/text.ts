@@ -33,6 +33,11 @@ export class Text {
     })
   }
 
+  /** The canned answers of this locale, as `[name, text]` in the order staff see them listed. */
+  cannedAnswers(): [string, string][] {
+    return Object.values(this.templates.canned).map((answer) => [answer.name, answer.text])
+  }
+
   /** `5分12秒` / `5m 12s`: how long someone has waited. */
   duration(ms: number): string {
     const total = Math.max(0, Math.floor(ms / 1000))

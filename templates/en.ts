@@ -110,6 +110,13 @@ export const en: Templates = {
     awayHandedOut:
       'You were away longer than planned; {count} conversations went to colleagues or back to the queue: {codes}. Send /on when you are back.',
     targetAway: '{name} is away and cannot take conversations now.',
+    cannedHeader: 'Canned answers (send /t name [code] to answer a customer with one):',
+    cannedLine: '{name}: {text}',
+    cannedUnknown: 'There is no canned answer called "{name}"; nothing was sent. Send /t to see them all.',
+    phraseHeld:
+      'Your reply to {code} contains the forbidden phrase "{phrase}" and was held; the customer did not get it. Please put it another way (apologise first, then say how you will follow up); to send it as it is, send /force (it is recorded).',
+    nothingHeld: 'There is no held reply to send.',
+    forced: 'The held reply went to the customer of {code} as you asked; the forbidden phrase is recorded.',
   },
   help: {
     agent: [
@@ -297,5 +304,19 @@ export const en: Templates = {
     fri: 'Friday',
     sat: 'Saturday',
     sun: 'Sunday',
+  },
+  canned: {
+    greet: { name: 'hello', text: 'Hello, I am glad to help. What can I do for you?' },
+    wait: { name: 'wait', text: 'Please bear with me a moment while I look into it.' },
+    thanks: { name: 'thanks', text: 'Thank you very much for your patience!' },
+    sorry: { name: 'sorry', text: 'I am very sorry for the trouble; we will sort it out as soon as we can.' },
+    followUp: {
+      name: 'followup',
+      text: 'I have noted your question and will keep following it up; you will hear from me as soon as there is news.',
+    },
+    bye: {
+      name: 'bye',
+      text: 'Is there anything else I can help with? If not, thank you for contacting us, goodbye!',
+    },
   },
 }

@@ -100,6 +100,13 @@ export const zhCN = {
     awayHandedOut:
       '您离开已超过预定时间，{count} 个会话已转给同事或回到排队：{codes}。回来后请发送 /on 恢复接待。',
     targetAway: '{name} 暂时离开，无法接收会话。',
+    cannedHeader: '常用语（发送 /t 名称 [会话编号] 即可回复客户）：',
+    cannedLine: '{name}：{text}',
+    cannedUnknown: '没有名为“{name}”的常用语，消息未发送。发送 /t 查看全部常用语。',
+    phraseHeld:
+      '您回复 {code} 的消息含有禁忌语“{phrase}”，已拦截，没有发给客户。按服务规范请换一种说法重新回复（例如先致歉，再说明会如何跟进）；如确需原样发送，请发送 /force（将被记录）。',
+    nothingHeld: '没有被拦截的回复需要发送。',
+    forced: '已按您的要求把被拦截的回复发给 {code} 的客户，此次使用禁忌语已记录。',
   },
   help: {
     agent: [
@@ -287,5 +294,13 @@ export const zhCN = {
     fri: '周五',
     sat: '周六',
     sun: '周日',
+  },
+  canned: {
+    greet: { name: '问候', text: '您好，很高兴为您服务，请问有什么可以帮您？' },
+    wait: { name: '稍等', text: '请您稍等，我马上为您查询。' },
+    thanks: { name: '久等', text: '让您久等了，非常感谢您的耐心！' },
+    sorry: { name: '致歉', text: '非常抱歉给您带来不便，我们会尽快为您处理。' },
+    followUp: { name: '跟进', text: '您的问题我已经记录，会持续为您跟进，有进展第一时间通知您。' },
+    bye: { name: '结束', text: '请问还有其他可以帮您的吗？如果没有，感谢您的咨询，再见！' },
   },
 } as const

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { hoursSchema, shiftsSchema } from './calendar.js'
 import { durationSchema } from './duration.js'
+import { keywordSchema } from './keywords.js'
 import { tallyAmountsSchema } from './report.js'
 
 /**
@@ -151,6 +152,17 @@ export const configSchema = z
         spoolLimit: z.number().int().min(1).max(1_000_000).default(10_000),
         /** A customer sending more than this is throttled: the rest is recorded, not passed on. */
         customerRate: rateSchema.default({ max: 30, per: 10_000 }),
+      })
+      .strict()
+      .prefault({}),
+    phrases: z
+      .object({
+        /** Forbidden phrases (禁忌语) in addition to the regulations' own. */
+        forbidden: z.array(keywordSchema).default([]),
+        /** Canned answers by name (`/t name`), added to the templates' ones; a same name replaces it. */
+        canned: z
+          .record(z.string().regex(/^\S{1,20}$/, 'one word of at most 20 characters'), z.string().min(1))
+          .default({}),
       })
       .strict()
       .prefault({}),

@@ -30,6 +30,8 @@ export function keysFor(prefix: string) {
     assignSequence: k('seq', 'assign'),
     /** The outcome of handling one inbound WeChat message, kept to recognise a second delivery. */
     seen: (messageId: string) => k('seen', messageId),
+    /** A staff member's reply held for a forbidden phrase, until /force or a corrected reply. */
+    heldReply: (staffId: string) => k('agent', staffId, 'held'),
     /** How many messages a customer sent in the current flood window. */
     recentFrom: (customerId: string) => k('recent', customerId),
     /** Set once an outbox job's message has gone out, so a retried job is not sent again. */

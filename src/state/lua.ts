@@ -31,6 +31,7 @@ function keyLibrary(keys: Keys): string {
     builder('agentConversations', keys.agentConversations),
     builder('seen', keys.seen),
     builder('recentFrom', keys.recentFrom),
+    builder('heldReply', keys.heldReply),
     `KEY.open = ${luaString(keys.open)}`,
     `KEY.unassigned = ${luaString(keys.unassigned)}`,
     `KEY.onDuty = ${luaString(keys.onDuty)}`,
@@ -297,7 +298,7 @@ return remember(message_id, ttl, { conversation = snapshot(id), created = create
 /**
  * reply — a staff member answers a customer.
  * ARGV: messageId, staffId, code ('' for plain text), at, oversees ('1' or '0'), seenTtlSeconds,
- *       overdueStep (0-based)
+ *       overdueStep (0-based), mode ('send' | 'hold' | 'force'), held (JSON { text, phrase }, for hold)
  * Plain text goes to the staff member's only open conversation, or to the one they last addressed
  * by code when no other customer of theirs has written since. Anything else is ambiguous.
  * Like ingest, the outcome is kept under the message id and returned behind 'N', 'D' or 'X', so a
@@ -305,17 +306,32 @@ return remember(message_id, ttl, { conversation = snapshot(id), created = create
  * An answer that came after a step fell due, but is handled before that step's timer (after an
  * outage, or behind a backlog), still counts as late: the steps it missed are returned as
  * lateSteps and the overdue count is kept, so no breach goes unrecorded.
+ * hold: a reply with a forbidden phrase is kept for the staff member (one at a time) instead of
+ * answering: nothing else changes. force: the kept reply is sent after all, to the conversation it
+ * was meant for. A reply that is sent drops a kept one for the same conversation (it was corrected).
  */
 const REPLY = `
 local message_id, staff_id, code, at, oversees, ttl, overdue_step =
   ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5] == '1', tonumber(ARGV[6]), tonumber(ARGV[7])
+local mode, held_json = ARGV[8], ARGV[9]
 local replayed = replay(message_id)
 if replayed then return replayed end
 local function outcome(result)
   return remember(message_id, ttl, result)
 end
 local id
-if code ~= '' then
+local forced
+if mode == 'force' then
+  local kept = redis.call('GET', KEY.heldReply(staff_id))
+  if not kept then return outcome({ ok = false, reason = 'nothing-held' }) end
+  forced = cjson.decode(kept)
+  id = forced.conversationId
+  local status = redis.call('HGET', KEY.conversation(id), 'status')
+  if not status or status == 'closed' then
+    redis.call('DEL', KEY.heldReply(staff_id))
+    return outcome({ ok = false, reason = 'unknown-code', code = forced.code })
+  end
+elseif code ~= '' then
   id = resolve_code(code)
   if not id then return outcome({ ok = false, reason = 'unknown-code', code = code }) end
 else
@@ -348,6 +364,15 @@ local conv = snapshot(id)
 if not oversees and conv.agentId ~= staff_id then
   return outcome({ ok = false, reason = 'not-yours', conversation = conv })
 end
+if mode == 'hold' then
+  local held = cjson.decode(held_json)
+  held.conversationId, held.code = id, conv.code
+  redis.call('SET', KEY.heldReply(staff_id), cjson.encode(held), 'EX', ttl)
+  return outcome({ ok = true, held = true, conversation = conv, wasWaiting = false, waitingSince = 0,
+    previousVersion = tonumber(conv.version) or 0, previousStep = 0, lateSteps = {} })
+end
+local kept = redis.call('GET', KEY.heldReply(staff_id))
+if kept and cjson.decode(kept).conversationId == id then redis.call('DEL', KEY.heldReply(staff_id)) end
 local stop = stop_clock(id)
 local key = KEY.conversation(id)
 local late_steps = {}
@@ -369,7 +394,7 @@ bump(id)
 redis.call('HSET', KEY.agent(staff_id), 'focus', id, 'focusAt', at)
 return outcome({ ok = true, conversation = snapshot(id), wasWaiting = stop.wasWaiting,
   waitingSince = stop.waitingSince, previousVersion = stop.previousVersion, previousStep = stop.previousStep,
-  lateSteps = late_steps })
+  lateSteps = late_steps, forced = forced })
 `
 
 /**

@@ -61,13 +61,24 @@ export interface ClockStop {
   previousStep: number
 }
 
+/** A reply held for a forbidden phrase. */
+export interface HeldReply {
+  text: string
+  phrase: string
+}
+
 export type ReplyResult =
   | ({
       ok: true
       conversation: LiveConversation
       /** Ladder steps that fell due before this answer but had not fired yet: breaches all the same. */
       lateSteps: number[]
+      /** The reply was held, not answered: the clock runs on. */
+      held?: boolean
+      /** The held reply that /force sent. */
+      forced?: HeldReply
     } & ClockStop)
+  | { ok: false; reason: 'nothing-held' }
   | { ok: false; reason: 'unknown-code'; code: string }
   | { ok: false; reason: 'no-conversation' }
   | { ok: false; reason: 'ambiguous'; codes: string[] }
@@ -167,6 +178,10 @@ export interface LiveState {
     at: number
     /** The escalation step that counts as overdue. */
     overdueStep: number
+    /** Keep this reply (with a forbidden phrase) instead of answering. */
+    hold?: HeldReply
+    /** Send the reply kept for this staff member instead (`code` is ignored). */
+    force?: boolean
   }): Promise<(ReplyResult & { duplicate: boolean }) | null>
   close(input: { staffId: string; code: string; oversees: boolean; at: number }): Promise<CloseResult>
   move(input: {

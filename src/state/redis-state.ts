@@ -54,7 +54,15 @@ const ingestSchema = z.object({
   awayNotice: z.object({ agentId: z.string(), until: z.number(), reason: z.string() }).optional(),
 })
 const replySchema = z.union([
-  z.object({ ok: z.literal(true), conversation, lateSteps: list(z.number()), ...clockStop }),
+  z.object({
+    ok: z.literal(true),
+    conversation,
+    lateSteps: list(z.number()),
+    ...clockStop,
+    held: z.boolean().optional(),
+    forced: z.object({ text: z.string(), phrase: z.string() }).optional(),
+  }),
+  failure('nothing-held'),
   failure('unknown-code').extend({ code: z.string() }),
   failure('no-conversation'),
   failure('ambiguous').extend({ codes: list(z.string()) }),
@@ -163,6 +171,8 @@ export class RedisLiveState implements LiveState {
       flag(input.oversees),
       SEEN_TTL_SECONDS,
       input.overdueStep,
+      input.hold ? 'hold' : input.force ? 'force' : 'send',
+      JSON.stringify(input.hold ?? {}),
     )
     if (raw === 'X') return null
     return { ...replySchema.parse(JSON.parse(raw.slice(1))), duplicate: raw.startsWith('D') }
