@@ -1,12 +1,9 @@
 import type { Dispatcher } from '../src/dispatcher.js'
-import type { LiveConversation } from '../src/domain/conversation.js'
 import { maskName } from '../src/domain/mask.js'
-import { overdueStep } from '../src/domain/sla.js'
 import { oversees, type Staff } from '../src/domain/staff.js'
 import type { MoveResult } from '../src/state/port.js'
 import { type Context, staffActor, type UpdateOf } from './context.js'
 import { announceAssignments, cancelTimer, deliverPending, lastMessage, sayToCustomer } from './delivery.js'
-import { recordLateSteps } from './escalation.js'
 import { notYours } from './reply.js'
 
 type Command = Context<UpdateOf<'staff-command'>>

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { eventually, Harness, received } from '../support/harness.js'
+import { Harness, received } from '../support/harness.js'
 
 let h: Harness
 afterEach(async () => {
