@@ -196,6 +196,7 @@ async function close(ctx: Command): Promise<void> {
     code: command.code ?? '',
     oversees: oversees(staff),
     at: ctx.now,
+    surveyFor: ctx.ports.survey.window,
   })
   if (!result.ok) {
     return ctx.reply(
@@ -208,6 +209,15 @@ async function close(ctx: Command): Promise<void> {
   const { conversation } = result
   await cancelTimer(ctx, conversation, result)
   sayToCustomer(ctx, 'closed', conversation, ctx.t('customer.closed'))
+  if (ctx.ports.survey.window > 0) sayToCustomer(ctx, 'survey', conversation, ctx.t('customer.survey'))
+  const category = ctx.ports.routing.categories.find((known) => known.id === conversation.category)
+  if (category?.priority) {
+    // Complaints are called back (回访) after a while, to check the solution held.
+    await ctx.ports.timers.arm(
+      { kind: 'follow-up', conversationId: conversation.id },
+      ctx.now + ctx.ports.followUp.after,
+    )
+  }
   ctx.reply('closed', ctx.t('staff.closed', { code: conversation.code }))
   if (conversation.agentId && conversation.agentId !== staff.id) {
     ctx.send(

@@ -1,5 +1,6 @@
 import type { ServiceCalendar } from '../src/domain/calendar.js'
 import type { Command } from '../src/domain/commands.js'
+import type { Config } from '../src/domain/config.js'
 import { type LiveConversation, toSummary } from '../src/domain/conversation.js'
 import type { InboundMessage } from '../src/domain/inbound.js'
 import { jobIds } from '../src/domain/keys.js'
@@ -19,7 +20,7 @@ export interface Ports {
   state: LiveState
   store: Pick<
     TranscriptStore,
-    'conversationByCode' | 'entries' | 'conversationsOpenedBetween' | 'eventsBetween'
+    'conversation' | 'conversationByCode' | 'entries' | 'conversationsOpenedBetween' | 'eventsBetween'
   >
   timers: Timers
   outbox: Outbox
@@ -32,6 +33,10 @@ export interface Ports {
   phrases: PhraseChecker
   /** Canned answers by name (`/t name`), in the order `/t` lists them. */
   canned: ReadonlyMap<string, string>
+  /** Categories, the menu, queue-position notices (the config's `routing`). */
+  routing: Config['routing']
+  survey: Config['survey']
+  followUp: Config['followUp']
   maxPerAgent: number
   /** The longest an agent may be away before their conversations go to colleagues. */
   awayLimit: number

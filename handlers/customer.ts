@@ -1,6 +1,14 @@
 import type { Dispatcher } from '../src/dispatcher.js'
 import { looksLikeStaffCommand } from '../src/domain/commands.js'
-import { newConversationId } from '../src/domain/conversation.js'
+import { type LiveConversation, newConversationId } from '../src/domain/conversation.js'
+import {
+  type Category,
+  classify,
+  isPraise,
+  parseMenuChoice,
+  parseRating,
+} from '../src/domain/customer-text.js'
+import { maskName } from '../src/domain/mask.js'
 import { overdueStep, stepDeadlines } from '../src/domain/sla.js'
 import { BOT, type Context, customerActor, type UpdateOf } from './context.js'
 import { announceAssignments, armStep, deliverPending, forward, sayToCustomer } from './delivery.js'
@@ -28,6 +36,12 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
   }
 
   const body = message.kind === 'text' ? message.text : text.t(`kinds.${message.kind}`)
+  const { categories, menu } = ctx.ports.routing
+  const written = message.kind === 'text' ? message.text : ''
+  const category = written ? classify(written, categories) : undefined
+  const menuIndex = written ? parseMenuChoice(written, categories.length) : undefined
+  const menuChoice = menuIndex === undefined ? undefined : categories[menuIndex]
+  const rating = written ? parseRating(written) : undefined
   const result = await state.ingestCustomerMessage({
     messageId: message.id,
     kind: message.kind,
@@ -39,6 +53,12 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
     flood: ctx.ports.customerRate,
     deadlines: stepDeadlines(ctx.ports.sla, ctx.ports.calendar, message.receivedAt),
     ...(calendar.isOpen(message.receivedAt) ? {} : { closedDay: calendar.dayKey(message.receivedAt) }),
+    ...(category ? { category } : {}),
+    fallbackCategory: fallbackCategory(categories).id,
+    offerMenu: menu,
+    ...(menuChoice ? { menuChoice } : {}),
+    ...(rating ? { rating } : {}),
+    praise: written !== '' && isPraise(written),
   })
   if (!result) {
     ctx.log.info({ message: message.id }, 'message seen before, for a conversation since closed; ignored')
@@ -47,6 +67,7 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
   const { conversation } = result
   if (result.duplicate)
     ctx.log.info({ message: message.id, conversation: conversation.id }, 'message seen before; replaying')
+  if (result.rated) return rated(ctx, conversation, result.rated, body)
 
   ctx.message(conversation, {
     id: `in-${message.id}`,
@@ -58,6 +79,47 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
   if (result.created) {
     ctx.event(conversation, 'opened', BOT, { code: conversation.code })
     sayToCustomer(ctx, 'greet', conversation, ctx.t('customer.greeting', { code: conversation.code }))
+    const named = categories.find((known) => known.id === conversation.category)
+    if (named) {
+      ctx.event(conversation, 'category-set', BOT, {
+        categoryId: named.id,
+        category: text.categoryName(named),
+        by: category ? 'keywords' : 'default',
+      })
+    }
+  }
+  if (result.menuOffered) {
+    const options = categories.map((option, index) =>
+      ctx.t('customer.menuOption', { number: index + 1, name: text.categoryName(option) }),
+    )
+    sayToCustomer(ctx, 'menu', conversation, ctx.t('customer.menu', { options: options.join('\n') }))
+  }
+  const chosen = categories.find((known) => known.id === result.categoryChosen)
+  if (chosen) {
+    const name = text.categoryName(chosen)
+    ctx.event(conversation, 'category-set', customerActor(conversation), {
+      categoryId: chosen.id,
+      category: name,
+      by: 'menu',
+    })
+    sayToCustomer(ctx, 'category', conversation, ctx.t('customer.categoryChosen', { name }))
+    ctx.touch(conversation)
+    if (result.movedFrom && conversation.agentId) {
+      const to = ctx.ports.staff.nameOf(conversation.agentId)
+      ctx.send(
+        'moved-out',
+        result.movedFrom,
+        ctx.t('agent.movedForSkill', { code: conversation.code, category: name, to }),
+      )
+      ctx.event(conversation, 'transferred', BOT, {
+        agentId: conversation.agentId,
+        from: result.movedFrom,
+        reason: 'skill',
+      })
+    }
+  }
+  if (result.praised && conversation.agentId) {
+    ctx.event(conversation, 'praised', customerActor(conversation), { agentId: conversation.agentId })
   }
   if (result.closedNotice) {
     const next = calendar.nextOpening(message.receivedAt)
@@ -128,4 +190,46 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
   // A message into a conversation already under way changes nothing its stored summary holds.
   if (result.created) ctx.touch(conversation)
   ctx.touch(...result.assigned.map((assignment) => assignment.conversation))
+}
+
+/** The conversation a first message names no category for goes to the one that needs no keywords. */
+function fallbackCategory(categories: readonly Category[]): Category {
+  const fallback = categories.find((category) => category.keywords.length === 0) ?? categories[0]
+  if (!fallback) throw new Error('routing.categories is empty')
+  return fallback
+}
+
+/**
+ * The customer rated their last conversation (the close asked them to): thanks, and for a low
+ * rating an apology and an alert to the supervisors, who follow up (回访).
+ */
+function rated(
+  ctx: Context<UpdateOf<'customer-message'>>,
+  conversation: LiveConversation,
+  score: number,
+  body: string,
+): void {
+  const { message } = ctx.update
+  const agentId = conversation.agentId ?? conversation.firstResponderId ?? ''
+  ctx.message(conversation, {
+    id: `in-${message.id}`,
+    direction: 'in',
+    actor: customerActor(conversation),
+    text: body,
+    at: message.receivedAt,
+  })
+  ctx.event(conversation, 'rated', customerActor(conversation), { score, agentId })
+  const low = score <= ctx.ports.survey.alertAtOrBelow
+  sayToCustomer(ctx, 'rated', conversation, ctx.t(low ? 'customer.ratingSorry' : 'customer.ratingThanks'))
+  if (low) {
+    const alert = ctx.t('supervisor.lowRating', {
+      code: conversation.code,
+      customer: maskName(conversation.customerName),
+      agent: agentId ? ctx.ports.staff.nameOf(agentId) : ctx.t('staff.nobody'),
+      score,
+    })
+    for (const supervisor of ctx.ports.staff.withRole('supervisor'))
+      ctx.send('low-rating', supervisor.id, alert)
+  }
+  ctx.touch(conversation)
 }

@@ -83,6 +83,27 @@ export async function announceAssignments(ctx: Context, assignments: Assignment[
     deliver(ctx, conversation, agentId, pending)
     ctx.event(conversation, 'assigned', BOT, { agentId, by: 'queue' })
   }
+  if (assignments.length) await tellQueuePlaces(ctx)
+}
+
+/**
+ * The queue moved up: customers still waiting hear their new place when it improved by
+ * `routing.positionStep` or more since they were last told, or when they are next.
+ */
+export async function tellQueuePlaces(ctx: Context): Promise<void> {
+  const step = ctx.ports.routing.positionStep
+  const queued = await ctx.ports.state.queued()
+  for (const [index, conversation] of queued.entries()) {
+    const position = index + 1
+    const told = conversation.toldPosition
+    if (!told || position >= told || (position > 1 && told - position < step)) continue
+    const notice =
+      position === 1
+        ? ctx.t('customer.positionNext')
+        : ctx.t('customer.positionUpdate', { position, ahead: position - 1 })
+    sayToCustomer(ctx, `place${position}`, conversation, notice)
+    ctx.afterCommit(() => ctx.ports.state.notePosition(conversation.id, position))
+  }
 }
 
 /** The last customer message, masked and cut short, for notices about a conversation. */

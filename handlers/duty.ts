@@ -27,6 +27,7 @@ async function goOnDuty(ctx: Command): Promise<void> {
     mode: 'on',
     force: false,
     cap: staff.maxOpen ?? ctx.ports.maxPerAgent,
+    ...(staff.skills ? { skills: staff.skills } : {}),
   })
   if (!result.ok) throw new Error('going on duty cannot be refused')
   // The reply goes first: the outbox keeps order, so the agent reads it before the backlog.

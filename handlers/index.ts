@@ -3,6 +3,7 @@ import { agentHandlers } from './agent.js'
 import { customerHandlers } from './customer.js'
 import { dutyHandlers } from './duty.js'
 import { escalationHandlers } from './escalation.js'
+import { followUpHandlers } from './follow-up.js'
 import { recoveryHandlers } from './recovery.js'
 import { replyHandlers } from './reply.js'
 import { supervisorHandlers } from './supervisor.js'
@@ -15,5 +16,6 @@ export function registerHandlers(dispatcher: Dispatcher): void {
   dutyHandlers(dispatcher)
   supervisorHandlers(dispatcher)
   escalationHandlers(dispatcher)
+  followUpHandlers(dispatcher)
   recoveryHandlers(dispatcher)
 }

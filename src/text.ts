@@ -33,6 +33,12 @@ export class Text {
     })
   }
 
+  /** A category as customers and staff read it: its configured name, else this locale's word for it. */
+  categoryName(category: { id: string; name?: string | undefined }): string {
+    const names: Record<string, string> = this.templates.categories
+    return category.name ?? names[category.id] ?? category.id
+  }
+
   /** The canned answers of this locale, as `[name, text]` in the order staff see them listed. */
   cannedAnswers(): [string, string][] {
     return Object.values(this.templates.canned).map((answer) => [answer.name, answer.text])

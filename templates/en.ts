@@ -26,6 +26,17 @@ export const en: Templates = {
       'Hello, your agent has stepped away and expects to be back at {back}. Your message is saved and they will answer as soon as they are back; thank you for waiting.',
     agentAwayWithReason:
       'Hello, your agent has stepped away ({reason}) and expects to be back at {back}. Your message is saved and they will answer as soon as they are back; thank you for waiting.',
+    menu: "To help you faster, reply with the number of your question's kind:\n{options}\nOr just describe your question.",
+    menuOption: '{number}. {name}',
+    categoryChosen: 'Thank you, noted as a question about {name}; an agent will be with you shortly.',
+    positionUpdate:
+      'Hello, there are {ahead} customers ahead of you (you are number {position}); thank you for waiting.',
+    positionNext: 'Hello, you are next; thank you for waiting.',
+    survey:
+      'To help us improve, please rate this service: reply with a number from 1 to 5 (5 means very satisfied).',
+    ratingThanks: 'Thank you for your rating. Have a good day, goodbye!',
+    ratingSorry:
+      'We are very sorry this service did not satisfy you; our supervisor will follow up with you shortly.',
   },
   kinds: {
     image: '[image]',
@@ -53,6 +64,9 @@ export const en: Templates = {
     closedByOther: '【{code}】{by} closed this conversation.',
     awayHandedIn:
       '【{code}】{from} has been away longer than planned; the conversation is yours now · customer {name} · last message: {last}',
+    movedForSkill: '【{code}】The customer chose {category}; the conversation went to {to}.',
+    followUpDue:
+      "【{code}】Follow-up: customer {name}'s {category} case closed on {closed}; please call back to check the outcome and their satisfaction.",
   },
   staff: {
     unknownCode: 'There is no open conversation {code}; nothing was sent. Send /list to see yours.',
@@ -204,6 +218,8 @@ export const en: Templates = {
     unassigned: 'unassigned',
     statusAway: 'away (back at {back})',
     statusAwayWithReason: 'away: {reason} (back at {back})',
+    lowRating:
+      '⚠️【Low rating】conversation {code} · customer {customer} · agent {agent} · rated {score}\nPlease follow up to learn why. Act: /transcript {code}',
   },
   events: {
     opened: 'conversation opened',
@@ -318,5 +334,11 @@ export const en: Templates = {
       name: 'bye',
       text: 'Is there anything else I can help with? If not, thank you for contacting us, goodbye!',
     },
+  },
+  categories: {
+    consult: 'enquiry',
+    order: 'order',
+    aftersales: 'after-sales',
+    complaint: 'complaint',
   },
 }

@@ -21,6 +21,14 @@ export const zhCN = {
       '您好，为您服务的客服暂时离开，预计 {back} 回来。您的消息已经记录，回来后会第一时间回复您，请您稍候。',
     agentAwayWithReason:
       '您好，为您服务的客服暂时离开（{reason}），预计 {back} 回来。您的消息已经记录，回来后会第一时间回复您，请您稍候。',
+    menu: '为了更快地为您服务，请回复数字选择您的问题类型：\n{options}\n也可以直接描述您的问题。',
+    menuOption: '{number}. {name}',
+    categoryChosen: '好的，已为您记录为“{name}”问题，客服会尽快为您处理。',
+    positionUpdate: '您好，您前面还有 {ahead} 位客户（当前排在第 {position} 位），请您稍候。',
+    positionNext: '您好，马上就轮到您了，请您稍候。',
+    survey: '为了提升服务质量，请您为本次服务打分：直接回复 1–5 的数字（5 表示非常满意）。',
+    ratingThanks: '感谢您的评价，祝您生活愉快，再见！',
+    ratingSorry: '非常抱歉本次服务没能让您满意，我们的主管会尽快跟进，向您了解情况。',
   },
   kinds: {
     image: '[图片]',
@@ -46,6 +54,9 @@ export const zhCN = {
     warning: '【{code}】提醒：客户已等待 {waited}，请尽快回复。',
     closedByOther: '【{code}】会话已由 {by} 结束。',
     awayHandedIn: '【{code}】{from} 离开超过预定时间，会话转给您 · 客户 {name} · 最后消息：{last}',
+    movedForSkill: '【{code}】客户选择了“{category}”问题，会话已转给 {to}。',
+    followUpDue:
+      '【{code}】回访提醒：客户 {name} 的{category}问题已于 {closed} 结束，请回访了解处理结果和满意度。',
   },
   staff: {
     unknownCode: '没有编号为 {code} 的进行中会话，消息未发送。发送 /list 查看您的会话。',
@@ -194,6 +205,8 @@ export const zhCN = {
     unassigned: '未分配',
     statusAway: '离开（预计 {back} 回来）',
     statusAwayWithReason: '离开：{reason}（预计 {back} 回来）',
+    lowRating:
+      '⚠️【差评提醒】会话 {code} · 客户 {customer} · 客服 {agent} · 评分 {score} 分\n请尽快回访了解原因。可操作：/transcript {code}',
   },
   events: {
     opened: '会话开始',
@@ -302,5 +315,11 @@ export const zhCN = {
     sorry: { name: '致歉', text: '非常抱歉给您带来不便，我们会尽快为您处理。' },
     followUp: { name: '跟进', text: '您的问题我已经记录，会持续为您跟进，有进展第一时间通知您。' },
     bye: { name: '结束', text: '请问还有其他可以帮您的吗？如果没有，感谢您的咨询，再见！' },
+  },
+  categories: {
+    consult: '咨询',
+    order: '订单',
+    aftersales: '售后',
+    complaint: '投诉',
   },
 } as const

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { hoursSchema, shiftsSchema } from './calendar.js'
+import { categoriesSchema, DEFAULT_CATEGORIES } from './customer-text.js'
 import { durationSchema } from './duration.js'
 import { keywordSchema } from './keywords.js'
 import { tallyAmountsSchema } from './report.js'
@@ -22,6 +23,10 @@ const staffMemberSchema = z
     roles: z.array(staffRoleSchema).min(1).default(['agent']),
     /** Overrides `routing.maxPerAgent` for this agent. */
     maxOpen: z.number().int().min(1).max(1000).optional(),
+    /** Category ids this agent takes (`routing.categories`); without it, every category. */
+    skills: z.array(z.string().min(1)).min(1).optional(),
+    /** The shift this agent works (`shifts`), for shift-end handovers. */
+    shift: z.string().min(1).optional(),
   })
   .strict()
   .refine((member) => member.id ?? member.name ?? member.alias, {
@@ -97,7 +102,15 @@ export const configSchema = z
     shifts: shiftsSchema.default([]),
     staff: staffListSchema,
     routing: z
-      .object({ maxPerAgent: z.number().int().min(1).max(1000).default(10) })
+      .object({
+        maxPerAgent: z.number().int().min(1).max(1000).default(10),
+        /** Categories by keyword rules on the first message; the first without keywords is the fallback. */
+        categories: categoriesSchema.default([...DEFAULT_CATEGORIES]),
+        /** Offer a numbered category menu when the first message names no category. */
+        menu: z.boolean().default(true),
+        /** A queued customer hears their new place once it improved by this many (and when next in line). */
+        positionStep: z.number().int().min(1).max(1000).default(3),
+      })
       .strict()
       .prefault({}),
     duty: z
@@ -166,11 +179,56 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    survey: z
+      .object({
+        /** How long after close the customer's reply 1–5 counts as a rating; 0 asks for none. */
+        window: durationSchema.default(24 * 3600_000),
+        /** A rating at or below this alerts the supervisors. */
+        alertAtOrBelow: z.number().int().min(0).max(5).default(2),
+      })
+      .strict()
+      .prefault({}),
+    followUp: z
+      .object({
+        /** A closed conversation of a priority category (complaints) gets a follow-up visit (回访) reminder after this. */
+        after: durationSchema.default(24 * 3600_000),
+      })
+      .strict()
+      .prefault({}),
     /** Reward (+) and penalty (−) amounts per event in the reports; defaults from the regulations. */
     tally: tallyAmountsSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {
+    const categories = new Set(config.routing.categories.map((category) => category.id))
+    const shifts = new Set(config.shifts.map((shift) => shift.name))
+    config.staff.forEach((member, index) => {
+      member.skills?.forEach((skill, at) => {
+        if (!categories.has(skill)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['staff', index, 'skills', at],
+            message: `no category "${skill}" in routing.categories (${[...categories].join(', ')})`,
+          })
+        }
+      })
+      if (member.shift !== undefined && !shifts.has(member.shift)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['staff', index, 'shift'],
+          message: shifts.size
+            ? `no shift "${member.shift}" in shifts (${[...shifts].join(', ')})`
+            : `no shift "${member.shift}": the configuration lists no shifts`,
+        })
+      }
+    })
+    if (!config.routing.categories.some((category) => category.keywords.length === 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routing', 'categories'],
+        message: 'one category needs no keywords: it takes the conversations no keyword names',
+      })
+    }
     config.sla.ladder?.forEach((step, index, ladder) => {
       const previous = ladder[index - 1]
       if (previous && step.after <= previous.after) {

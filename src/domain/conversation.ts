@@ -42,6 +42,11 @@ export const liveConversationSchema = z.object({
   lastText: z.string().default(''),
   overdueCount: count.default(0),
   closedAt: count.default(0),
+  category: z.string().default(''),
+  /** The queue place the customer was last told (0: never queued). */
+  toldPosition: count.default(0),
+  /** The customer's rating after close (1–5); 0 while there is none. */
+  rating: count.default(0),
   rev: count.default(0),
 })
 export type LiveConversation = z.infer<typeof liveConversationSchema>
@@ -59,6 +64,8 @@ export function toSummary(conversation: LiveConversation): ConversationSummary {
     ...(conversation.firstResponderId ? { firstResponderId: conversation.firstResponderId } : {}),
     ...(conversation.closedAt ? { closedAt: conversation.closedAt } : {}),
     overdueCount: conversation.overdueCount,
+    ...(conversation.category ? { category: conversation.category } : {}),
+    ...(conversation.rating ? { rating: conversation.rating } : {}),
     rev: conversation.rev,
   }
 }

@@ -32,6 +32,8 @@ export function keysFor(prefix: string) {
     seen: (messageId: string) => k('seen', messageId),
     /** A staff member's reply held for a forbidden phrase, until /force or a corrected reply. */
     heldReply: (staffId: string) => k('agent', staffId, 'held'),
+    /** The closed conversation a customer's next message may rate (1–5), while the survey is open. */
+    survey: (customerId: string) => k('customer', customerId, 'survey'),
     /** How many messages a customer sent in the current flood window. */
     recentFrom: (customerId: string) => k('recent', customerId),
     /** Set once an outbox job's message has gone out, so a retried job is not sent again. */

@@ -6,6 +6,9 @@ export interface Staff {
   alias?: string
   roles: StaffRole[]
   maxOpen?: number
+  /** Category ids this agent takes; absent: every category. */
+  skills?: string[]
+  shift?: string
 }
 
 /**
@@ -77,6 +80,8 @@ export class StaffDirectory {
       ...(member.alias ? { alias: member.alias } : {}),
       roles: member.roles,
       ...(member.maxOpen ? { maxOpen: member.maxOpen } : {}),
+      ...(member.skills ? { skills: member.skills } : {}),
+      ...(member.shift ? { shift: member.shift } : {}),
     })
   }
 }

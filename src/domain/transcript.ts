@@ -96,6 +96,10 @@ export const conversationSummarySchema = z.object({
   firstResponderId: z.string().optional(),
   closedAt: z.number().int().nonnegative().optional(),
   overdueCount: z.number().int().nonnegative(),
+  /** The category id (咨询/订单/售后/投诉 by default). */
+  category: z.string().optional(),
+  /** The customer's satisfaction rating after close, 1–5. */
+  rating: z.number().int().min(1).max(5).optional(),
   /** Live-state revision the summary was taken at; a store keeps the highest it has seen. */
   rev: z.number().int().nonnegative(),
 })

@@ -32,6 +32,7 @@ function keyLibrary(keys: Keys): string {
     builder('seen', keys.seen),
     builder('recentFrom', keys.recentFrom),
     builder('heldReply', keys.heldReply),
+    builder('survey', keys.survey),
     `KEY.open = ${luaString(keys.open)}`,
     `KEY.unassigned = ${luaString(keys.unassigned)}`,
     `KEY.onDuty = ${luaString(keys.onDuty)}`,
@@ -56,12 +57,22 @@ local function bump(id)
   redis.call('HINCRBY', KEY.conversation(id), 'rev', 1)
 end
 
--- Least-loaded on-duty agent below its cap and not away; ties go to the one assigned longest ago
--- (round robin).
-local function pick_agent(exclude)
+-- Whether an agent may take conversations of a category: agents without skills take every one.
+local function has_skill(agent, category)
+  local skills = redis.call('HGET', KEY.agent(agent), 'skills')
+  if not skills or skills == '' or not category or category == '' then return true end
+  for skill in string.gmatch(skills, '[^,]+') do
+    if skill == category then return true end
+  end
+  return false
+end
+
+-- Least-loaded on-duty agent below its cap, not away and skilled for the category; ties go to the
+-- one assigned longest ago (round robin).
+local function pick_agent(exclude, category)
   local best, best_load, best_seq
   for _, agent in ipairs(redis.call('SMEMBERS', KEY.onDuty)) do
-    if agent ~= exclude and redis.call('SISMEMBER', KEY.away, agent) == 0 then
+    if agent ~= exclude and redis.call('SISMEMBER', KEY.away, agent) == 0 and has_skill(agent, category) then
       local load = redis.call('SCARD', KEY.agentConversations(agent))
       local fields = redis.call('HMGET', KEY.agent(agent), 'cap', 'lastAssigned')
       local cap = tonumber(fields[1]) or 0
@@ -88,26 +99,42 @@ local function assign(id, agent)
   bump(id)
 end
 
--- Back to the queue, keeping its place: the queue is ordered by when conversations opened.
+-- Where a conversation stands in the queue: priority categories (complaints) ahead of the rest,
+-- then by when it opened.
+local PRIORITY_OFFSET = 10000000000000
+local function queue_score(opened_at, priority)
+  if priority then return opened_at end
+  return PRIORITY_OFFSET + opened_at
+end
+
+-- Back to the queue, keeping its place.
 local function requeue(id)
   local key = KEY.conversation(id)
   local previous = redis.call('HGET', key, 'agentId')
   if previous and previous ~= '' then redis.call('SREM', KEY.agentConversations(previous), id) end
   redis.call('HSET', key, 'status', 'queued', 'agentId', '')
-  redis.call('ZADD', KEY.unassigned, tonumber(redis.call('HGET', key, 'openedAt')) or 0, id)
+  local fields = redis.call('HMGET', key, 'queueScore', 'openedAt')
+  redis.call('ZADD', KEY.unassigned, tonumber(fields[1]) or queue_score(tonumber(fields[2]) or 0, false), id)
   bump(id)
 end
 
--- Hands queued conversations, oldest first, to agents with room, until either runs out.
+-- Whether any agent could take any conversation now: lets a long queue stop being walked early.
+local function anyone_with_room()
+  return pick_agent(nil, nil) ~= nil
+end
+
+-- Hands queued conversations, in queue order, to skilled agents with room. A conversation nobody
+-- skilled can take keeps its place while those behind it go on.
 local function drain_queue()
   local assigned = {}
-  while true do
-    local head = redis.call('ZRANGE', KEY.unassigned, 0, 0)[1]
-    if not head then break end
-    local agent = pick_agent(nil)
-    if not agent then break end
-    assign(head, agent)
-    table.insert(assigned, { conversation = snapshot(head), agentId = agent })
+  if not anyone_with_room() then return assigned end
+  for _, id in ipairs(redis.call('ZRANGE', KEY.unassigned, 0, -1)) do
+    local agent = pick_agent(nil, redis.call('HGET', KEY.conversation(id), 'category'))
+    if agent then
+      assign(id, agent)
+      table.insert(assigned, { conversation = snapshot(id), agentId = agent })
+      if not anyone_with_room() then break end
+    end
   end
   return assigned
 end
@@ -213,20 +240,28 @@ end
 /**
  * ingest — a customer message arrives.
  * ARGV: messageId, customerId, customerName, text (preview), at, newConversationId, pendingJson, seenTtlSeconds,
- *       floodMax, floodWindowMs, deadlines (when each escalation step falls due should the clock start
- *       with this message, comma-separated epoch ms)
+ *       floodMax, floodWindowMs, options (JSON):
+ *   deadlines   when each escalation step falls due should the clock start now (comma-separated ms)
+ *   closedDay   the service day when the message came outside service hours, else ''
+ *   category    the category the message's keywords name ('' when none), priority: it jumps the queue
+ *   fallback    the category of a conversation whose first message names none; menu: offer the menu then
+ *   menuChoice  the category a menu answer names ('' when the message is no menu answer), menuPriority
+ *   rating      1–5 when the whole message is a rating, else 0
+ *   praise      the message praises or thanks the agent (counted once per conversation)
  * A customer over floodMax messages within the window is throttled: the message stays in the
  * transcript but is not passed on; `throttled` counts how far over they are (1: tell them, once).
- * Opens a conversation when the customer has none, names the agent to forward it to (or keeps it
- * pending until there is one), starts the reply clock when nobody was waiting, hands queued conversations to agents with room, and
- * remembers the outcome under the message id so a second delivery replays instead of repeating.
+ * A rating from a customer whose last conversation asked for one rates it and opens nothing.
+ * Otherwise opens a conversation when the customer has none, names the agent to forward it to (or
+ * keeps it pending until there is one), starts the reply clock when nobody was waiting, hands queued
+ * conversations to agents with room, and remembers the outcome under the message id so a second
+ * delivery replays instead of repeating.
  * Returns the outcome JSON behind 'N' (new), 'D' (seen before: replay it) or 'X' (seen before, and
  * its conversation is gone).
  */
 const INGEST = `
 local message_id, customer_id, customer_name, text, at, new_id, pending_json, ttl =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], tonumber(ARGV[8])
-local flood_max, flood_window, deadlines, closed_day = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11], ARGV[12]
+local flood_max, flood_window, opts = tonumber(ARGV[9]), tonumber(ARGV[10]), cjson.decode(ARGV[11])
 local replayed = replay(message_id)
 if replayed then return replayed end
 local recent = redis.call('INCR', KEY.recentFrom(customer_id))
@@ -234,7 +269,20 @@ if recent == 1 then redis.call('PEXPIRE', KEY.recentFrom(customer_id), flood_win
 local throttled = math.max(0, recent - flood_max)
 
 local id = redis.call('GET', KEY.openConversationOf(customer_id))
+if not id then
+  local surveyed = redis.call('GET', KEY.survey(customer_id))
+  if surveyed and opts.rating > 0 and redis.call('EXISTS', KEY.conversation(surveyed)) == 1 then
+    redis.call('DEL', KEY.survey(customer_id))
+    redis.call('HSET', KEY.conversation(surveyed), 'rating', opts.rating)
+    bump(surveyed)
+    return remember(message_id, ttl, { conversation = snapshot(surveyed), rated = opts.rating, created = false,
+      clockStarted = false, assigned = {}, queuePosition = 0, throttled = 0 })
+  end
+  -- Anything but a rating: the survey is over, a new conversation begins.
+  redis.call('DEL', KEY.survey(customer_id))
+end
 local created = false
+local menu_offered = false
 if not id then
   id = new_id
   created = true
@@ -244,20 +292,52 @@ if not id then
     if redis.call('SET', KEY.codeOwner(candidate), id, 'NX') then code = candidate break end
   end
   if not code then return redis.error_reply('no free conversation code') end
+  local category = opts.category ~= '' and opts.category or opts.fallback
+  menu_offered = opts.category == '' and opts.menu
+  local score = queue_score(at, opts.priority)
   redis.call('HSET', KEY.conversation(id), 'id', id, 'code', code, 'customerId', customer_id,
     'status', 'queued', 'agentId', '', 'openedAt', at, 'waitingSince', 0, 'version', 0, 'ladderStep', 0,
-    'firstResponseAt', 0, 'overdueCount', 0, 'rev', 0)
+    'firstResponseAt', 0, 'overdueCount', 0, 'rev', 0, 'category', category, 'queueScore', score,
+    'menuOpen', menu_offered and 1 or 0)
   redis.call('SET', KEY.openConversationOf(customer_id), id)
   redis.call('SADD', KEY.open, id)
-  redis.call('ZADD', KEY.unassigned, at, id)
+  redis.call('ZADD', KEY.unassigned, score, id)
 end
 
 local key = KEY.conversation(id)
 redis.call('HSET', key, 'customerName', customer_name, 'lastCustomerAt', at, 'lastText', text)
+-- A menu answer sets the category (a priority one moves the conversation up the queue) and goes to
+-- nobody; any other message closes the menu.
+local category_chosen, moved_from
+if not created and redis.call('HGET', key, 'menuOpen') == '1' then
+  redis.call('HSET', key, 'menuOpen', 0)
+  if opts.menuChoice ~= '' then
+    category_chosen = opts.menuChoice
+    redis.call('HSET', key, 'category', category_chosen)
+    if opts.menuPriority then
+      local score = queue_score(tonumber(redis.call('HGET', key, 'openedAt')) or at, true)
+      redis.call('HSET', key, 'queueScore', score)
+      redis.call('ZADD', KEY.unassigned, 'XX', score, id)
+    end
+    local holder = redis.call('HGET', key, 'agentId')
+    if holder ~= '' and not has_skill(holder, category_chosen) then
+      local target = pick_agent(holder, category_chosen)
+      if target then
+        assign(id, target)
+        moved_from = holder
+      end
+    end
+  end
+end
+-- Praise counts once per conversation, for the agent serving it.
+local praised = false
+if opts.praise and redis.call('HGET', key, 'agentId') ~= '' and redis.call('HSETNX', key, 'praised', 1) == 1 then
+  praised = true
+end
 -- Outside service hours the customer is told the hours once per conversation and day.
 local closed_notice = false
-if closed_day ~= '' and redis.call('HGET', key, 'closedNoticeDay') ~= closed_day then
-  redis.call('HSET', key, 'closedNoticeDay', closed_day)
+if opts.closedDay ~= '' and redis.call('HGET', key, 'closedNoticeDay') ~= opts.closedDay then
+  redis.call('HSET', key, 'closedNoticeDay', opts.closedDay)
   closed_notice = true
 end
 -- The common case goes straight to the agent: the outcome names them, and a replay forwards again
@@ -266,7 +346,7 @@ end
 local forward_to
 local holder = redis.call('HGET', key, 'agentId')
 local holder_away = holder ~= '' and redis.call('SISMEMBER', KEY.away, holder) == 1
-if throttled > 0 then
+if throttled > 0 or category_chosen then
   forward_to = nil
 elseif holder ~= '' and not holder_away and redis.call('LLEN', KEY.pending(id)) == 0 then
   forward_to = holder
@@ -283,16 +363,19 @@ if holder_away then
   end
 end
 local clock_started, clock_version = false, nil
-if (tonumber(redis.call('HGET', key, 'waitingSince')) or 0) == 0 then
-  redis.call('HSET', key, 'waitingSince', at, 'ladderStep', 0, 'deadlines', deadlines)
+if (tonumber(redis.call('HGET', key, 'waitingSince')) or 0) == 0 and not category_chosen then
+  redis.call('HSET', key, 'waitingSince', at, 'ladderStep', 0, 'deadlines', opts.deadlines)
   clock_version = redis.call('HINCRBY', key, 'version', 1)
   clock_started = true
 end
 bump(id)
 local assigned = drain_queue()
+if created then redis.call('HSET', key, 'toldPosition', queue_position(id)) end
+if moved_from then table.insert(assigned, { conversation = snapshot(id), agentId = redis.call('HGET', key, 'agentId') }) end
 return remember(message_id, ttl, { conversation = snapshot(id), created = created, clockStarted = clock_started,
   clockVersion = clock_version, assigned = assigned, queuePosition = queue_position(id), forwardTo = forward_to,
-  throttled = throttled, closedNotice = closed_notice, holderAway = holder_away, awayNotice = away_notice })
+  throttled = throttled, closedNotice = closed_notice, holderAway = holder_away, awayNotice = away_notice,
+  menuOffered = menu_offered, categoryChosen = category_chosen, movedFrom = moved_from, praised = praised })
 `
 
 /**
@@ -399,11 +482,13 @@ return outcome({ ok = true, conversation = snapshot(id), wasWaiting = stop.wasWa
 
 /**
  * close — a conversation is finished.
- * ARGV: staffId, code, at, oversees, closedTtlSeconds
- * Frees the code and the customer for a new conversation, and the agent's room for the queue.
+ * ARGV: staffId, code, at, oversees, closedTtlSeconds, surveySeconds (0: no survey)
+ * Frees the code and the customer for a new conversation, and the agent's room for the queue. With
+ * a survey, the customer's next message may rate this conversation for surveySeconds.
  */
 const CLOSE = `
 local staff_id, code, at, oversees, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4] == '1', tonumber(ARGV[5])
+local survey_seconds = tonumber(ARGV[6]) or 0
 local id = resolve_code(code)
 if not id then return cjson.encode({ ok = false, reason = 'unknown-code', code = code }) end
 local conv = snapshot(id)
@@ -418,6 +503,9 @@ if conv.agentId ~= '' then redis.call('SREM', KEY.agentConversations(conv.agentI
 redis.call('HSET', key, 'status', 'closed', 'closedAt', at)
 bump(id)
 redis.call('EXPIRE', key, ttl)
+if survey_seconds > 0 then
+  redis.call('SET', KEY.survey(conv.customerId), id, 'EX', math.min(survey_seconds, ttl))
+end
 local closed = snapshot(id)
 return cjson.encode({ ok = true, conversation = closed, assigned = drain_queue(), wasWaiting = stop.wasWaiting,
   waitingSince = stop.waitingSince, previousVersion = stop.previousVersion, previousStep = stop.previousStep })
@@ -469,7 +557,8 @@ return cjson.encode(result)
 
 /**
  * duty — /on, /off and /away.
- * ARGV: agentId, 'on' | 'off' | 'away', force ('1' or '0'), cap, awayUntil (epoch ms, for away), awayReason
+ * ARGV: agentId, 'on' | 'off' | 'away', force ('1' or '0'), cap, awayUntil (epoch ms, for away), awayReason,
+ *       skills (comma-separated categories the agent takes, '' for all; for on)
  * Going off duty with open conversations is refused unless forced; forced, they go back to the queue
  * in their old places and on to colleagues with room. Going away needs being on duty; the customers
  * waiting on the agent at that moment are returned (\`waiting\`) to be told, once per away period.
@@ -477,7 +566,7 @@ return cjson.encode(result)
  */
 const DUTY = `
 local agent, state, force, cap = ARGV[1], ARGV[2], ARGV[3] == '1', tonumber(ARGV[4])
-local away_until, away_reason = tonumber(ARGV[5]) or 0, ARGV[6] or ''
+local away_until, away_reason, skills = tonumber(ARGV[5]) or 0, ARGV[6] or '', ARGV[7] or ''
 local requeued = {}
 local was_away = redis.call('SREM', KEY.away, agent) == 1
 if state == 'away' then
@@ -499,7 +588,7 @@ end
 redis.call('HDEL', KEY.agent(agent), 'awayUntil', 'awayReason')
 if state == 'on' then
   redis.call('SADD', KEY.onDuty, agent)
-  redis.call('HSET', KEY.agent(agent), 'cap', cap)
+  redis.call('HSET', KEY.agent(agent), 'cap', cap, 'skills', skills)
 else
   local mine = redis.call('SMEMBERS', KEY.agentConversations(agent))
   if #mine > 0 and not force then
@@ -540,7 +629,7 @@ if redis.call('SISMEMBER', KEY.away, agent) == 0 or redis.call('HGET', KEY.agent
 end
 local assigned, requeued = {}, {}
 for _, id in ipairs(redis.call('SMEMBERS', KEY.agentConversations(agent))) do
-  local target = pick_agent(agent)
+  local target = pick_agent(agent, redis.call('HGET', KEY.conversation(id), 'category'))
   if target then
     assign(id, target)
     table.insert(assigned, { conversation = snapshot(id), agentId = target })
@@ -587,7 +676,7 @@ bump(id)
 local result = { outcome = 'fired', assigned = {}, version = version, waitingSince = tonumber(conv.waitingSince) }
 if conv.agentId ~= '' then result.agentId = conv.agentId end
 if reassign then
-  local target = pick_agent(conv.agentId)
+  local target = pick_agent(conv.agentId, conv.category)
   if target then
     assign(id, target)
     result.reassignedTo = target
@@ -596,6 +685,17 @@ if reassign then
 end
 result.conversation = snapshot(id)
 return remember(timer_id, ttl, result)
+`
+
+/**
+ * notePosition — a queued customer was told their place. ARGV: conversationId, position
+ * Kept only while the conversation exists: a note never brings back a closed one.
+ */
+const NOTE_POSITION = `
+if redis.call('EXISTS', KEY.conversation(ARGV[1])) == 1 then
+  redis.call('HSET', KEY.conversation(ARGV[1]), 'toldPosition', ARGV[2])
+end
+return 'OK'
 `
 
 /** drain — hands queued conversations to agents with room. ARGV: none. */
@@ -628,6 +728,7 @@ export const SCRIPT_SOURCES = {
   awayExpired: AWAY_EXPIRED,
   fire: FIRE,
   drain: DRAIN,
+  notePosition: NOTE_POSITION,
   ack: ACK,
 } as const
 export type ScriptName = keyof typeof SCRIPT_SOURCES

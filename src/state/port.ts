@@ -43,6 +43,22 @@ export interface IngestResult {
   holderAway: boolean
   /** The agent is away: tell the customer (once per away period). */
   awayNotice?: AwayNotice
+  /** The message rated the customer's last conversation (1–5), which `conversation` is; nothing else happened. */
+  rated?: number
+  /** The new conversation's first message named no category: offer the customer the menu. */
+  menuOffered: boolean
+  /** The message answered the menu with this category; it goes to no agent. */
+  categoryChosen?: string
+  /** The chosen category moved the conversation from this agent (without the skill) to a skilled one. */
+  movedFrom?: string
+  /** The first praise of this conversation's agent: it counts for them. */
+  praised: boolean
+}
+
+/** A category as routing needs it: its id, and whether it jumps the queue. */
+export interface RoutedCategory {
+  id: string
+  priority?: boolean
 }
 
 export interface AwayNotice {
@@ -164,6 +180,18 @@ export interface LiveState {
     deadlines: number[]
     /** The service day (YYYY-MM-DD) when the message came outside service hours, else undefined. */
     closedDay?: string
+    /** The category the message's keywords name (for a new conversation). */
+    category?: RoutedCategory
+    /** The category of a new conversation whose first message names none. */
+    fallbackCategory: string
+    /** Offer the category menu when the first message names no category. */
+    offerMenu: boolean
+    /** The category the message picks, if it is a menu answer. */
+    menuChoice?: RoutedCategory
+    /** The message is a rating, 1–5. */
+    rating?: number
+    /** The message praises the agent. */
+    praise?: boolean
   }): Promise<IngestResult | null>
   /**
    * `code` undefined: a plain-text reply, which goes to the one conversation it can only mean.
@@ -183,7 +211,14 @@ export interface LiveState {
     /** Send the reply kept for this staff member instead (`code` is ignored). */
     force?: boolean
   }): Promise<(ReplyResult & { duplicate: boolean }) | null>
-  close(input: { staffId: string; code: string; oversees: boolean; at: number }): Promise<CloseResult>
+  close(input: {
+    staffId: string
+    code: string
+    oversees: boolean
+    at: number
+    /** How long the customer's next message may rate the conversation; 0 for no survey. */
+    surveyFor: number
+  }): Promise<CloseResult>
   move(input: {
     mode: MoveMode
     actorId: string
@@ -199,6 +234,8 @@ export interface LiveState {
     /** For `away`: when the agent will be back, and why they are away. */
     until?: number
     reason?: string
+    /** For `on`: the categories the agent takes; none for every one. */
+    skills?: readonly string[]
   }): Promise<DutyResult>
   /** An away agent's time is up: their conversations go to colleagues or back to the queue. */
   awayExpired(input: { agentId: string; seq: number }): Promise<AwayExpiredResult>
@@ -213,6 +250,8 @@ export interface LiveState {
     at: number
   }): Promise<FireResult>
 
+  /** Remembers the queue place a customer was last told. */
+  notePosition(conversationId: string, position: number): Promise<void>
   pending(conversationId: string): Promise<PendingMessage[]>
   /** Forgets pending messages up to and including `messageId`, once they are on their way. */
   ackPending(conversationId: string, messageId: string): Promise<void>

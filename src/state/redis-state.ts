@@ -51,6 +51,11 @@ const ingestSchema = z.object({
   throttled: z.number().default(0),
   closedNotice: z.boolean().default(false),
   holderAway: z.boolean().default(false),
+  rated: z.number().optional(),
+  menuOffered: z.boolean().default(false),
+  categoryChosen: z.string().optional(),
+  movedFrom: z.string().optional(),
+  praised: z.boolean().default(false),
   awayNotice: z.object({ agentId: z.string(), until: z.number(), reason: z.string() }).optional(),
 })
 const replySchema = z.union([
@@ -153,8 +158,18 @@ export class RedisLiveState implements LiveState {
       SEEN_TTL_SECONDS,
       input.flood.max,
       input.flood.per,
-      input.deadlines.join(','),
-      input.closedDay ?? '',
+      JSON.stringify({
+        deadlines: input.deadlines.join(','),
+        closedDay: input.closedDay ?? '',
+        category: input.category?.id ?? '',
+        priority: input.category?.priority ?? false,
+        fallback: input.fallbackCategory,
+        menu: input.offerMenu,
+        menuChoice: input.menuChoice?.id ?? '',
+        menuPriority: input.menuChoice?.priority ?? false,
+        rating: input.rating ?? 0,
+        praise: input.praise ?? false,
+      }),
     )
     if (raw === 'X') return null
     return { ...ingestSchema.parse(JSON.parse(raw.slice(1))), duplicate: raw.startsWith('D') }
@@ -185,6 +200,7 @@ export class RedisLiveState implements LiveState {
       input.at,
       flag(input.oversees),
       CLOSED_TTL_SECONDS,
+      Math.round(input.surveyFor / 1000),
     )
     return closeSchema.parse(JSON.parse(raw))
   }
@@ -208,6 +224,7 @@ export class RedisLiveState implements LiveState {
       input.cap,
       input.until ?? 0,
       input.reason ?? '',
+      (input.skills ?? []).join(','),
     )
     return dutySchema.parse(JSON.parse(raw))
   }
@@ -241,6 +258,10 @@ export class RedisLiveState implements LiveState {
     )
     if (raw === 'X') return { outcome: 'stale' }
     return fireSchema.parse(JSON.parse(raw.slice(1)))
+  }
+
+  async notePosition(conversationId: string, position: number): Promise<void> {
+    await this.redis.notePosition(conversationId, position)
   }
 
   async pending(conversationId: string): Promise<PendingMessage[]> {

@@ -62,6 +62,8 @@ export const conversationSchema = new Schema(
     firstResponderId: { type: String },
     closedAt: { type: Number },
     overdueCount: { type: Number, required: true },
+    category: { type: String },
+    rating: { type: Number, min: 1, max: 5 },
     rev: { type: Number, required: true },
   },
   { versionKey: false },

@@ -34,7 +34,7 @@ describe('customer → agent → customer', () => {
     expect(messages[0]).toMatchObject({ text: '我的订单还没发货' })
     expect(messages[2]).toMatchObject({ text: '您好，我马上为您查询', actor: { id: 'agent-a' } })
     const events = entries.flatMap((entry) => (entry.kind === 'event' ? [entry.type] : []))
-    expect(events).toEqual(['opened', 'clock-started', 'assigned', 'clock-stopped'])
+    expect(events).toEqual(['opened', 'category-set', 'clock-started', 'assigned', 'clock-stopped'])
     // The supervisor was never disturbed.
     expect(h.supervisor.texts()).toEqual([])
   })

@@ -27,6 +27,8 @@ async function customerSays(customerId: string, text: string, at = 1000, message
     newConversationId: `conv${++n}`,
     flood: { max: 1000, per: 10_000 },
     deadlines: LADDER.map((after) => at + after),
+    fallbackCategory: 'consult',
+    offerMenu: false,
   })
   if (!result) throw new Error(`${messageId} was taken for a replay of a conversation that is gone`)
   return result
@@ -62,7 +64,7 @@ describe('live state', () => {
     expect(again).toMatchObject({ duplicate: true, created: true, clockStarted: true, queuePosition: 1 })
     expect(again.conversation.id).toBe(first.conversation.id)
     expect(await state.pending(first.conversation.id)).toHaveLength(1)
-    await state.close({ staffId: 'boss', code: first.conversation.code, oversees: true, at: 2 })
+    await state.close({ staffId: 'boss', code: first.conversation.code, oversees: true, at: 2, surveyFor: 0 })
     await redis.del(keysFor(prefix).conversation(first.conversation.id))
     const input = {
       messageId: 'same',
@@ -73,6 +75,8 @@ describe('live state', () => {
       at: 1,
       flood: { max: 1000, per: 10_000 },
       deadlines: [1001, 2001],
+      fallbackCategory: 'consult',
+      offerMenu: false,
     }
     expect(await state.ingestCustomerMessage({ ...input, newConversationId: 'x3' })).toBeNull()
   })
@@ -97,8 +101,8 @@ describe('live state', () => {
     await on('agentB')
     const first = await customerSays('c1', 'a')
     const second = await customerSays('c2', 'b')
-    await state.close({ staffId: 'x', code: first.conversation.code, oversees: true, at: 10 })
-    await state.close({ staffId: 'x', code: second.conversation.code, oversees: true, at: 10 })
+    await state.close({ staffId: 'x', code: first.conversation.code, oversees: true, at: 10, surveyFor: 0 })
+    await state.close({ staffId: 'x', code: second.conversation.code, oversees: true, at: 10, surveyFor: 0 })
     const third = await customerSays('c3', 'c')
     const owners = [first, second, third].map((r) => r.assigned[0]?.agentId)
     expect(new Set(owners.slice(0, 2)).size).toBe(2)
@@ -225,6 +229,7 @@ describe('live state', () => {
       code: one.conversation.code,
       oversees: false,
       at: 9,
+      surveyFor: 0,
     })
     expect(closed.ok && closed.assigned.map((a) => a.conversation.id)).toEqual([two.conversation.id])
     expect(await state.conversationByCode(one.conversation.code)).toBeNull()

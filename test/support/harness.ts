@@ -17,8 +17,15 @@ export const STAFF = {
   manager: { id: 'manager-1', name: '周经理' },
 } as const
 
-/** Any config section but the ones the harness owns (Redis, store, staff). */
-export type HarnessOptions = Partial<Omit<ConfigInput, 'redis' | 'store' | 'staff'>>
+type StaffEntry = ConfigInput['staff'][number]
+
+/**
+ * Any config section but the ones the harness owns (Redis, store, staff); `agents` adds fields
+ * (skills, shift…) to the two agents' entries.
+ */
+export type HarnessOptions = Partial<Omit<ConfigInput, 'redis' | 'store' | 'staff'>> & {
+  agents?: Partial<Record<'agentA' | 'agentB', Omit<StaffEntry, 'id' | 'name' | 'roles'>>>
+}
 
 /**
  * The real bot on the mock puppet, its own Redis prefix and its own store file: what each person
@@ -40,16 +47,17 @@ export class Harness {
   }
 
   config(): ConfigInput {
+    const { agents, ...sections } = this.options
     return {
       sla: { replyTimeout: '2s' },
       outbox: { rate: { max: 500, per: '1s' }, backoff: '50ms', attempts: 3 },
       ingest: { partitions: 2 },
-      ...this.options,
+      ...sections,
       redis: { url: REDIS_URL, prefix: this.prefix },
       store: { file: join(this.dir, 'transcripts.db') },
       staff: [
-        { ...STAFF.agentA, roles: ['agent'] },
-        { ...STAFF.agentB, roles: ['agent'] },
+        { ...STAFF.agentA, roles: ['agent'], ...agents?.agentA },
+        { ...STAFF.agentB, roles: ['agent'], ...agents?.agentB },
         { ...STAFF.supervisor, roles: ['supervisor'] },
         { ...STAFF.manager, roles: ['manager'] },
       ],
