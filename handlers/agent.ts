@@ -110,7 +110,7 @@ export async function moveToColleague(ctx: Command, mode: 'transfer' | 'assign')
 }
 
 /** A colleague named in a command, who must be an agent to receive conversations. */
-function findAgent(ctx: Context, reference: string): Staff | undefined {
+export function findAgent(ctx: Context, reference: string): Staff | undefined {
   const found = ctx.ports.staff.find(reference)
   return found?.roles.includes('agent') ? found : undefined
 }
@@ -119,7 +119,7 @@ function findAgent(ctx: Context, reference: string): Staff | undefined {
  * After a conversation moved to `target` (by /take, /transfer or /assign): tell the new holder and
  * hand them the messages they have not seen, tell the old holder, tell the customer, record it.
  */
-async function handOver(
+export async function handOver(
   ctx: Command,
   result: Extract<MoveResult, { ok: true }>,
   actor: Staff,

@@ -20,7 +20,16 @@ export interface Ports {
   state: LiveState
   store: Pick<
     TranscriptStore,
-    'conversation' | 'conversationByCode' | 'entries' | 'conversationsOpenedBetween' | 'eventsBetween'
+    | 'conversation'
+    | 'conversationByCode'
+    | 'entries'
+    | 'conversationsOpenedBetween'
+    | 'eventsBetween'
+    | 'writeHandover'
+    | 'acknowledgeHandover'
+    | 'handover'
+    | 'handoversFor'
+    | 'purgeHandoversBefore'
   >
   timers: Timers
   outbox: Outbox
@@ -37,6 +46,7 @@ export interface Ports {
   routing: Config['routing']
   survey: Config['survey']
   followUp: Config['followUp']
+  handover: Config['handover']
   maxPerAgent: number
   /** The longest an agent may be away before their conversations go to colleagues. */
   awayLimit: number

@@ -1,12 +1,116 @@
 import type { Dispatcher } from '../src/dispatcher.js'
+import type { LiveConversation } from '../src/domain/conversation.js'
+import { maskName } from '../src/domain/mask.js'
 import { BOT, type Context, type TimerUpdate } from './context.js'
+import { lastMessage } from './delivery.js'
 
 /**
- * Problems are followed up until solved (the regulations: complaints are called back to check the
- * customer's satisfaction — 回访).
+ * Problems are solved the same day or followed up until they are (the regulations: a problem not
+ * solved the same day is followed up next morning and reported to the supervisor; every further day
+ * counts against the agent; complaints are called back — 回访). Day ends and day starts come from
+ * the service calendar.
  */
+const DAY_MS = 24 * 3600_000
+
 export function followUpHandlers(dispatcher: Dispatcher): void {
-  dispatcher.timer('follow-up', onFollowUpDue)
+  dispatcher.timer('day-end', onDayEnd).timer('day-start', onDayStart).timer('follow-up', onFollowUpDue)
+}
+
+/**
+ * Arms the next end and the next start of a service day (each sweep chains the next). At start-up
+ * (`catchUp`), a day end that passed in the last day while the bot was down is swept at once.
+ */
+export async function scheduleDays(ctx: Context, catchUp = false): Promise<void> {
+  const { calendar, timers, state } = ctx.ports
+  if (catchUp) {
+    const missed = calendar.nextServiceDayEnd(ctx.now - DAY_MS)
+    const last = await state.lastDayEnded()
+    if (missed && missed.at <= ctx.now && (!last || last < missed.day)) {
+      await timers.arm({ kind: 'day-end', day: missed.day }, ctx.now)
+    }
+  }
+  const end = calendar.nextServiceDayEnd(ctx.now)
+  if (end) await timers.arm({ kind: 'day-end', day: end.day }, end.at)
+  const start = calendar.nextServiceDayStart(ctx.now)
+  if (start) await timers.arm({ kind: 'day-start', day: start.day }, start.at)
+}
+
+/**
+ * The service day is over: every open conversation counts a day unresolved. Each agent gets the list
+ * of theirs, the supervisors the whole list, and conversations delayed more than a day go to the
+ * managers as well. Old handover records past their retention are dropped here too.
+ */
+async function onDayEnd(ctx: Context<TimerUpdate<'day-end'>>): Promise<void> {
+  const { day } = ctx.update.timer
+  const { state, staff, store, handover, calendar } = ctx.ports
+  const endedAt = calendar.serviceDayEnd(day) ?? ctx.now
+  const open = (await state.dayEnded(day, endedAt)).sort((a, b) => a.openedAt - b.openedAt)
+  for (const conversation of open) {
+    ctx.event(conversation, 'day-unresolved', BOT, {
+      day,
+      days: conversation.daysUnresolved,
+      agentId: conversation.agentId ?? '',
+    })
+  }
+  for (const [agentId, theirs] of byAgent(open)) {
+    const lines = theirs.map((conversation) =>
+      ctx.t('agent.dayEndLine', {
+        code: conversation.code,
+        name: conversation.customerName,
+        days: conversation.daysUnresolved,
+        last: lastMessage(ctx, conversation),
+      }),
+    )
+    ctx.send('day-end', agentId, ctx.t('agent.dayEndList', { count: theirs.length, lines: lines.join('\n') }))
+  }
+  if (open.length) {
+    const lines = open.map((conversation) => overviewLine(ctx, conversation))
+    const summary = ctx.t('supervisor.dayEndSummary', {
+      date: day,
+      count: open.length,
+      lines: lines.join('\n'),
+    })
+    for (const supervisor of staff.withRole('supervisor')) ctx.send('day-end', supervisor.id, summary)
+    const delayed = open.filter((conversation) => conversation.daysUnresolved >= 2)
+    if (delayed.length) {
+      const alert = ctx.t('supervisor.delayedDays', {
+        lines: delayed.map((conversation) => overviewLine(ctx, conversation)).join('\n'),
+      })
+      for (const manager of staff.withRole('manager')) ctx.send('delayed', manager.id, alert)
+    }
+  }
+  ctx.touch(...open)
+  const purged = await store.purgeHandoversBefore(ctx.now - handover.retention)
+  ctx.log.info({ day, unresolved: open.length, handoversPurged: purged }, 'service day ended')
+  await scheduleDays(ctx)
+}
+
+/** A new service day: each conversation left unresolved gets a follow-up reminder to its agent. */
+async function onDayStart(ctx: Context<TimerUpdate<'day-start'>>): Promise<void> {
+  const { state, staff } = ctx.ports
+  const carried = (await state.openConversations()).filter((conversation) => conversation.daysUnresolved > 0)
+  for (const conversation of carried) {
+    const days = conversation.daysUnresolved
+    if (conversation.agentId) {
+      ctx.send(
+        'morning',
+        conversation.agentId,
+        ctx.t('agent.morningReminder', { code: conversation.code, name: conversation.customerName, days }),
+        `${ctx.cause}-${conversation.id}`,
+      )
+    } else {
+      const notice = ctx.t('supervisor.morningUnassigned', {
+        code: conversation.code,
+        customer: maskName(conversation.customerName),
+        days,
+      })
+      for (const supervisor of staff.withRole('supervisor')) {
+        ctx.send('morning', supervisor.id, notice, `${ctx.cause}-${conversation.id}`)
+      }
+    }
+  }
+  ctx.log.info({ day: ctx.update.timer.day, reminders: carried.length }, 'service day started')
+  await scheduleDays(ctx)
 }
 
 /** A closed complaint's follow-up visit is due: its agent (or, without one, the supervisors) is reminded. */
@@ -32,4 +136,24 @@ async function onFollowUpDue(ctx: Context<TimerUpdate<'follow-up'>>): Promise<vo
       : staff.withRole('supervisor').map((supervisor) => supervisor.id)
   for (const recipient of recipients) ctx.send('follow-up', recipient, reminder)
   ctx.event(conversation, 'follow-up-due', BOT, { agentId: recipients[0] ?? '' })
+}
+
+function byAgent(conversations: LiveConversation[]): Map<string, LiveConversation[]> {
+  const grouped = new Map<string, LiveConversation[]>()
+  for (const conversation of conversations) {
+    if (!conversation.agentId) continue
+    grouped.set(conversation.agentId, [...(grouped.get(conversation.agentId) ?? []), conversation])
+  }
+  return grouped
+}
+
+function overviewLine(ctx: Context, conversation: LiveConversation): string {
+  return ctx.t('supervisor.dayEndLine', {
+    code: conversation.code,
+    customer: maskName(conversation.customerName),
+    agent: conversation.agentId
+      ? ctx.ports.staff.nameOf(conversation.agentId)
+      : ctx.t('supervisor.unassigned'),
+    days: conversation.daysUnresolved,
+  })
 }

@@ -4,6 +4,7 @@ import { customerHandlers } from './customer.js'
 import { dutyHandlers } from './duty.js'
 import { escalationHandlers } from './escalation.js'
 import { followUpHandlers } from './follow-up.js'
+import { handoverHandlers } from './handover.js'
 import { recoveryHandlers } from './recovery.js'
 import { replyHandlers } from './reply.js'
 import { supervisorHandlers } from './supervisor.js'
@@ -17,5 +18,6 @@ export function registerHandlers(dispatcher: Dispatcher): void {
   supervisorHandlers(dispatcher)
   escalationHandlers(dispatcher)
   followUpHandlers(dispatcher)
+  handoverHandlers(dispatcher)
   recoveryHandlers(dispatcher)
 }

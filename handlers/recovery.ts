@@ -1,6 +1,8 @@
 import type { Dispatcher } from '../src/dispatcher.js'
 import { BOT, type Context, type UpdateOf } from './context.js'
 import { announceAssignments, armStep, deliverPending } from './delivery.js'
+import { scheduleDays } from './follow-up.js'
+import { scheduleShiftEnd } from './handover.js'
 
 /**
  * Start-up reconciliation (invariant 4). Timers are BullMQ jobs that survive restarts, but a crash
@@ -29,6 +31,8 @@ async function recover(ctx: Context<UpdateOf<'recovery'>>): Promise<void> {
       await deliverPending(ctx, conversation, conversation.agentId)
     }
   }
+  await scheduleDays(ctx, true)
+  await scheduleShiftEnd(ctx)
   const assigned = await ctx.ports.state.drainQueue()
   await announceAssignments(ctx, assigned)
   ctx.touch(...assigned.map((assignment) => assignment.conversation))

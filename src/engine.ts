@@ -99,6 +99,7 @@ export class Engine {
       routing: config.routing,
       survey: config.survey,
       followUp: config.followUp,
+      handover: config.handover,
       maxPerAgent: config.routing.maxPerAgent,
       awayLimit: config.duty.awayLimit,
       customerRate: config.ingest.customerRate,

@@ -67,6 +67,12 @@ export const en: Templates = {
     movedForSkill: '【{code}】The customer chose {category}; the conversation went to {to}.',
     followUpDue:
       "【{code}】Follow-up: customer {name}'s {category} case closed on {closed}; please call back to check the outcome and their satisfaction.",
+    dayEndList:
+      "Today's service hours are over and you have {count} unresolved conversations:\n{lines}\nProblems should be solved the same day; first thing tomorrow, please follow them up and report to your supervisor.",
+    dayEndLine: '{code} {name} · unresolved for {days} day(s) · last message: {last}',
+    morningReminder:
+      "【{code}】Follow-up: customer {name}'s problem has been unresolved for {days} day(s); please make it today's priority and report progress to your supervisor.",
+    handoverAcked: '{by} acknowledged your handover.',
   },
   staff: {
     unknownCode: 'There is no open conversation {code}; nothing was sent. Send /list to see yours.',
@@ -131,6 +137,13 @@ export const en: Templates = {
       'Your reply to {code} contains the forbidden phrase "{phrase}" and was held; the customer did not get it. Please put it another way (apologise first, then say how you will follow up); to send it as it is, send /force (it is recorded).',
     nothingHeld: 'There is no held reply to send.',
     forced: 'The held reply went to the customer of {code} as you asked; the forbidden phrase is recorded.',
+    handoverSent: 'Your handover went to {to}; waiting for their acknowledgement.',
+    handoverMoved: 'Your {count} open conversations went to {to}.',
+    handoverShiftEnd:
+      'Your shift ({shift}) is over and your handover went to {to}. Finish the conversations in progress, or /transfer them to the next shift, before you /off.',
+    acked: "You acknowledged {from}'s handover ({at}). Thank you!",
+    nothingToAck: 'There is no handover for you to acknowledge.',
+    handoverSelf: 'You cannot hand over to yourself; name the colleague taking over.',
   },
   help: {
     agent: [
@@ -220,6 +233,15 @@ export const en: Templates = {
     statusAwayWithReason: 'away: {reason} (back at {back})',
     lowRating:
       '⚠️【Low rating】conversation {code} · customer {customer} · agent {agent} · rated {score}\nPlease follow up to learn why. Act: /transcript {code}',
+    dayEndSummary:
+      '📋【Unresolved today】At the end of {date}, {count} conversations are still unresolved:\n{lines}',
+    dayEndLine: '{code} · customer {customer} · agent {agent} · day {days}',
+    delayedDays:
+      '⚠️【Delayed】These conversations have stayed unresolved for more than a day (every further day counts):\n{lines}\nAct: /assign code agent · /transcript code',
+    morningUnassigned:
+      "【{code}】Follow-up: customer {customer}'s problem has been unresolved for {days} day(s) and nobody holds it; please give it to an agent.",
+    handoverUnacked:
+      "⚠️【Handover not acknowledged】{from}'s handover of {at} has not been acknowledged by {to} within {within}; please follow up.",
   },
   events: {
     opened: 'conversation opened',
@@ -340,5 +362,24 @@ export const en: Templates = {
     order: 'order',
     aftersales: 'after-sales',
     complaint: 'complaint',
+  },
+  handover: {
+    title: '📝【Handover】{from} → {to} · {at}',
+    shift: 'Shift: {shift}',
+    openHeader: 'Open conversations ({count}):',
+    openLine: '{code} {name} · {category} · {state} · last message: {last}',
+    stateWaiting: 'customer waiting ({waited})',
+    stateAnswered: 'answered',
+    followUpsHeader: 'To follow up ({count}):',
+    followUpLine: '{code} {name} · {note}',
+    followUpDays: 'unresolved for {days} day(s); keep following up and report to the supervisor',
+    exceptionsHeader: 'Exceptions ({count}):',
+    exceptionLine: '{code} · {note}',
+    exceptionOverdue: 'went unanswered past the timeout {count} time(s)',
+    exceptionComplaint: 'a complaint: follow it up closely and call back',
+    exceptionLowRating: 'rated {score} by the customer today',
+    none: 'none',
+    footer: 'The colleague taking over: send /ack to acknowledge.',
+    separator: ', ',
   },
 }

@@ -57,6 +57,12 @@ export const zhCN = {
     movedForSkill: '【{code}】客户选择了“{category}”问题，会话已转给 {to}。',
     followUpDue:
       '【{code}】回访提醒：客户 {name} 的{category}问题已于 {closed} 结束，请回访了解处理结果和满意度。',
+    dayEndList:
+      '今天的服务时间结束了，您还有 {count} 个未解决的会话：\n{lines}\n按规定问题当天解决；明天上班后请优先跟进，并向主管汇报进展。',
+    dayEndLine: '{code} {name} · 第 {days} 天未解决 · 最后消息：{last}',
+    morningReminder:
+      '【{code}】跟进提醒：客户 {name} 的问题已 {days} 天未解决，请今天优先处理，并向主管汇报进展。',
+    handoverAcked: '{by} 已确认您的交班记录。',
   },
   staff: {
     unknownCode: '没有编号为 {code} 的进行中会话，消息未发送。发送 /list 查看您的会话。',
@@ -118,6 +124,13 @@ export const zhCN = {
       '您回复 {code} 的消息含有禁忌语“{phrase}”，已拦截，没有发给客户。按服务规范请换一种说法重新回复（例如先致歉，再说明会如何跟进）；如确需原样发送，请发送 /force（将被记录）。',
     nothingHeld: '没有被拦截的回复需要发送。',
     forced: '已按您的要求把被拦截的回复发给 {code} 的客户，此次使用禁忌语已记录。',
+    handoverSent: '交班记录已发给 {to}，等待对方确认。',
+    handoverMoved: '您的 {count} 个进行中的会话已转给 {to}。',
+    handoverShiftEnd:
+      '您的班次（{shift}）已结束，交班记录已发给 {to}。请处理完正在沟通的客户，或用 /transfer 转给接班同事后再 /off。',
+    acked: '已确认 {from} 的交班记录（{at}），辛苦了！',
+    nothingToAck: '没有需要您确认的交班记录。',
+    handoverSelf: '不能把班交给自己，请写接班同事的名字。',
   },
   help: {
     agent: [
@@ -207,6 +220,13 @@ export const zhCN = {
     statusAwayWithReason: '离开：{reason}（预计 {back} 回来）',
     lowRating:
       '⚠️【差评提醒】会话 {code} · 客户 {customer} · 客服 {agent} · 评分 {score} 分\n请尽快回访了解原因。可操作：/transcript {code}',
+    dayEndSummary: '📋【当日未解决】{date} 服务结束时仍有 {count} 个会话未解决：\n{lines}',
+    dayEndLine: '{code} · 客户 {customer} · 客服 {agent} · 第 {days} 天',
+    delayedDays:
+      '⚠️【拖延提醒】以下会话已拖延一天以上仍未解决（每拖延一天都计入考核）：\n{lines}\n可操作：/assign 编号 客服名 · /transcript 编号',
+    morningUnassigned:
+      '【{code}】跟进提醒：客户 {customer} 的问题已 {days} 天未解决，目前无人接待，请安排客服跟进。',
+    handoverUnacked: '⚠️【交班未确认】{from} 在 {at} 的交班记录，{to} 已超过 {within} 仍未确认，请跟进。',
   },
   events: {
     opened: '会话开始',
@@ -321,5 +341,24 @@ export const zhCN = {
     order: '订单',
     aftersales: '售后',
     complaint: '投诉',
+  },
+  handover: {
+    title: '📝【交班记录】{from} → {to} · {at}',
+    shift: '班次：{shift}',
+    openHeader: '进行中的会话（{count}）：',
+    openLine: '{code} {name} · {category} · {state} · 最后消息：{last}',
+    stateWaiting: '客户等待中（{waited}）',
+    stateAnswered: '已回复',
+    followUpsHeader: '需要跟进（{count}）：',
+    followUpLine: '{code} {name} · {note}',
+    followUpDays: '已 {days} 天未解决，需继续跟进并向主管汇报',
+    exceptionsHeader: '异常情况（{count}）：',
+    exceptionLine: '{code} · {note}',
+    exceptionOverdue: '曾超时未回复 {count} 次',
+    exceptionComplaint: '投诉，需重点跟进并回访',
+    exceptionLowRating: '客户今天给出 {score} 分的评价',
+    none: '无',
+    footer: '请接班同事发送 /ack 确认接班。',
+    separator: '、',
   },
 } as const

@@ -33,6 +33,8 @@ const staffMemberSchema = z
     message: 'a staff member needs an id (WeChat contact id), or a name/alias to resolve at login',
   })
 
+const DAY_MS = 24 * 3600_000
+
 /** Staff are known by id: two entries with one id would make one of them unreachable. */
 const staffListSchema = z
   .array(staffMemberSchema)
@@ -192,6 +194,17 @@ export const configSchema = z
       .object({
         /** A closed conversation of a priority category (complaints) gets a follow-up visit (回访) reminder after this. */
         after: durationSchema.default(24 * 3600_000),
+      })
+      .strict()
+      .prefault({}),
+    handover: z
+      .object({
+        /** A handover nobody acknowledged (/ack) within this time alerts the supervisors. */
+        ackWithin: durationSchema.default(15 * 60_000),
+        /** How long handover records are kept; the regulations ask for at least a month. */
+        retention: durationSchema
+          .default(30 * DAY_MS)
+          .refine((ms) => ms >= 30 * DAY_MS, 'keep handovers at least 30 days (the regulations ask for a month)'),
       })
       .strict()
       .prefault({}),

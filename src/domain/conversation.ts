@@ -43,6 +43,8 @@ export const liveConversationSchema = z.object({
   overdueCount: count.default(0),
   closedAt: count.default(0),
   category: z.string().default(''),
+  /** Service days that ended with this conversation still open. */
+  daysUnresolved: count.default(0),
   /** The queue place the customer was last told (0: never queued). */
   toldPosition: count.default(0),
   /** The customer's rating after close (1–5); 0 while there is none. */

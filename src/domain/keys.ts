@@ -38,6 +38,8 @@ export function keysFor(prefix: string) {
     recentFrom: (customerId: string) => k('recent', customerId),
     /** Set once an outbox job's message has gone out, so a retried job is not sent again. */
     sent: (jobId: string) => k('sent', jobId),
+    /** The last service day whose end was swept (YYYY-MM-DD): start-up catches up a missed one. */
+    lastDayEnd: k('daily', 'last-day-end'),
     /** Staff messages received but not yet handled: a timer waits for them before it alerts. */
     staffInFlight: k('inflight', 'staff'),
   }

@@ -40,6 +40,7 @@ function keyLibrary(keys: Keys): string {
     `KEY.codeSequence = ${luaString(keys.codeSequence)}`,
     `KEY.assignSequence = ${luaString(keys.assignSequence)}`,
     `KEY.staffInFlight = ${luaString(keys.staffInFlight)}`,
+    `KEY.lastDayEnd = ${luaString(keys.lastDayEnd)}`,
   ].join('\n')
 }
 
@@ -688,6 +689,31 @@ return remember(timer_id, ttl, result)
 `
 
 /**
+ * dayEnd — a service day ended. ARGV: day (YYYY-MM-DD), endedAt (epoch ms)
+ * Every conversation open since before the end counts one more day unresolved, once per day
+ * however often (or late) the sweep runs; returns them. Remembers the last day swept.
+ */
+const DAY_END = `
+local day, ended_at = ARGV[1], tonumber(ARGV[2])
+redis.call('SET', KEY.lastDayEnd, day)
+local open = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEY.open)) do
+  local key = KEY.conversation(id)
+  if (tonumber(redis.call('HGET', key, 'openedAt')) or 0) >= ended_at then
+    -- opened after the day ended: tomorrow's business
+  elseif redis.call('HGET', key, 'lastDayEnd') ~= day then
+    redis.call('HSET', key, 'lastDayEnd', day)
+    redis.call('HINCRBY', key, 'daysUnresolved', 1)
+    bump(id)
+    table.insert(open, snapshot(id))
+  else
+    table.insert(open, snapshot(id))
+  end
+end
+return cjson.encode(open)
+`
+
+/**
  * notePosition — a queued customer was told their place. ARGV: conversationId, position
  * Kept only while the conversation exists: a note never brings back a closed one.
  */
@@ -729,6 +755,7 @@ export const SCRIPT_SOURCES = {
   fire: FIRE,
   drain: DRAIN,
   notePosition: NOTE_POSITION,
+  dayEnd: DAY_END,
   ack: ACK,
 } as const
 export type ScriptName = keyof typeof SCRIPT_SOURCES

@@ -250,6 +250,13 @@ export interface LiveState {
     at: number
   }): Promise<FireResult>
 
+  /**
+   * A service day ended at `endedAt`: every conversation open since before then counts one more day
+   * unresolved (once per day); returns those.
+   */
+  dayEnded(day: string, endedAt: number): Promise<LiveConversation[]>
+  /** The last service day whose end was swept. */
+  lastDayEnded(): Promise<string | undefined>
   /** Remembers the queue place a customer was last told. */
   notePosition(conversationId: string, position: number): Promise<void>
   pending(conversationId: string): Promise<PendingMessage[]>

@@ -260,6 +260,14 @@ export class RedisLiveState implements LiveState {
     return fireSchema.parse(JSON.parse(raw.slice(1)))
   }
 
+  async dayEnded(day: string, endedAt: number): Promise<LiveConversation[]> {
+    return list(conversation).parse(JSON.parse(await this.redis.dayEnd(day, endedAt)))
+  }
+
+  async lastDayEnded(): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.lastDayEnd)) ?? undefined
+  }
+
   async notePosition(conversationId: string, position: number): Promise<void> {
     await this.redis.notePosition(conversationId, position)
   }

@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Queue } from 'bullmq'
 import { type Bot, createBot } from '../../src/app.js'
 import { MockWorld, type Person } from '../../src/demo/mock-world.js'
 import { eventually, received, sleep } from '../../src/demo/wait.js'
 import type { ConfigInput } from '../../src/domain/config.js'
+import { jobIds, queueNames } from '../../src/domain/keys.js'
+import type { Timer } from '../../src/domain/timers.js'
 import { memoryLog } from '../../src/log.js'
 import { deletePrefix, REDIS_URL, testPrefix, testRedis } from './redis.js'
 
@@ -106,6 +109,24 @@ export class Harness {
     const person = this.world.people.get(id)
     if (!person) throw new Error(`nobody with id ${id}`)
     return person
+  }
+
+  /**
+   * Time passes until `timer` is due: the delayed job the bot armed for it runs now (or, when the
+   * bot armed none, one is added). Used for day ends and shift ends, which are hours away.
+   */
+  async fastForward(timer: Timer): Promise<void> {
+    const connection = testRedis()
+    const queue = new Queue(queueNames.timers, { connection, prefix: this.prefix })
+    try {
+      const job = await queue.getJob(jobIds.timer(timer))
+      if (job && (await job.isDelayed())) await job.promote()
+      else if (!job)
+        await queue.add(timer.kind, timer, { jobId: jobIds.timer(timer), removeOnComplete: true })
+    } finally {
+      await queue.close()
+      await connection.quit()
+    }
   }
 
   /** Waits until every queue is empty (timers still waiting for their time do not count). */
