@@ -47,6 +47,8 @@ export interface Ports {
   survey: Config['survey']
   followUp: Config['followUp']
   handover: Config['handover']
+  /** Reward and penalty amounts for /stats. */
+  tally: Config['tally']
   maxPerAgent: number
   /** The longest an agent may be away before their conversations go to colleagues. */
   awayLimit: number

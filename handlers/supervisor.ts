@@ -1,7 +1,7 @@
 import type { Dispatcher } from '../src/dispatcher.js'
 import { toSummary } from '../src/domain/conversation.js'
-import { dayStats } from '../src/domain/stats.js'
-import { startOfDay } from '../src/domain/zoned-time.js'
+import { buildReport, type KpiRow, REPORT_EVENT_TYPES, reportWindow } from '../src/domain/report.js'
+import { addDays, dayKey } from '../src/domain/zoned-time.js'
 import type { AgentLoad } from '../src/state/port.js'
 import { moveToColleague } from './agent.js'
 import { type Context, staffActor, type UpdateOf } from './context.js'
@@ -16,6 +16,7 @@ export function supervisorHandlers(dispatcher: Dispatcher): void {
     .command('agents', agents)
     .command('assign', assign)
     .command('transcript', transcript)
+    .command('export', exportTranscript)
     .command('stats', stats)
 }
 
@@ -46,15 +47,26 @@ function assign(ctx: Command): Promise<void> {
   return moveToColleague(ctx, 'assign')
 }
 
-/** The archive is confidential: only supervisors and managers read it, and every read is recorded. */
-async function transcript(ctx: Command): Promise<void> {
+/**
+ * The archive is confidential: supervisors and managers read the last entries with /transcript,
+ * managers alone the whole record with /export, and every read is recorded in the transcript itself.
+ */
+function transcript(ctx: Command): Promise<void> {
+  return readTranscript(ctx, { limit: TRANSCRIPT_LINES })
+}
+
+function exportTranscript(ctx: Command): Promise<void> {
+  return readTranscript(ctx, { export: true })
+}
+
+async function readTranscript(ctx: Command, how: { limit?: number; export?: boolean }): Promise<void> {
   const { staff, command } = ctx.update
   const code = command.code ?? ''
   const live = await ctx.ports.state.conversationByCode(code)
   const conversation = live ? toSummary(live) : await ctx.ports.store.conversationByCode(code)
   if (!conversation) return ctx.reply('transcript', ctx.t('supervisor.transcriptNotFound', { code }))
-  const entries = await ctx.ports.store.entries(conversation.id, { limit: TRANSCRIPT_LINES })
-  const header = ctx.t('supervisor.transcriptHeader', {
+  const entries = await ctx.ports.store.entries(conversation.id, how.limit ? { limit: how.limit } : {})
+  const header = ctx.t(how.export ? 'supervisor.exportHeader' : 'supervisor.transcriptHeader', {
     code: conversation.code,
     customer: conversation.customerName,
     opened: ctx.ports.text.dateTime(conversation.openedAt),
@@ -66,39 +78,63 @@ async function transcript(ctx: Command): Promise<void> {
       '\n',
     ),
   )
-  ctx.event(conversation, 'transcript-read', staffActor(staff), { by: staff.id, entries: entries.length })
-  ctx.log.info({ reader: staff.id, conversation: conversation.id }, 'transcript read')
+  ctx.event(conversation, 'transcript-read', staffActor(staff), {
+    by: staff.id,
+    entries: entries.length,
+    ...(how.export ? { export: true } : {}),
+  })
+  ctx.log.info(
+    { reader: staff.id, conversation: conversation.id, export: how.export === true },
+    'transcript read',
+  )
 }
 
+/**
+ * `/stats [day|week]`: today's figures, or the last 7 days', per agent and for the team — the same
+ * measures as `npm run report` (first response, overdue, same-day resolution, ratings, praise, tally).
+ */
 async function stats(ctx: Command): Promise<void> {
-  const from = startOfDay(ctx.now, ctx.ports.timeZone)
-  const until = ctx.now + 1
-  const [conversations, overdue] = await Promise.all([
-    ctx.ports.store.conversationsOpenedBetween(from, until),
-    ctx.ports.store.eventsBetween('overdue', from, until),
-  ])
-  const day = dayStats(conversations, overdue)
-  const { text, staff } = ctx.ports
-  const lines = [
-    ctx.t('supervisor.statsHeader', { date: text.date(ctx.now) }),
-    ctx.t('supervisor.statsTotals', {
-      conversations: day.conversations,
-      answered: day.answered,
-      median:
-        day.medianFirstResponseMs === undefined
-          ? ctx.t('supervisor.statsNone')
-          : text.duration(day.medianFirstResponseMs),
-      overdue: day.overdue,
-    }),
-    ...(day.perAgent.length
-      ? day.perAgent.map((agent) =>
-          ctx.t('supervisor.statsAgentLine', {
-            name: agent.agentId ? staff.nameOf(agent.agentId) : ctx.t('supervisor.unassigned'),
-            conversations: agent.conversations,
-            overdue: agent.overdue,
-          }),
-        )
-      : [ctx.t('supervisor.statsNoAgents')]),
-  ]
-  ctx.reply('stats', lines.join('\n'))
+  const { text, staff, store, timeZone, tally } = ctx.ports
+  const to = dayKey(ctx.now, timeZone)
+  const from = ctx.update.command.period === 'week' ? addDays(to, -6) : to
+  const { start, end } = reportWindow(from, to, timeZone)
+  const conversations = await store.conversationsOpenedBetween(start, end)
+  const events = (
+    await Promise.all(REPORT_EVENT_TYPES.map((type) => store.eventsBetween(type, start, end)))
+  ).flat()
+  const [period] = buildReport({ conversations, events }, { from, to, timeZone, by: 'range', tally }).periods
+  if (!period) return
+  const none = ctx.t('supervisor.statsNone')
+  const duration = (ms: number | undefined) => (ms === undefined ? none : text.duration(ms))
+  const line = (name: string, row: KpiRow) =>
+    ctx.t('supervisor.statsLine', {
+      name,
+      conversations: row.conversations,
+      median: duration(row.firstResponseMedianMs),
+      p90: duration(row.firstResponseP90Ms),
+      overdue: row.overdue,
+      sameDay:
+        row.sameDayRate === undefined
+          ? none
+          : ctx.t('report.percent', { value: Math.round(row.sameDayRate * 100) }),
+      rating:
+        row.averageRating === undefined
+          ? none
+          : ctx.t('supervisor.statsRating', { average: row.averageRating.toFixed(1), count: row.ratings }),
+      praise: row.praise,
+      tally: row.tally > 0 ? `+${row.tally}` : String(row.tally),
+    })
+  const agents = period.agents.map((row) =>
+    line(row.agentId ? staff.nameOf(row.agentId) : ctx.t('supervisor.unassigned'), row),
+  )
+  ctx.reply(
+    'stats',
+    [
+      from === to
+        ? ctx.t('supervisor.statsHeaderDay', { date: to })
+        : ctx.t('supervisor.statsHeaderWeek', { from, to }),
+      line(ctx.t('report.allAgents'), period.team),
+      ...(agents.length ? agents : [ctx.t('supervisor.statsNoAgents')]),
+    ].join('\n'),
+  )
 }

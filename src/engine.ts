@@ -100,6 +100,7 @@ export class Engine {
       survey: config.survey,
       followUp: config.followUp,
       handover: config.handover,
+      tally: config.tally,
       maxPerAgent: config.routing.maxPerAgent,
       awayLimit: config.duty.awayLimit,
       customerRate: config.ingest.customerRate,

@@ -26,7 +26,7 @@ export class Text {
       .split('.')
       .reduce<unknown>((node, part) => (node as Record<string, unknown>)?.[part], this.templates)
     if (typeof template !== 'string') throw new Error(`no template "${key}" in ${this.locale}`)
-    return template.replace(/\{([A-Za-z]+)\}/g, (_, name: string) => {
+    return template.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (_, name: string) => {
       const value = vars[name]
       if (value === undefined) throw new Error(`template "${key}" needs {${name}}`)
       return String(value)

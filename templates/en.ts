@@ -222,10 +222,11 @@ export const en: Templates = {
     transcriptEvent: '{time} · {event}',
     transcriptNotFound: 'No record of conversation {code}.',
     bot: 'bot',
-    statsHeader: 'Today ({date})',
-    statsTotals:
-      '{conversations} conversations · {answered} answered · median first response {median} · {overdue} overdue',
-    statsAgentLine: '{name}: {conversations} conversations, {overdue} overdue',
+    statsHeaderDay: 'Today ({date})',
+    statsHeaderWeek: 'The last 7 days ({from} to {to})',
+    statsLine:
+      '{name}: {conversations} conversations · first response median {median} / p90 {p90} · {overdue} overdue · same-day resolution {sameDay} · rating {rating} · praise {praise} · tally {tally}',
+    statsRating: '{average} ({count})',
     statsNoAgents: 'No agent has served a customer today yet.',
     statsNone: '—',
     unassigned: 'unassigned',
@@ -242,6 +243,8 @@ export const en: Templates = {
       "【{code}】Follow-up: customer {customer}'s problem has been unresolved for {days} day(s) and nobody holds it; please give it to an agent.",
     handoverUnacked:
       "⚠️【Handover not acknowledged】{from}'s handover of {at} has not been acknowledged by {to} within {within}; please follow up.",
+    exportHeader:
+      'Conversation {code}, the whole record · customer {customer} · opened {opened} ({count} entries). Customer data is confidential: do not pass it on; this export is recorded.',
   },
   events: {
     opened: 'conversation opened',

@@ -209,10 +209,11 @@ export const zhCN = {
     transcriptEvent: '{time} · {event}',
     transcriptNotFound: '没有找到会话 {code} 的记录。',
     bot: '机器人',
-    statsHeader: '今日统计（{date}）',
-    statsTotals:
-      '会话 {conversations} 个 · 已回复 {answered} 个 · 首次响应中位数 {median} · 超时 {overdue} 次',
-    statsAgentLine: '{name}：会话 {conversations} 个，超时 {overdue} 次',
+    statsHeaderDay: '今日统计（{date}）',
+    statsHeaderWeek: '最近 7 天统计（{from} 至 {to}）',
+    statsLine:
+      '{name}：会话 {conversations} · 首次响应 中位 {median} / P90 {p90} · 超时 {overdue} 次 · 当日解决率 {sameDay} · 满意度 {rating} · 表扬 {praise} · 奖惩 {tally} 元',
+    statsRating: '{average}（{count} 条）',
     statsNoAgents: '今天还没有客服接待记录。',
     statsNone: '—',
     unassigned: '未分配',
@@ -227,6 +228,8 @@ export const zhCN = {
     morningUnassigned:
       '【{code}】跟进提醒：客户 {customer} 的问题已 {days} 天未解决，目前无人接待，请安排客服跟进。',
     handoverUnacked: '⚠️【交班未确认】{from} 在 {at} 的交班记录，{to} 已超过 {within} 仍未确认，请跟进。',
+    exportHeader:
+      '会话 {code} 完整记录 · 客户 {customer} · 开始于 {opened}（共 {count} 条）。客户信息属公司机密，请勿外传；本次导出已记录。',
   },
   events: {
     opened: '会话开始',

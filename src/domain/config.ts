@@ -204,7 +204,10 @@ export const configSchema = z
         /** How long handover records are kept; the regulations ask for at least a month. */
         retention: durationSchema
           .default(30 * DAY_MS)
-          .refine((ms) => ms >= 30 * DAY_MS, 'keep handovers at least 30 days (the regulations ask for a month)'),
+          .refine(
+            (ms) => ms >= 30 * DAY_MS,
+            'keep handovers at least 30 days (the regulations ask for a month)',
+          ),
       })
       .strict()
       .prefault({}),
