@@ -11,7 +11,7 @@ import type { Timer, TimerKind, TimerOf } from '../src/domain/timers.js'
 import type { Actor, EventType, TranscriptEntry } from '../src/domain/transcript.js'
 import type { Log } from '../src/log.js'
 import type { Outbox, Outgoing, Recorder, Timers } from '../src/queue/port.js'
-import type { LiveState } from '../src/state/port.js'
+import type { GatheredAlert, LiveState } from '../src/state/port.js'
 import type { TranscriptStore } from '../src/store/port.js'
 import type { Text, TextKey, TextVars } from '../src/text.js'
 
@@ -49,6 +49,7 @@ export interface Ports {
   handover: Config['handover']
   /** Reward and penalty amounts for /stats. */
   tally: Config['tally']
+  alerts: Config['alerts']
   maxPerAgent: number
   /** The longest an agent may be away before their conversations go to colleagues. */
   awayLimit: number
@@ -87,6 +88,7 @@ let sequence = 0
  */
 export class Context<U extends Update = Update> {
   private readonly outgoing: { id: string; message: Outgoing }[] = []
+  private readonly alerts: { recipient: string; alert: GatheredAlert }[] = []
   private readonly entries: TranscriptEntry[] = []
   private readonly snapshots = new Map<string, LiveConversation>()
   private readonly followUps: (() => Promise<void>)[] = []
@@ -134,6 +136,18 @@ export class Context<U extends Update = Update> {
     const id = jobIds.send(purpose, cause, message.to)
     this.outgoing.push({ id, message })
     return id
+  }
+
+  /**
+   * An alert for a supervisor or manager: it waits `alerts.digestWindow` for others to the same
+   * recipient and goes out with them as one digest (`line` is its line there), or alone as `text`.
+   */
+  alert(purpose: string, recipient: string, alert: { text: string; line: string }): void {
+    if (this.ports.alerts.digestWindow === 0) {
+      this.send(purpose, recipient, alert.text)
+      return
+    }
+    this.alerts.push({ recipient, alert: { id: jobIds.send(purpose, this.cause, recipient), ...alert } })
   }
 
   /** Answers whoever sent the message being handled. */
@@ -198,11 +212,21 @@ export class Context<U extends Update = Update> {
 
   /**
    * The end of an update (the dispatcher calls it): every message goes to the outbox in one step,
-   * the transcript gets one write per conversation, then the follow-ups run. A crash before this
+   * alerts join their recipients' digests, the transcript gets one write per conversation, then the
+   * follow-ups run. A crash before this
    * point replays the whole update, and the ids derived from its cause make the replay harmless.
    */
   async commit(): Promise<void> {
     if (this.outgoing.length) await this.ports.outbox.send(this.outgoing.splice(0))
+    for (const { recipient, alert } of this.alerts.splice(0)) {
+      const flush = await this.ports.state.gatherAlert(recipient, alert)
+      if (flush) {
+        await this.ports.timers.arm(
+          { kind: 'digest', recipient, flush },
+          this.now + this.ports.alerts.digestWindow,
+        )
+      }
+    }
     const ids = new Set([...this.snapshots.keys(), ...this.entries.map((entry) => entry.conversationId)])
     await Promise.all(
       [...ids].map((conversationId) => {

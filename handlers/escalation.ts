@@ -18,7 +18,7 @@ const IN_FLIGHT_RECHECK_MS = 100
  * atomically, and only if the conversation is still waiting at the version the timer was set for.
  */
 export function escalationHandlers(dispatcher: Dispatcher): void {
-  dispatcher.timer('reply', onTimer).on('send-failed', onSendFailed)
+  dispatcher.timer('reply', onTimer).timer('digest', onDigest).on('send-failed', onSendFailed)
 }
 
 /**
@@ -45,6 +45,26 @@ async function onSendFailed(ctx: Context<UpdateOf<'send-failed'>>): Promise<void
     if (recipient !== outgoing.to) ctx.send('sendfail', recipient, notice)
   }
   if (conversation) ctx.event(conversation, 'send-failed', BOT, { outboxId, to: outgoing.to })
+}
+
+/**
+ * A recipient's digest window closed: the alerts gathered meanwhile go out, one as it is, several
+ * as one message that still lists every conversation.
+ */
+async function onDigest(ctx: Context<TimerUpdate<'digest'>>): Promise<void> {
+  const { recipient, flush } = ctx.update.timer
+  const alerts = await ctx.ports.state.takeAlerts(recipient, flush)
+  const [only] = alerts
+  if (!only) return
+  const text =
+    alerts.length === 1
+      ? only.text
+      : ctx.t('supervisor.digest', {
+          count: alerts.length,
+          lines: alerts.map((alert) => alert.line).join('\n'),
+        })
+  ctx.send('digest', recipient, text)
+  ctx.afterCommit(() => ctx.ports.state.alertsSent(recipient, flush))
 }
 
 async function onTimer(ctx: TimerContext): Promise<void> {
@@ -146,8 +166,15 @@ function alert(
     last: lastMessage(ctx, conversation),
     outcome: about.outcome,
   })
+  const line = ctx.t('supervisor.digestLine', {
+    level: about.step + 1,
+    code: conversation.code,
+    customer: maskName(conversation.customerName),
+    agent: about.agentId ? ctx.ports.staff.nameOf(about.agentId) : ctx.t('staff.nobody'),
+    waited: ctx.ports.text.duration(about.waitedMs),
+  })
   const recipients = alertRecipients(ctx, rung.notify)
-  for (const recipient of recipients) ctx.send(`alert${about.step}`, recipient, text)
+  for (const recipient of recipients) ctx.alert(`alert${about.step}`, recipient, { text, line })
   return recipients
 }
 

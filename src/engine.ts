@@ -101,6 +101,7 @@ export class Engine {
       followUp: config.followUp,
       handover: config.handover,
       tally: config.tally,
+      alerts: config.alerts,
       maxPerAgent: config.routing.maxPerAgent,
       awayLimit: config.duty.awayLimit,
       customerRate: config.ingest.customerRate,

@@ -245,6 +245,9 @@ export const en: Templates = {
       "⚠️【Handover not acknowledged】{from}'s handover of {at} has not been acknowledged by {to} within {within}; please follow up.",
     exportHeader:
       'Conversation {code}, the whole record · customer {customer} · opened {opened} ({count} entries). Customer data is confidential: do not pass it on; this export is recorded.',
+    digest:
+      '⚠️【Overdue digest】{count} conversations need attention:\n{lines}\nAct: /assign code agent · /transcript code · /queue',
+    digestLine: '{code} level {level} · customer {customer} · agent {agent} · waiting {waited}',
   },
   events: {
     opened: 'conversation opened',

@@ -230,6 +230,9 @@ export const zhCN = {
     handoverUnacked: '⚠️【交班未确认】{from} 在 {at} 的交班记录，{to} 已超过 {within} 仍未确认，请跟进。',
     exportHeader:
       '会话 {code} 完整记录 · 客户 {customer} · 开始于 {opened}（共 {count} 条）。客户信息属公司机密，请勿外传；本次导出已记录。',
+    digest:
+      '⚠️【超时汇总】{count} 个会话需要处理：\n{lines}\n可操作：/assign 编号 客服名 · /transcript 编号 · /queue',
+    digestLine: '{code} 第{level}级 · 客户 {customer} · 客服 {agent} · 已等待 {waited}',
   },
   events: {
     opened: '会话开始',

@@ -197,6 +197,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    alerts: z
+      .object({
+        /**
+         * Alerts to one supervisor within this window go out as one digest (30 conversations overdue
+         * at once are one message, not 30); 0 sends each at once.
+         */
+        digestWindow: durationSchema.default(3000),
+      })
+      .strict()
+      .prefault({}),
     handover: z
       .object({
         /** A handover nobody acknowledged (/ack) within this time alerts the supervisors. */

@@ -38,6 +38,15 @@ export function keysFor(prefix: string) {
     recentFrom: (customerId: string) => k('recent', customerId),
     /** Set once an outbox job's message has gone out, so a retried job is not sent again. */
     sent: (jobId: string) => k('sent', jobId),
+    /** Alerts gathered for one recipient, to go out together as one digest. */
+    alerts: (recipient: string) => k('alerts', recipient),
+    /** The pending digest of a recipient's gathered alerts (its flush number). */
+    alertFlush: (recipient: string) => k('alerts', recipient, 'flush'),
+    /** The alerts a digest took, kept until it is in the outbox so a crash re-sends the same digest. */
+    alertBatch: (recipientAndFlush: string) => k('alerts', 'batch', recipientAndFlush),
+    /** Set once an alert was gathered, so handling its cause again adds it no second time. */
+    alertSeen: (alertId: string) => k('alerts', 'seen', alertId),
+    alertSequence: k('seq', 'alerts'),
     /** The last service day whose end was swept (YYYY-MM-DD): start-up catches up a missed one. */
     lastDayEnd: k('daily', 'last-day-end'),
     /** Staff messages received but not yet handled: a timer waits for them before it alerts. */

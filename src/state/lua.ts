@@ -33,6 +33,10 @@ function keyLibrary(keys: Keys): string {
     builder('recentFrom', keys.recentFrom),
     builder('heldReply', keys.heldReply),
     builder('survey', keys.survey),
+    builder('alerts', keys.alerts),
+    builder('alertFlush', keys.alertFlush),
+    builder('alertBatch', keys.alertBatch),
+    builder('alertSeen', keys.alertSeen),
     `KEY.open = ${luaString(keys.open)}`,
     `KEY.unassigned = ${luaString(keys.unassigned)}`,
     `KEY.onDuty = ${luaString(keys.onDuty)}`,
@@ -41,6 +45,7 @@ function keyLibrary(keys: Keys): string {
     `KEY.assignSequence = ${luaString(keys.assignSequence)}`,
     `KEY.staffInFlight = ${luaString(keys.staffInFlight)}`,
     `KEY.lastDayEnd = ${luaString(keys.lastDayEnd)}`,
+    `KEY.alertSequence = ${luaString(keys.alertSequence)}`,
   ].join('\n')
 }
 
@@ -724,6 +729,41 @@ end
 return 'OK'
 `
 
+/**
+ * gatherAlert — an alert waits to go out with others to the same recipient.
+ * ARGV: recipient, alertId, alertJson, ttlSeconds
+ * Returns the flush number of the digest it will go out with (a new one when none is pending), or 0
+ * when it was gathered before and its digest has already been taken.
+ */
+const GATHER_ALERT = `
+local recipient, alert_id, alert_json, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+if redis.call('SET', KEY.alertSeen(alert_id), 1, 'NX', 'EX', ttl) then
+  redis.call('RPUSH', KEY.alerts(recipient), alert_json)
+  if not redis.call('GET', KEY.alertFlush(recipient)) then
+    redis.call('SET', KEY.alertFlush(recipient), redis.call('INCR', KEY.alertSequence))
+  end
+end
+return tonumber(redis.call('GET', KEY.alertFlush(recipient)) or 0)
+`
+
+/**
+ * takeAlerts — a digest goes out: it takes every alert gathered for the recipient.
+ * ARGV: recipient, flush, ttlSeconds
+ * The taken alerts are kept under the flush until \`alertsSent\`, so the same digest is taken again
+ * after a crash. Later alerts start a new digest.
+ */
+const TAKE_ALERTS = `
+local recipient, flush, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local batch_key = KEY.alertBatch(recipient .. ':' .. flush)
+local kept = redis.call('GET', batch_key)
+if kept then return kept end
+local taken = redis.call('LRANGE', KEY.alerts(recipient), 0, -1)
+redis.call('DEL', KEY.alerts(recipient), KEY.alertFlush(recipient))
+local batch = cjson.encode(taken)
+if #taken > 0 then redis.call('SET', batch_key, batch, 'EX', ttl) end
+return batch
+`
+
 /** drain — hands queued conversations to agents with room. ARGV: none. */
 const DRAIN = `
 return cjson.encode(drain_queue())
@@ -755,6 +795,8 @@ export const SCRIPT_SOURCES = {
   fire: FIRE,
   drain: DRAIN,
   notePosition: NOTE_POSITION,
+  gatherAlert: GATHER_ALERT,
+  takeAlerts: TAKE_ALERTS,
   dayEnd: DAY_END,
   ack: ACK,
 } as const

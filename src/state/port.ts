@@ -164,6 +164,13 @@ export interface AgentLoad {
   away?: { until: number; reason: string }
 }
 
+/** One alert waiting to go out in a digest: the whole alert, and its line in a digest of several. */
+export interface GatheredAlert {
+  id: string
+  text: string
+  line: string
+}
+
 export interface LiveState {
   /** A message seen before whose conversation has since gone (closed and expired) yields null. */
   ingestCustomerMessage(input: {
@@ -257,6 +264,14 @@ export interface LiveState {
   dayEnded(day: string, endedAt: number): Promise<LiveConversation[]>
   /** The last service day whose end was swept. */
   lastDayEnded(): Promise<string | undefined>
+  /**
+   * Gathers an alert for a recipient; returns the flush number of the digest it goes out with
+   * (0 when it already went out).
+   */
+  gatherAlert(recipient: string, alert: GatheredAlert): Promise<number>
+  /** The alerts a digest sends (the same ones again until `alertsSent`). */
+  takeAlerts(recipient: string, flush: number): Promise<GatheredAlert[]>
+  alertsSent(recipient: string, flush: number): Promise<void>
   /** Remembers the queue place a customer was last told. */
   notePosition(conversationId: string, position: number): Promise<void>
   pending(conversationId: string): Promise<PendingMessage[]>

@@ -11,6 +11,7 @@ import type {
   CloseResult,
   DutyResult,
   FireResult,
+  GatheredAlert,
   IngestResult,
   LiveState,
   MoveResult,
@@ -19,6 +20,8 @@ import type {
 } from './port.js'
 
 const SEEN_TTL_SECONDS = 24 * 3600
+/** Gathered alerts and their markers outlive any digest window by far. */
+const ALERT_TTL_SECONDS = 24 * 3600
 const CLOSED_TTL_SECONDS = 7 * 24 * 3600
 /** A staff message not handled within this long no longer holds timers back (its job is retried). */
 const IN_FLIGHT_HORIZON_MS = 30_000
@@ -120,6 +123,7 @@ const fireSchema = z.union([
     assigned: list(assignment),
   }),
 ])
+const gatheredAlertSchema = z.object({ id: z.string(), text: z.string(), line: z.string() })
 const pendingSchema = z.object({
   id: z.string(),
   kind: inboundMessageSchema.shape.kind,
@@ -266,6 +270,21 @@ export class RedisLiveState implements LiveState {
 
   async lastDayEnded(): Promise<string | undefined> {
     return (await this.redis.get(this.keys.lastDayEnd)) ?? undefined
+  }
+
+  async gatherAlert(recipient: string, alert: GatheredAlert): Promise<number> {
+    return Number(await this.redis.gatherAlert(recipient, alert.id, JSON.stringify(alert), ALERT_TTL_SECONDS))
+  }
+
+  async takeAlerts(recipient: string, flush: number): Promise<GatheredAlert[]> {
+    const taken = list(z.string()).parse(
+      JSON.parse(await this.redis.takeAlerts(recipient, flush, ALERT_TTL_SECONDS)),
+    )
+    return taken.map((json) => gatheredAlertSchema.parse(JSON.parse(json)))
+  }
+
+  async alertsSent(recipient: string, flush: number): Promise<void> {
+    await this.redis.del(this.keys.alertBatch(`${recipient}:${flush}`))
   }
 
   async notePosition(conversationId: string, position: number): Promise<void> {

@@ -55,6 +55,8 @@ export class Harness {
       sla: { replyTimeout: '2s' },
       outbox: { rate: { max: 500, per: '1s' }, backoff: '50ms', attempts: 3 },
       ingest: { partitions: 2 },
+      // Alerts gather briefly, as in production, without making every test wait seconds for them.
+      alerts: { digestWindow: '200ms' },
       ...sections,
       redis: { url: REDIS_URL, prefix: this.prefix },
       store: { file: join(this.dir, 'transcripts.db') },
