@@ -16,7 +16,9 @@ import { received, sleep } from './wait.js'
 
 /**
  * `npm run demo`: the whole system without a WeChat account. A mock WeChat with three customers,
- * two agents, a supervisor and a manager; the reply timeout shortened to 3 seconds. It prints a
+ * two agents, a supervisor and a manager; the reply timeout shortened to 3 seconds. Customers queue,
+ * pick a category, get answered (a forbidden phrase held, a canned answer sent), go overdue and are
+ * escalated and reassigned; an agent steps away; a closed conversation is rated. It prints a
  * timeline of who said what and what the bot did, then a transcript excerpt and the day's figures.
  */
 const locale: Locale = process.argv.includes('--en') ? 'en' : 'zh-CN'
@@ -36,6 +38,7 @@ const input: ConfigInput = {
     { id: 'manager-zhou', name: '周经理', roles: ['manager'] },
   ],
   sla: { replyTimeout: '3s' },
+  alerts: { digestWindow: '500ms' },
   outbox: { rate: { max: 20, per: '1s' } },
 }
 const config = parseConfig(input)
@@ -110,15 +113,26 @@ async function play(world: MockWorld, bot: Bot): Promise<void> {
   say(wang, 'A1 您好，我马上为您查询物流')
   await received(zhang, '您好，我马上为您查询物流')
 
+  // No keyword names the kind of question: the customer gets the menu and picks from it.
   say(lisi, '请问可以开发票吗？')
+  await received(lisi, /请回复数字|reply with the number/)
   await received(wang, /【A2】李四/)
+  say(lisi, '1')
+  await received(lisi, /已为您记录|noted as/)
+  // A forbidden phrase (禁忌语) never reaches the customer; a canned answer does.
+  say(wang, 'A2 这个问题我不会处理')
+  await received(wang, /禁忌语|forbidden phrase/)
+  say(wang, `/t ${locale === 'en' ? 'wait' : '稍等'} A2`)
+  await received(lisi, /请您稍等|bear with me/)
   say(wang, 'A2 可以的，请提供开票信息')
   await received(lisi, '请提供开票信息')
+
   say(li, '/on')
   await received(li, /on duty|上岗/)
   say(wangwu, '我要退货，商品有破损')
   await received(li, /【A3】王五/)
   print('demo', `小李 does not answer A3: the ${text.duration(config.sla.replyTimeout)} timer runs out…`)
+  await received(li, /提醒|Reminder/, 8000)
   await received(chen, /A3/, 8000)
   await received(wangwu, /久等|sorry/i, 8000)
   await received(wang, /【A3】.*(小李|from)/, 8000)
@@ -127,12 +141,20 @@ async function play(world: MockWorld, bot: Bot): Promise<void> {
   await received(wang, /无法确定|not clear/)
   say(wang, 'A3 您好，这边帮您处理退货，请提供订单号')
   await received(wangwu, '请提供订单号')
+  say(li, '/away 15 吃饭')
+  await received(li, /离开|away/)
+
+  // Closing asks for a rating; the customer's reply is the rating.
   say(wang, '/close A1')
-  await received(zhang, /再见|Goodbye/)
+  await received(zhang, /打分|rate this/)
+  say(zhang, '5')
+  await received(zhang, /感谢您的评价|Thank you for your rating/)
 
   await waitForQuiet(bot)
   say(chen, '/stats')
   const stats = await received(chen, /今日统计|Today/)
+  say(chen, '/agents')
+  await received(chen, /客服状态|Agents/)
   say(chen, '/transcript A3')
   await received(chen, /A3 记录|Conversation A3/)
   await waitForQuiet(bot)

@@ -43,21 +43,25 @@ function parseDayToken(token: string): readonly number[] | undefined {
  * weekday numbers. One field instead of separate shorthand flags, so a period reads like the sentence.
  */
 const daysSchema = z
-  .union([z.string(), z.array(z.string()).min(1, 'list at least one day')], {
+  // A list of anything, checked word by word below, so a wrong entry is named by its place.
+  .union([z.string(), z.array(z.unknown()).min(1, 'list at least one day')], {
     error: `expected a day or a list of days (${DAY_WORDS})`,
   })
   .transform((value, ctx) => {
     const tokens = typeof value === 'string' ? [value] : value
     const days = new Set<number>()
     tokens.forEach((token, index) => {
-      const parsed = parseDayToken(token)
+      const parsed = typeof token === 'string' ? parseDayToken(token) : undefined
       if (parsed) {
         for (const day of parsed) days.add(day)
       } else {
         ctx.addIssue({
           code: 'custom',
           path: typeof value === 'string' ? [] : [index],
-          message: `unknown day "${token}" (use ${DAY_WORDS})`,
+          message:
+            typeof token === 'string'
+              ? `unknown day "${token}" (use ${DAY_WORDS})`
+              : `expected a day (${DAY_WORDS})`,
         })
       }
     })

@@ -111,12 +111,45 @@ describe('every field, wrong in turn', () => {
     timeZone: 'Asia/Shanghai',
     redis: { url: 'redis://127.0.0.1:6379', prefix: 'kefu' },
     store: { mongodbUri: 'mongodb://127.0.0.1/kefu', file: './data/t.db' },
-    staff: [{ id: 'wxid_1', name: '小王', alias: 'wang', roles: ['agent'], maxOpen: 5 }],
-    routing: { maxPerAgent: 10 },
+    hours: {
+      periods: [{ days: ['mon', 'tue'], from: '09:00', to: '18:00' }],
+      holidays: ['2026-10-01'],
+      workdays: ['2026-10-10'],
+      workdaysLike: 'mon',
+    },
+    shifts: [{ name: 'day', from: '09:00', to: '18:00', days: ['mon'] }],
+    staff: [
+      {
+        id: 'wxid_1',
+        name: '小王',
+        alias: 'wang',
+        roles: ['agent'],
+        maxOpen: 5,
+        skills: ['order'],
+        shift: 'day',
+      },
+    ],
+    routing: {
+      maxPerAgent: 10,
+      categories: [
+        { id: 'consult', name: '咨询', keywords: [] },
+        { id: 'order', keywords: ['订单'], priority: false },
+      ],
+      menu: true,
+      positionStep: 3,
+    },
     sla: {
       replyTimeout: '5m',
       ladder: [{ after: '5m', notify: ['supervisors'], tellCustomer: true, reassign: false }],
+      serviceTimeOnly: true,
     },
+    duty: { awayLimit: '30m' },
+    alerts: { digestWindow: '3s' },
+    phrases: { forbidden: ['不关我的事'], canned: { 运费: '满 99 元包邮' } },
+    survey: { window: '1d', alertAtOrBelow: 2 },
+    followUp: { after: '1d' },
+    handover: { ackWithin: '15m', retention: '30d' },
+    tally: { overdueReply: -20, extraDayUnresolved: -50, praise: 50, improperWording: -20 },
     outbox: {
       rate: { max: 5, per: '1s' },
       attempts: 8,
@@ -147,8 +180,24 @@ describe('every field, wrong in turn', () => {
     return copy
   }
 
-  it('accepts the complete example', () => {
+  it('accepts the complete example, and the example file shipped with the project', () => {
     expect(() => parseConfig(full)).not.toThrow()
+    const example = loadConfig({ KEFU_CONFIG: 'kefu.example.yaml' })
+    expect(example.staff.map((member) => member.shift)).toContain('late')
+    expect(example.sla.serviceTimeOnly).toBe(true)
+  })
+
+  it('refuses skills and shifts the configuration does not have, and a too short handover retention', () => {
+    const wrong = {
+      ...full,
+      staff: [{ id: 'wxid_1', skills: ['refunds'], shift: 'night' }],
+      handover: { retention: '7d' },
+    }
+    expect(problems(() => parseConfig(wrong))).toEqual([
+      'handover.retention: keep handovers at least 30 days (the regulations ask for a month)',
+      'staff.0.skills.0: no category "refunds" in routing.categories (consult, order)',
+      'staff.0.shift: no shift "night" in shifts (day)',
+    ])
   })
 
   it.each(leaves(full).map((path) => [path.join('.'), path] as const))(
