@@ -86,23 +86,16 @@ export async function announceAssignments(ctx: Context, assignments: Assignment[
   if (assignments.length) await tellQueuePlaces(ctx)
 }
 
-/**
- * The queue moved up: customers still waiting hear their new place when it improved by
- * `routing.positionStep` or more since they were last told, or when they are next.
- */
+/** The queue moved up: customers still waiting hear their new place when it moved materially. */
 export async function tellQueuePlaces(ctx: Context): Promise<void> {
-  const step = ctx.ports.routing.positionStep
-  const queued = await ctx.ports.state.queued()
-  for (const [index, conversation] of queued.entries()) {
-    const position = index + 1
-    const told = conversation.toldPosition
-    if (!told || position >= told || (position > 1 && told - position < step)) continue
+  for (const { conversation, position } of await ctx.ports.state.queuePlaces(
+    ctx.ports.routing.positionStep,
+  )) {
     const notice =
       position === 1
         ? ctx.t('customer.positionNext')
         : ctx.t('customer.positionUpdate', { position, ahead: position - 1 })
     sayToCustomer(ctx, `place${position}`, conversation, notice)
-    ctx.afterCommit(() => ctx.ports.state.notePosition(conversation.id, position))
   }
 }
 

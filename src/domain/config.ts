@@ -110,7 +110,10 @@ export const configSchema = z
         categories: categoriesSchema.default([...DEFAULT_CATEGORIES]),
         /** Offer a numbered category menu when the first message names no category. */
         menu: z.boolean().default(true),
-        /** A queued customer hears their new place once it improved by this many (and when next in line). */
+        /**
+         * A queued customer hears their new place once it improved by this many places and by half
+         * of the place they were last told (and when next in line): a few messages, not one per place.
+         */
         positionStep: z.number().int().min(1).max(1000).default(3),
       })
       .strict()

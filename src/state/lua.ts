@@ -719,14 +719,25 @@ return cjson.encode(open)
 `
 
 /**
- * notePosition — a queued customer was told their place. ARGV: conversationId, position
- * Kept only while the conversation exists: a note never brings back a closed one.
+ * queuePlaces — the queue moved up: which waiting customers to tell their new place.
+ * ARGV: step
+ * A customer hears again once their place improved by \`step\` and by half of the last place they
+ * were told (so a long wait brings a few messages, not one per place), and when they are next.
+ * Their told place is noted here: a crash before the notice goes out loses that notice, never
+ * repeats it.
  */
-const NOTE_POSITION = `
-if redis.call('EXISTS', KEY.conversation(ARGV[1])) == 1 then
-  redis.call('HSET', KEY.conversation(ARGV[1]), 'toldPosition', ARGV[2])
+const QUEUE_PLACES = `
+local step = tonumber(ARGV[1])
+local places = {}
+for position, id in ipairs(redis.call('ZRANGE', KEY.unassigned, 0, -1)) do
+  local key = KEY.conversation(id)
+  local told = tonumber(redis.call('HGET', key, 'toldPosition')) or 0
+  if told > position and (position == 1 or told - position >= math.max(step, math.ceil(told / 2))) then
+    redis.call('HSET', key, 'toldPosition', position)
+    table.insert(places, { conversation = snapshot(id), position = position })
+  end
 end
-return 'OK'
+return cjson.encode(places)
 `
 
 /**
@@ -794,7 +805,7 @@ export const SCRIPT_SOURCES = {
   awayExpired: AWAY_EXPIRED,
   fire: FIRE,
   drain: DRAIN,
-  notePosition: NOTE_POSITION,
+  queuePlaces: QUEUE_PLACES,
   gatherAlert: GATHER_ALERT,
   takeAlerts: TAKE_ALERTS,
   dayEnd: DAY_END,

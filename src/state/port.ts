@@ -272,8 +272,11 @@ export interface LiveState {
   /** The alerts a digest sends (the same ones again until `alertsSent`). */
   takeAlerts(recipient: string, flush: number): Promise<GatheredAlert[]>
   alertsSent(recipient: string, flush: number): Promise<void>
-  /** Remembers the queue place a customer was last told. */
-  notePosition(conversationId: string, position: number): Promise<void>
+  /**
+   * The queue moved up: the waiting customers to tell their new place (improved by `step` and by
+   * half since they were last told, or next in line), noted as told.
+   */
+  queuePlaces(step: number): Promise<{ conversation: LiveConversation; position: number }[]>
   pending(conversationId: string): Promise<PendingMessage[]>
   /** Forgets pending messages up to and including `messageId`, once they are on their way. */
   ackPending(conversationId: string, messageId: string): Promise<void>

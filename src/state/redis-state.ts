@@ -287,8 +287,10 @@ export class RedisLiveState implements LiveState {
     await this.redis.del(this.keys.alertBatch(`${recipient}:${flush}`))
   }
 
-  async notePosition(conversationId: string, position: number): Promise<void> {
-    await this.redis.notePosition(conversationId, position)
+  async queuePlaces(step: number): Promise<{ conversation: LiveConversation; position: number }[]> {
+    return list(z.object({ conversation, position: z.number() })).parse(
+      JSON.parse(await this.redis.queuePlaces(step)),
+    )
   }
 
   async pending(conversationId: string): Promise<PendingMessage[]> {

@@ -68,6 +68,14 @@ const NASTY_TEXTS = [
   '/',
   '//',
   '/ /',
+  // Ratings, menu answers and praise, in and out of season.
+  '5',
+  '１',
+  '５分',
+  '⭐⭐⭐',
+  '非常感谢，服务很好',
+  '这个问题我不会处理',
+  '這個問題，我 不會 處理',
 ]
 
 function staffCommand(): string {
@@ -84,6 +92,12 @@ function staffCommand(): string {
     'assign',
     'transcript',
     'stats',
+    'away',
+    't',
+    'force',
+    'handover',
+    'ack',
+    'export',
   ]
   const args = [
     '',
@@ -98,6 +112,13 @@ function staffCommand(): string {
     '/etc/passwd',
     `${randomCode()} @小王`,
     `${randomCode()} 陈主管`,
+    '30 吃饭',
+    '999',
+    '0',
+    'week',
+    '稍等',
+    `稍等 ${randomCode()}`,
+    '小李',
   ]
   const name = random() < 0.1 ? pick(['lsit', 'qeueu', 'transfr', 'xyz', 'ON', '列表']) : pick(commands)
   return `${pick(['/', '／', ' /'])}${name}${random() < 0.7 ? ` ${pick(args)}` : ''}`
@@ -204,16 +225,22 @@ describe(`hostile input (seed ${seed}, ${CASES} cases)`, () => {
     // Outbox ids carry the id of the message that caused them.
     const caused = new Set(sent.flatMap((one) => one.id.match(/hostile-\d+-\d+/g) ?? []))
     const staffIds = new Set(STAFF.map((member) => member.id))
+    // Every entry of every conversation of each customer, read once.
+    const recorded = new Set<string>()
+    for (const customerId of new Set(messages.map((one) => one.from.id))) {
+      if (staffIds.has(customerId)) continue
+      for (const conversation of await engine.store.conversationsOfCustomer(customerId)) {
+        for (const entry of await engine.store.entries(conversation.id)) recorded.add(entry.id)
+      }
+    }
     let unanswered = 0
     let unplaced = 0
     for (const one of messages) {
       if (staffIds.has(one.from.id)) {
         if (!caused.has(one.id)) unanswered++
-      } else if (!caused.has(one.id)) {
-        // A customer message with no send of its own is in the transcript (forwarded or queued).
-        const [conversation] = await engine.store.conversationsOfCustomer(one.from.id)
-        const entries = conversation ? await engine.store.entries(conversation.id) : []
-        if (!entries.some((entry) => entry.id === `in-${one.id}`)) unplaced++
+      } else if (!caused.has(one.id) && !recorded.has(`in-${one.id}`)) {
+        // A customer message with no send of its own must be in the transcript (forwarded or queued).
+        unplaced++
       }
     }
     expect({ unanswered, unplaced, refusedAtTheBoundary: refused.length }).toEqual({
