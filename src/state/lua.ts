@@ -303,8 +303,10 @@ if not id then
   local score = queue_score(at, opts.priority)
   redis.call('HSET', KEY.conversation(id), 'id', id, 'code', code, 'customerId', customer_id,
     'status', 'queued', 'agentId', '', 'openedAt', at, 'waitingSince', 0, 'version', 0, 'ladderStep', 0,
-    'firstResponseAt', 0, 'overdueCount', 0, 'rev', 0, 'category', category, 'queueScore', score,
-    'menuOpen', menu_offered and 1 or 0)
+    'firstResponseAt', 0, 'overdueCount', 0, 'rev', 0, 'category', category)
+  -- Fields most conversations never need stay out of Redis (memory per open conversation counts).
+  if opts.priority then redis.call('HSET', KEY.conversation(id), 'queueScore', score) end
+  if menu_offered then redis.call('HSET', KEY.conversation(id), 'menuOpen', 1) end
   redis.call('SET', KEY.openConversationOf(customer_id), id)
   redis.call('SADD', KEY.open, id)
   redis.call('ZADD', KEY.unassigned, score, id)
@@ -316,7 +318,7 @@ redis.call('HSET', key, 'customerName', customer_name, 'lastCustomerAt', at, 'la
 -- nobody; any other message closes the menu.
 local category_chosen, moved_from
 if not created and redis.call('HGET', key, 'menuOpen') == '1' then
-  redis.call('HSET', key, 'menuOpen', 0)
+  redis.call('HDEL', key, 'menuOpen')
   if opts.menuChoice ~= '' then
     category_chosen = opts.menuChoice
     redis.call('HSET', key, 'category', category_chosen)
@@ -376,10 +378,11 @@ if (tonumber(redis.call('HGET', key, 'waitingSince')) or 0) == 0 and not categor
 end
 bump(id)
 local assigned = drain_queue()
-if created then redis.call('HSET', key, 'toldPosition', queue_position(id)) end
+local position = queue_position(id)
+if created and position > 0 then redis.call('HSET', key, 'toldPosition', position) end
 if moved_from then table.insert(assigned, { conversation = snapshot(id), agentId = redis.call('HGET', key, 'agentId') }) end
 return remember(message_id, ttl, { conversation = snapshot(id), created = created, clockStarted = clock_started,
-  clockVersion = clock_version, assigned = assigned, queuePosition = queue_position(id), forwardTo = forward_to,
+  clockVersion = clock_version, assigned = assigned, queuePosition = position, forwardTo = forward_to,
   throttled = throttled, closedNotice = closed_notice, holderAway = holder_away, awayNotice = away_notice,
   menuOffered = menu_offered, categoryChosen = category_chosen, movedFrom = moved_from, praised = praised })
 `
