@@ -86,7 +86,7 @@ export class Harness {
   async onDuty(...agents: Person[]): Promise<void> {
     for (const agent of agents) {
       agent.say('/on')
-      await received(agent, '您已上岗')
+      await received(agent, /您已上岗|You are on duty/)
     }
   }
 
