@@ -67,8 +67,6 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
   const { conversation } = result
   if (result.duplicate)
     ctx.log.info({ message: message.id, conversation: conversation.id }, 'message seen before; replaying')
-  if (result.rated) return rated(ctx, conversation, result.rated, body)
-
   ctx.message(conversation, {
     id: `in-${message.id}`,
     direction: 'in',
@@ -76,6 +74,7 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
     text: body,
     at: message.receivedAt,
   })
+  if (result.rated) return rated(ctx, conversation, result.rated)
   if (result.created) {
     ctx.event(conversation, 'opened', BOT, { code: conversation.code })
     sayToCustomer(ctx, 'greet', conversation, ctx.t('customer.greeting', { code: conversation.code }))
@@ -207,17 +206,8 @@ function rated(
   ctx: Context<UpdateOf<'customer-message'>>,
   conversation: LiveConversation,
   score: number,
-  body: string,
 ): void {
-  const { message } = ctx.update
   const agentId = conversation.agentId ?? conversation.firstResponderId ?? ''
-  ctx.message(conversation, {
-    id: `in-${message.id}`,
-    direction: 'in',
-    actor: customerActor(conversation),
-    text: body,
-    at: message.receivedAt,
-  })
   ctx.event(conversation, 'rated', customerActor(conversation), { score, agentId })
   const low = score <= ctx.ports.survey.alertAtOrBelow
   sayToCustomer(ctx, 'rated', conversation, ctx.t(low ? 'customer.ratingSorry' : 'customer.ratingThanks'))

@@ -157,7 +157,7 @@ function alert(
 ): string[] {
   const rung = ctx.ports.sla.ladder[about.step]
   if (!rung) return []
-  const text = ctx.t('supervisor.alert', {
+  const vars = {
     level: about.step + 1,
     code: conversation.code,
     customer: maskName(conversation.customerName),
@@ -165,14 +165,9 @@ function alert(
     waited: ctx.ports.text.duration(about.waitedMs),
     last: lastMessage(ctx, conversation),
     outcome: about.outcome,
-  })
-  const line = ctx.t('supervisor.digestLine', {
-    level: about.step + 1,
-    code: conversation.code,
-    customer: maskName(conversation.customerName),
-    agent: about.agentId ? ctx.ports.staff.nameOf(about.agentId) : ctx.t('staff.nobody'),
-    waited: ctx.ports.text.duration(about.waitedMs),
-  })
+  }
+  const text = ctx.t('supervisor.alert', vars)
+  const line = ctx.t('supervisor.digestLine', vars)
   const recipients = alertRecipients(ctx, rung.notify)
   for (const recipient of recipients) ctx.alert(`alert${about.step}`, recipient, { text, line })
   return recipients
