@@ -42,6 +42,8 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
   const menuIndex = written ? parseMenuChoice(written, categories.length) : undefined
   const menuChoice = menuIndex === undefined ? undefined : categories[menuIndex]
   const rating = written ? parseRating(written) : undefined
+  // Fixed now, should this message start the reply clock: a replay computes the same ones.
+  const deadlines = stepDeadlines(ctx.ports.sla, calendar, message.receivedAt)
   const result = await state.ingestCustomerMessage({
     messageId: message.id,
     kind: message.kind,
@@ -51,7 +53,7 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
     at: message.receivedAt,
     newConversationId: newConversationId(message.receivedAt),
     flood: ctx.ports.customerRate,
-    deadlines: stepDeadlines(ctx.ports.sla, ctx.ports.calendar, message.receivedAt),
+    deadlines,
     ...(calendar.isOpen(message.receivedAt) ? {} : { closedDay: calendar.dayKey(message.receivedAt) }),
     ...(category ? { category } : {}),
     fallbackCategory: fallbackCategory(categories).id,
@@ -156,7 +158,6 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
   }
   if (result.clockStarted) {
     // From the message and the outcome, not the snapshot: on a replay the conversation may have moved on.
-    const deadlines = stepDeadlines(ctx.ports.sla, ctx.ports.calendar, message.receivedAt)
     ctx.event(conversation, 'clock-started', BOT, {
       version: result.clockVersion ?? conversation.version,
       waitingSince: message.receivedAt,
