@@ -110,6 +110,33 @@ describe('away state', () => {
     })
   })
 
+  it('delivers what came in while away oldest first, across conversations', async () => {
+    h = await new Harness({ sla: { replyTimeout: '30s' } }).start()
+    await h.onDuty(h.agentA)
+    const zhou = h.customer('cust-zhou', '周一')
+    const wu = h.customer('cust-wu', '吴二')
+    zhou.say('第一个问题')
+    await received(h.agentA, '【A1】周一：第一个问题')
+    wu.say('第二个问题')
+    await received(h.agentA, '【A2】吴二：第二个问题')
+    h.agentA.say('/away 5')
+    await received(h.agentA, '您已设置为离开')
+    for (const [customer, text] of [
+      [wu, '吴二先说'],
+      [zhou, '周一后说'],
+      [wu, '吴二再说'],
+    ] as const) {
+      customer.say(text)
+      await received(customer, '客服暂时离开')
+    }
+    await h.settle()
+    h.agentA.say('/on')
+    await received(h.agentA, '离开期间共有 3 条客户留言')
+    await received(h.agentA, '【A2】吴二：吴二再说')
+    const backlog = h.agentA.texts().filter((text) => text.includes('说'))
+    expect(backlog).toEqual(['【A2】吴二：吴二先说', '【A1】周一：周一后说', '【A2】吴二：吴二再说'])
+  })
+
   it('refuses /away to an agent who is not on duty, and /away with an impossible time', async () => {
     h = await new Harness().start()
     h.agentA.say('/away')
