@@ -37,6 +37,8 @@ const outgoingSchema = z.discriminatedUnion('kind', [
  */
 const CRASH_RECOVERY = { lockDuration: 10_000, stalledInterval: 10_000, maxStalledCount: 20 }
 const SENT_MARKER_TTL_SECONDS = 3 * 24 * 3600
+/** A delayed timer this close to its time counts as work in progress for `counts`. */
+const DUE_SOON_MS = 1000
 const KEEP_FINISHED = { age: 3600, count: 10_000 }
 const KEEP_FAILED = { age: 7 * 24 * 3600 }
 
@@ -221,7 +223,8 @@ export class WorkQueues implements Timers, Outbox, Recorder {
 
   /**
    * Jobs still to do, per queue: what the demo and tests wait on to see the system settle. Timers
-   * waiting for their time do not count; a retry waiting for its backoff does.
+   * waiting for their time do not count, but a timer that is due and looking again shortly (behind a
+   * staff message still in flight, say after a crash) does; so does a retry waiting for its backoff.
    */
   async counts(): Promise<Record<string, number>> {
     const totals: Record<string, number> = {}
@@ -233,7 +236,13 @@ export class WorkQueues implements Timers, Outbox, Recorder {
       const counts = await queue.getJobCounts(...states)
       totals[queue.name] = Object.values(counts).reduce((sum, count) => sum + count, 0)
     }
+    totals[this.timerQueue.name] = (totals[this.timerQueue.name] ?? 0) + (await this.timersDueSoon())
     return totals
+  }
+
+  /** Delayed timers due within a second: BullMQ scores its delayed set by due time × 4096. */
+  private async timersDueSoon(): Promise<number> {
+    return this.redis.zcount(this.timerQueue.toKey('delayed'), '-inf', (Date.now() + DUE_SOON_MS) * 0x1000)
   }
 
   /** The sent-marker makes a retried or re-added job with the same id a no-op (invariant 5). */

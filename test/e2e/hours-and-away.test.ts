@@ -121,15 +121,18 @@ describe('away state', () => {
     await received(h.agentA, '【A2】吴二：第二个问题')
     h.agentA.say('/away 5')
     await received(h.agentA, '您已设置为离开')
+    // Both customers were waiting, so both heard at once that the agent stepped away.
+    await received(zhou, '客服暂时离开')
+    await received(wu, '客服暂时离开')
     for (const [customer, text] of [
       [wu, '吴二先说'],
       [zhou, '周一后说'],
       [wu, '吴二再说'],
     ] as const) {
       customer.say(text)
-      await received(customer, '客服暂时离开')
+      // One at a time: customers a millisecond apart may reach the bot in either order.
+      await h.settle()
     }
-    await h.settle()
     h.agentA.say('/on')
     await received(h.agentA, '离开期间共有 3 条客户留言')
     await received(h.agentA, '【A2】吴二：吴二再说')
