@@ -133,7 +133,7 @@ end
 -- skilled can take keeps its place while those behind it go on.
 local function drain_queue()
   local assigned = {}
-  if not anyone_with_room() then return assigned end
+  if redis.call('ZCARD', KEY.unassigned) == 0 or not anyone_with_room() then return assigned end
   for _, id in ipairs(redis.call('ZRANGE', KEY.unassigned, 0, -1)) do
     local agent = pick_agent(nil, redis.call('HGET', KEY.conversation(id), 'category'))
     if agent then
