@@ -176,7 +176,7 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
       ctx.send('flooding', conversation.agentId, ctx.t('agent.customerFlooding', { code: conversation.code }))
     }
   }
-  await announceAssignments(ctx, result.assigned)
+  await announceAssignments(ctx, result.assigned, result.created ? conversation.id : undefined)
   if (result.forwardTo) {
     forward(ctx, conversation, result.forwardTo, { id: message.id, kind: message.kind, text: body })
   } else if (

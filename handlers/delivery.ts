@@ -62,8 +62,14 @@ export function forward(
 /**
  * Conversations the queue handed to agents: tell each agent, deliver the backlog, record it. A
  * conversation with no backlog (its messages went to a colleague before) comes with its last message.
+ * Customers still waiting hear their new places, unless the only one assigned is `justArrived`
+ * (a new conversation taken at once: nobody behind it moved).
  */
-export async function announceAssignments(ctx: Context, assignments: Assignment[]): Promise<void> {
+export async function announceAssignments(
+  ctx: Context,
+  assignments: Assignment[],
+  justArrived?: string,
+): Promise<void> {
   for (const { conversation, agentId } of assignments) {
     const pending = await ctx.ports.state.pending(conversation.id)
     const notice = pending.length
@@ -83,7 +89,7 @@ export async function announceAssignments(ctx: Context, assignments: Assignment[
     deliver(ctx, conversation, agentId, pending)
     ctx.event(conversation, 'assigned', BOT, { agentId, by: 'queue' })
   }
-  if (assignments.length) await tellQueuePlaces(ctx)
+  if (assignments.some((assignment) => assignment.conversation.id !== justArrived)) await tellQueuePlaces(ctx)
 }
 
 /** The queue moved up: customers still waiting hear their new place when it moved materially. */

@@ -386,20 +386,6 @@ export class ServiceCalendar {
     return undefined
   }
 
-  /** The open time between two instants, in milliseconds (0 when `end` is not after `start`). */
-  serviceTimeBetween(start: number, end: number): number {
-    if (end <= start) return 0
-    if (this.alwaysOpen) return end - start
-    let total = 0
-    const last = this.dayKey(end)
-    for (let day = this.dayKey(start); day <= last; day = addDays(day, 1)) {
-      for (const span of this.openPeriods(day)) {
-        total += Math.max(0, Math.min(span.end, end) - Math.max(span.start, start))
-      }
-    }
-    return total
-  }
-
   /** When that day's last open period ends (7×24: the next local midnight); undefined on a closed day. */
   serviceDayEnd(day: string): number | undefined {
     return this.openPeriods(day).at(-1)?.end
@@ -433,16 +419,6 @@ export class ServiceCalendar {
       .filter((shift) => (shift.days ? shift.days.includes(weekday) : this.isServiceDay(day)))
       .map((shift) => ({ name: shift.name, ...this.span(day, shift) }))
       .filter((window) => window.start < window.end)
-  }
-
-  /** Names of the shifts in progress at `at` (start inclusive, end exclusive), in config order. */
-  shiftsOnAt(at: number): string[] {
-    const day = this.dayKey(at)
-    // A shift lasts at most a day, so only shifts that started yesterday or today can be running.
-    const names = [...this.shiftWindows(addDays(day, -1)), ...this.shiftWindows(day)]
-      .filter((window) => window.start <= at && at < window.end)
-      .map((window) => window.name)
-    return this.shifts.map((shift) => shift.name).filter((name) => names.includes(name))
   }
 
   /** The first shift end strictly after `after`; undefined when there are no shifts. */

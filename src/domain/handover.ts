@@ -64,8 +64,6 @@ export const handoverSchema = z.object({
   ackedAt: epochMs.optional(),
 })
 export type Handover = z.infer<typeof handoverSchema>
-export type HandoverOpenItem = z.infer<typeof handoverOpenItemSchema>
-export type HandoverFollowUp = z.infer<typeof handoverFollowUpSchema>
 export type HandoverException = z.infer<typeof handoverExceptionSchema>
 
 /** The arguments of an acknowledgement, checked by the stores before they write. */

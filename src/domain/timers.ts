@@ -34,4 +34,3 @@ export const timerSchema = z.discriminatedUnion('kind', [
 export type Timer = z.infer<typeof timerSchema>
 export type TimerKind = Timer['kind']
 export type TimerOf<K extends TimerKind> = Extract<Timer, { kind: K }>
-export type ReplyTimer = TimerOf<'reply'>

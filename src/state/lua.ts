@@ -63,9 +63,8 @@ local function bump(id)
   redis.call('HINCRBY', KEY.conversation(id), 'rev', 1)
 end
 
--- Whether an agent may take conversations of a category: agents without skills take every one.
-local function has_skill(agent, category)
-  local skills = redis.call('HGET', KEY.agent(agent), 'skills')
+-- Whether skills (an agent's comma-separated categories; '' for every one) cover a category.
+local function covers(skills, category)
   if not skills or skills == '' or not category or category == '' then return true end
   for skill in string.gmatch(skills, '[^,]+') do
     if skill == category then return true end
@@ -73,21 +72,24 @@ local function has_skill(agent, category)
   return false
 end
 
+local function has_skill(agent, category)
+  return covers(redis.call('HGET', KEY.agent(agent), 'skills'), category)
+end
+
 -- Least-loaded on-duty agent below its cap, not away and skilled for the category; ties go to the
--- one assigned longest ago (round robin).
+-- one assigned longest ago (round robin). Cheap checks first: this runs for every new conversation.
 local function pick_agent(exclude, category)
   local best, best_load, best_seq
   for _, agent in ipairs(redis.call('SMEMBERS', KEY.onDuty)) do
-    if agent ~= exclude and redis.call('SISMEMBER', KEY.away, agent) == 0 and has_skill(agent, category) then
+    if agent ~= exclude then
       local load = redis.call('SCARD', KEY.agentConversations(agent))
-      local fields = redis.call('HMGET', KEY.agent(agent), 'cap', 'lastAssigned')
+      local fields = redis.call('HMGET', KEY.agent(agent), 'cap', 'lastAssigned', 'skills')
       local cap = tonumber(fields[1]) or 0
       local seq = tonumber(fields[2]) or 0
-      if load < cap then
-        if best == nil or load < best_load or (load == best_load and (seq < best_seq
-            or (seq == best_seq and agent < best))) then
-          best, best_load, best_seq = agent, load, seq
-        end
+      if load < cap and (best == nil or load < best_load or (load == best_load and (seq < best_seq
+          or (seq == best_seq and agent < best)))) and covers(fields[3], category)
+          and redis.call('SISMEMBER', KEY.away, agent) == 0 then
+        best, best_load, best_seq = agent, load, seq
       end
     end
   end
@@ -124,22 +126,23 @@ local function requeue(id)
   bump(id)
 end
 
--- Whether any agent could take any conversation now: lets a long queue stop being walked early.
-local function anyone_with_room()
-  return pick_agent(nil, nil) ~= nil
-end
-
 -- Hands queued conversations, in queue order, to skilled agents with room. A conversation nobody
--- skilled can take keeps its place while those behind it go on.
+-- skilled can take keeps its place while those behind it go on; once nobody has room at all, the
+-- walk stops. One queue entry is read at a time: a long queue costs only what is assigned.
 local function drain_queue()
   local assigned = {}
-  if redis.call('ZCARD', KEY.unassigned) == 0 or not anyone_with_room() then return assigned end
-  for _, id in ipairs(redis.call('ZRANGE', KEY.unassigned, 0, -1)) do
+  local skipped = 0
+  while true do
+    local id = redis.call('ZRANGE', KEY.unassigned, skipped, skipped)[1]
+    if not id then break end
     local agent = pick_agent(nil, redis.call('HGET', KEY.conversation(id), 'category'))
     if agent then
       assign(id, agent)
       table.insert(assigned, { conversation = snapshot(id), agentId = agent })
-      if not anyone_with_room() then break end
+    elseif pick_agent(nil, nil) then
+      skipped = skipped + 1
+    else
+      break
     end
   end
   return assigned

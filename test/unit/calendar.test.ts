@@ -151,15 +151,9 @@ describe('service calendar: reply timers in service time', () => {
     expect(show(calendar.addServiceTime(local('2026-09-28 09:00'), 10 * HOUR))).toBe('2026-09-29 11:00')
   })
 
-  it('measures the open time between two instants, the inverse of adding it', () => {
-    const calendar = office()
-    expect(calendar.serviceTimeBetween(local('2026-10-16 17:00'), local('2026-10-19 10:00'))).toBe(2 * HOUR)
-    expect(calendar.serviceTimeBetween(local('2026-09-28 11:00'), local('2026-09-28 14:00'))).toBe(2 * HOUR)
-    expect(calendar.serviceTimeBetween(local('2026-09-28 14:00'), local('2026-09-28 11:00'))).toBe(0)
+  it('crosses a week-long holiday: 3 open hours from Wednesday 16:20 end the Thursday after it', () => {
     const start = local('2026-09-30 16:20')
-    const due = calendar.addServiceTime(start, 3 * HOUR) ?? 0
-    expect(show(due)).toBe('2026-10-08 10:20')
-    expect(calendar.serviceTimeBetween(start, due)).toBe(3 * HOUR)
+    expect(show(office().addServiceTime(start, 3 * HOUR))).toBe('2026-10-08 10:20')
   })
 
   it('just adds the time when the service is 7×24', () => {
@@ -167,7 +161,6 @@ describe('service calendar: reply timers in service time', () => {
     const start = local('2026-10-01 23:58')
     expect(calendar.alwaysOpen).toBe(true)
     expect(calendar.addServiceTime(start, 5 * MINUTE)).toBe(start + 5 * MINUTE)
-    expect(calendar.serviceTimeBetween(start, start + HOUR)).toBe(HOUR)
     expect(calendar.isOpen(local('2026-10-01 03:00'))).toBe(true)
     expect(calendar.nextOpening(start)).toBe(start)
   })
@@ -311,15 +304,6 @@ describe('service calendar: shifts', () => {
     ])
   })
 
-  it('tells which shifts are on duty, including last night’s after midnight', () => {
-    const calendar = always()
-    expect(calendar.shiftsOnAt(local('2026-09-29 02:00'))).toEqual(['night'])
-    expect(calendar.shiftsOnAt(local('2026-09-29 07:59'))).toEqual(['night'])
-    expect(calendar.shiftsOnAt(local('2026-09-29 08:00'))).toEqual([])
-    expect(calendar.shiftsOnAt(local('2026-09-28 15:00'))).toEqual(['day', 'late'])
-    expect(calendar.shiftsOnAt(local('2026-09-28 21:00'))).toEqual(['late', 'night'])
-  })
-
   it('finds the next shift end, the night shift’s on the next morning', () => {
     const calendar = always()
     expect(calendar.nextShiftEnd(local('2026-09-28 17:00'))).toEqual({
@@ -336,7 +320,6 @@ describe('service calendar: shifts', () => {
     expect(
       new ServiceCalendar(undefined, [], SHANGHAI).nextShiftEnd(local('2026-09-29 01:00')),
     ).toBeUndefined()
-    expect(new ServiceCalendar(undefined, [], SHANGHAI).shiftsOnAt(local('2026-09-29 01:00'))).toEqual([])
   })
 
   it('runs shifts on service days only, unless their days say otherwise, and never on holidays', () => {
