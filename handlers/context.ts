@@ -218,14 +218,10 @@ export class Context<U extends Update = Update> {
    */
   async commit(): Promise<void> {
     if (this.outgoing.length) await this.ports.outbox.send(this.outgoing.splice(0))
+    const window = this.ports.alerts.digestWindow
     for (const { recipient, alert } of this.alerts.splice(0)) {
-      const flush = await this.ports.state.gatherAlert(recipient, alert)
-      if (flush) {
-        await this.ports.timers.arm(
-          { kind: 'digest', recipient, flush },
-          this.now + this.ports.alerts.digestWindow,
-        )
-      }
+      const flush = await this.ports.state.gatherAlert(recipient, alert, this.now, window)
+      if (flush) await this.ports.timers.arm({ kind: 'digest', recipient, flush }, this.now + window)
     }
     const ids = new Set([...this.snapshots.keys(), ...this.entries.map((entry) => entry.conversationId)])
     await Promise.all(

@@ -31,6 +31,7 @@ async function recover(ctx: Context<UpdateOf<'recovery'>>): Promise<void> {
       await deliverPending(ctx, conversation, conversation.agentId)
     }
   }
+  await rearmDigests(ctx)
   await scheduleDays(ctx, true)
   await scheduleShiftEnd(ctx)
   const assigned = await ctx.ports.state.drainQueue()
@@ -58,5 +59,14 @@ async function retireFormerAgents(ctx: Context<UpdateOf<'recovery'>>): Promise<v
       { agent: agentId, requeued: result.requeued.length },
       'agent no longer on the staff list; off duty',
     )
+  }
+}
+
+/** A digest whose timer a crash may have lost goes out now. */
+async function rearmDigests(ctx: Context<UpdateOf<'recovery'>>): Promise<void> {
+  const { state, staff, timers } = ctx.ports
+  for (const member of [...staff.withRole('supervisor'), ...staff.withRole('manager')]) {
+    const flush = await state.pendingDigest(member.id)
+    if (flush) await timers.arm({ kind: 'digest', recipient: member.id, flush }, ctx.now)
   }
 }

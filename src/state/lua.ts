@@ -748,19 +748,27 @@ return cjson.encode(places)
 
 /**
  * gatherAlert — an alert waits to go out with others to the same recipient.
- * ARGV: recipient, alertId, alertJson, ttlSeconds
- * Returns the flush number of the digest it will go out with (a new one when none is pending), or 0
- * when it was gathered before and its digest has already been taken.
+ * ARGV: recipient, alertId, alertJson, ttlSeconds, now, windowMs
+ * The recipient's pending digest is kept as "flush|dueAt". Returns the flush number whose timer the
+ * caller must arm: a new digest's, or one whose timer should have fired long ago (lost in a crash),
+ * or any when the alert was gathered before (a replay arms again to be safe); 0 when the pending
+ * digest's timer is armed already — the common case, which costs no second round trip.
  */
 const GATHER_ALERT = `
 local recipient, alert_id, alert_json, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-if redis.call('SET', KEY.alertSeen(alert_id), 1, 'NX', 'EX', ttl) then
-  redis.call('RPUSH', KEY.alerts(recipient), alert_json)
-  if not redis.call('GET', KEY.alertFlush(recipient)) then
-    redis.call('SET', KEY.alertFlush(recipient), redis.call('INCR', KEY.alertSequence))
-  end
+local now, window = tonumber(ARGV[5]), tonumber(ARGV[6])
+local fresh = redis.call('SET', KEY.alertSeen(alert_id), 1, 'NX', 'EX', ttl)
+if fresh then redis.call('RPUSH', KEY.alerts(recipient), alert_json) end
+local pending = redis.call('GET', KEY.alertFlush(recipient))
+if pending then
+  local flush, due = string.match(pending, '(%d+)|(%d+)')
+  if not fresh or now > tonumber(due) + window then return tonumber(flush) end
+  return 0
 end
-return tonumber(redis.call('GET', KEY.alertFlush(recipient)) or 0)
+if not fresh then return 0 end
+local flush = redis.call('INCR', KEY.alertSequence)
+redis.call('SET', KEY.alertFlush(recipient), flush .. '|' .. (now + window))
+return flush
 `
 
 /**

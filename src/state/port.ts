@@ -265,10 +265,12 @@ export interface LiveState {
   /** The last service day whose end was swept. */
   lastDayEnded(): Promise<string | undefined>
   /**
-   * Gathers an alert for a recipient; returns the flush number of the digest it goes out with
-   * (0 when it already went out).
+   * Gathers an alert for a recipient (at `at`, for a digest `windowMs` later); returns the flush
+   * number of the digest whose timer must be armed, or 0 when none needs arming.
    */
-  gatherAlert(recipient: string, alert: GatheredAlert): Promise<number>
+  gatherAlert(recipient: string, alert: GatheredAlert, at: number, windowMs: number): Promise<number>
+  /** The recipient's digest still to go out, if any (start-up arms it again). */
+  pendingDigest(recipient: string): Promise<number | undefined>
   /** The alerts a digest sends (the same ones again until `alertsSent`). */
   takeAlerts(recipient: string, flush: number): Promise<GatheredAlert[]>
   alertsSent(recipient: string, flush: number): Promise<void>

@@ -272,8 +272,22 @@ export class RedisLiveState implements LiveState {
     return (await this.redis.get(this.keys.lastDayEnd)) ?? undefined
   }
 
-  async gatherAlert(recipient: string, alert: GatheredAlert): Promise<number> {
-    return Number(await this.redis.gatherAlert(recipient, alert.id, JSON.stringify(alert), ALERT_TTL_SECONDS))
+  async gatherAlert(recipient: string, alert: GatheredAlert, at: number, windowMs: number): Promise<number> {
+    return Number(
+      await this.redis.gatherAlert(
+        recipient,
+        alert.id,
+        JSON.stringify(alert),
+        ALERT_TTL_SECONDS,
+        at,
+        windowMs,
+      ),
+    )
+  }
+
+  async pendingDigest(recipient: string): Promise<number | undefined> {
+    const pending = await this.redis.get(this.keys.alertFlush(recipient))
+    return pending ? Number(pending.split('|')[0]) : undefined
   }
 
   async takeAlerts(recipient: string, flush: number): Promise<GatheredAlert[]> {
