@@ -79,21 +79,29 @@ async function onCustomerMessage(ctx: Context<UpdateOf<'customer-message'>>): Pr
   if (result.rated) return rated(ctx, conversation, result.rated)
   if (result.created) {
     ctx.event(conversation, 'opened', BOT, { code: conversation.code })
-    sayToCustomer(ctx, 'greet', conversation, ctx.t('customer.greeting', { code: conversation.code }))
-    const named = categories.find((known) => known.id === conversation.category)
-    if (named) {
+    const greeting = ctx.t('customer.greeting', { code: conversation.code })
+    if (result.menuOffered) {
+      // One message, not two: the greeting and the menu to answer.
+      const options = categories.map((option, index) =>
+        ctx.t('customer.menuOption', { number: index + 1, name: text.categoryName(option) }),
+      )
+      sayToCustomer(
+        ctx,
+        'greet',
+        conversation,
+        `${greeting}\n${ctx.t('customer.menu', { options: options.join('\n') })}`,
+      )
+    } else {
+      sayToCustomer(ctx, 'greet', conversation, greeting)
+    }
+    // A category named by the customer's words is worth a line; the default one is in the summary.
+    if (category) {
       ctx.event(conversation, 'category-set', BOT, {
-        categoryId: named.id,
-        category: text.categoryName(named),
-        by: category ? 'keywords' : 'default',
+        categoryId: category.id,
+        category: text.categoryName(category),
+        by: 'keywords',
       })
     }
-  }
-  if (result.menuOffered) {
-    const options = categories.map((option, index) =>
-      ctx.t('customer.menuOption', { number: index + 1, name: text.categoryName(option) }),
-    )
-    sayToCustomer(ctx, 'menu', conversation, ctx.t('customer.menu', { options: options.join('\n') }))
   }
   const chosen = categories.find((known) => known.id === result.categoryChosen)
   if (chosen) {

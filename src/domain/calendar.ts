@@ -349,6 +349,8 @@ export class ServiceCalendar {
   }
 
   isOpen(at: number): boolean {
+    // Asked for every customer message: a 7×24 service needs no look at the clock.
+    if (this.alwaysOpen) return true
     // Open periods never cross midnight, so only the day of `at` can contain it.
     return this.openPeriods(this.dayKey(at)).some((span) => span.start <= at && at < span.end)
   }
