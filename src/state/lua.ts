@@ -700,24 +700,27 @@ return remember(timer_id, ttl, result)
 `
 
 /**
- * dayEnd — a service day ended. ARGV: day (YYYY-MM-DD), endedAt (epoch ms)
- * Every conversation open since before the end counts one more day unresolved, once per day
- * however often (or late) the sweep runs; returns them. Remembers the last day swept.
+ * dayEnd — a service day ended, for one batch of open conversations (the caller walks them all in
+ * batches, so a sweep never holds Redis for long). ARGV: day (YYYY-MM-DD), endedAt (epoch ms),
+ * then the conversation ids of the batch.
+ * Each conversation still open and opened before the end counts one more day unresolved, once per
+ * day however often (or late) the sweep runs; returns those. Remembers the last day swept.
  */
 const DAY_END = `
 local day, ended_at = ARGV[1], tonumber(ARGV[2])
 redis.call('SET', KEY.lastDayEnd, day)
 local open = {}
-for _, id in ipairs(redis.call('SMEMBERS', KEY.open)) do
+for index = 3, #ARGV do
+  local id = ARGV[index]
   local key = KEY.conversation(id)
-  if (tonumber(redis.call('HGET', key, 'openedAt')) or 0) >= ended_at then
-    -- opened after the day ended: tomorrow's business
-  elseif redis.call('HGET', key, 'lastDayEnd') ~= day then
-    redis.call('HSET', key, 'lastDayEnd', day)
-    redis.call('HINCRBY', key, 'daysUnresolved', 1)
-    bump(id)
-    table.insert(open, snapshot(id))
-  else
+  local fields = redis.call('HMGET', key, 'status', 'openedAt', 'lastDayEnd')
+  -- closed meanwhile, or opened after the day ended (tomorrow's business): not counted
+  if fields[1] and fields[1] ~= 'closed' and (tonumber(fields[2]) or 0) < ended_at then
+    if fields[3] ~= day then
+      redis.call('HSET', key, 'lastDayEnd', day)
+      redis.call('HINCRBY', key, 'daysUnresolved', 1)
+      bump(id)
+    end
     table.insert(open, snapshot(id))
   end
 end
@@ -726,16 +729,17 @@ return cjson.encode(open)
 
 /**
  * queuePlaces — the queue moved up: which waiting customers to tell their new place.
- * ARGV: step
+ * ARGV: step, window (how many places from the front to look at: a long queue is not walked whole
+ * on every assignment; with the halving rule, a customer further back hears once within the window)
  * A customer hears again once their place improved by \`step\` and by half of the last place they
  * were told (so a long wait brings a few messages, not one per place), and when they are next.
  * Their told place is noted here: a crash before the notice goes out loses that notice, never
  * repeats it.
  */
 const QUEUE_PLACES = `
-local step = tonumber(ARGV[1])
+local step, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 local places = {}
-for position, id in ipairs(redis.call('ZRANGE', KEY.unassigned, 0, -1)) do
+for position, id in ipairs(redis.call('ZRANGE', KEY.unassigned, 0, window - 1)) do
   local key = KEY.conversation(id)
   local told = tonumber(redis.call('HGET', key, 'toldPosition')) or 0
   if told > position and (position == 1 or told - position >= math.max(step, math.ceil(told / 2))) then

@@ -20,6 +20,10 @@ import type {
 } from './port.js'
 
 const SEEN_TTL_SECONDS = 24 * 3600
+/** Open conversations one day-end step counts: enough to be quick, few enough to hold Redis briefly. */
+const DAY_END_BATCH = '200'
+/** How far down the queue a place notice is looked for on each assignment. */
+const QUEUE_PLACES_WINDOW = 500
 /** Gathered alerts and their markers outlive any digest window by far. */
 const ALERT_TTL_SECONDS = 24 * 3600
 const CLOSED_TTL_SECONDS = 7 * 24 * 3600
@@ -265,7 +269,15 @@ export class RedisLiveState implements LiveState {
   }
 
   async dayEnded(day: string, endedAt: number): Promise<LiveConversation[]> {
-    return list(conversation).parse(JSON.parse(await this.redis.dayEnd(day, endedAt)))
+    const counted: LiveConversation[] = []
+    let cursor = '0'
+    do {
+      const [next, ids] = await this.redis.sscan(this.keys.open, cursor, 'COUNT', DAY_END_BATCH)
+      cursor = next
+      if (ids.length)
+        counted.push(...list(conversation).parse(JSON.parse(await this.redis.dayEnd(day, endedAt, ...ids))))
+    } while (cursor !== '0')
+    return counted
   }
 
   async lastDayEnded(): Promise<string | undefined> {
@@ -303,7 +315,7 @@ export class RedisLiveState implements LiveState {
 
   async queuePlaces(step: number): Promise<{ conversation: LiveConversation; position: number }[]> {
     return list(z.object({ conversation, position: z.number() })).parse(
-      JSON.parse(await this.redis.queuePlaces(step)),
+      JSON.parse(await this.redis.queuePlaces(step, QUEUE_PLACES_WINDOW)),
     )
   }
 
