@@ -26,6 +26,11 @@ export function keysFor(prefix: string) {
     onDuty: k('onduty'),
     /** On duty but away (meal, break): given no new conversations, their customers' messages wait. */
     away: k('away'),
+    /**
+     * Agents who can be given a new conversation (on duty, not away), ordered as routing prefers
+     * them: by load, then longest since their last assignment. Derived from the sets above.
+     */
+    available: k('available'),
     codeSequence: k('seq', 'code'),
     assignSequence: k('seq', 'assign'),
     /** The outcome of handling one inbound WeChat message, kept to recognise a second delivery. */

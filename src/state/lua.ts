@@ -41,6 +41,7 @@ function keyLibrary(keys: Keys): string {
     `KEY.unassigned = ${luaString(keys.unassigned)}`,
     `KEY.onDuty = ${luaString(keys.onDuty)}`,
     `KEY.away = ${luaString(keys.away)}`,
+    `KEY.available = ${luaString(keys.available)}`,
     `KEY.codeSequence = ${luaString(keys.codeSequence)}`,
     `KEY.assignSequence = ${luaString(keys.assignSequence)}`,
     `KEY.staffInFlight = ${luaString(keys.staffInFlight)}`,
@@ -76,24 +77,40 @@ local function has_skill(agent, category)
   return covers(redis.call('HGET', KEY.agent(agent), 'skills'), category)
 end
 
--- Least-loaded on-duty agent below its cap, not away and skilled for the category; ties go to the
--- one assigned longest ago (round robin). Cheap checks first: this runs for every new conversation.
+-- KEY.available scores an agent by load first, then by their last assignment (round robin among
+-- equals); equal scores fall back to the agent id. A sequence stays far below LOAD_UNIT.
+local LOAD_UNIT = 10000000000
+
+-- Brings one agent's entry in KEY.available in line with the duty, away and conversation sets.
+-- Called after every change to those, so routing reads one sorted set instead of every agent.
+local function refresh_agent(agent)
+  if not agent or agent == '' then return end
+  if redis.call('SISMEMBER', KEY.onDuty, agent) == 1 and redis.call('SISMEMBER', KEY.away, agent) == 0 then
+    local seq = tonumber(redis.call('HGET', KEY.agent(agent), 'lastAssigned')) or 0
+    local load = redis.call('SCARD', KEY.agentConversations(agent))
+    redis.call('ZADD', KEY.available, load * LOAD_UNIT + seq, agent)
+  else
+    redis.call('ZREM', KEY.available, agent)
+  end
+end
+
+-- Least-loaded available agent below its cap and skilled for the category; ties go to the one
+-- assigned longest ago. The walk is in preference order, so it usually stops at the first agent.
 local function pick_agent(exclude, category)
-  local best, best_load, best_seq
-  for _, agent in ipairs(redis.call('SMEMBERS', KEY.onDuty)) do
-    if agent ~= exclude then
-      local load = redis.call('SCARD', KEY.agentConversations(agent))
-      local fields = redis.call('HMGET', KEY.agent(agent), 'cap', 'lastAssigned', 'skills')
-      local cap = tonumber(fields[1]) or 0
-      local seq = tonumber(fields[2]) or 0
-      if load < cap and (best == nil or load < best_load or (load == best_load and (seq < best_seq
-          or (seq == best_seq and agent < best)))) and covers(fields[3], category)
-          and redis.call('SISMEMBER', KEY.away, agent) == 0 then
-        best, best_load, best_seq = agent, load, seq
+  local from, batch_size = 0, 16
+  while true do
+    local batch = redis.call('ZRANGE', KEY.available, from, from + batch_size - 1, 'WITHSCORES')
+    if #batch == 0 then return nil end
+    for i = 1, #batch, 2 do
+      local agent = batch[i]
+      if agent ~= exclude then
+        local load = math.floor(tonumber(batch[i + 1]) / LOAD_UNIT)
+        local fields = redis.call('HMGET', KEY.agent(agent), 'cap', 'skills')
+        if load < (tonumber(fields[1]) or 0) and covers(fields[2], category) then return agent end
       end
     end
+    from = from + batch_size
   end
-  return best
 end
 
 local function assign(id, agent)
@@ -104,6 +121,8 @@ local function assign(id, agent)
   redis.call('ZREM', KEY.unassigned, id)
   redis.call('HSET', key, 'status', 'assigned', 'agentId', agent)
   redis.call('HSET', KEY.agent(agent), 'lastAssigned', redis.call('INCR', KEY.assignSequence))
+  refresh_agent(previous)
+  refresh_agent(agent)
   bump(id)
 end
 
@@ -123,6 +142,7 @@ local function requeue(id)
   redis.call('HSET', key, 'status', 'queued', 'agentId', '')
   local fields = redis.call('HMGET', key, 'queueScore', 'openedAt')
   redis.call('ZADD', KEY.unassigned, tonumber(fields[1]) or queue_score(tonumber(fields[2]) or 0, false), id)
+  refresh_agent(previous)
   bump(id)
 end
 
@@ -512,6 +532,7 @@ redis.call('DEL', KEY.codeOwner(code), KEY.openConversationOf(conv.customerId), 
 redis.call('SREM', KEY.open, id)
 redis.call('ZREM', KEY.unassigned, id)
 if conv.agentId ~= '' then redis.call('SREM', KEY.agentConversations(conv.agentId), id) end
+refresh_agent(conv.agentId)
 redis.call('HSET', key, 'status', 'closed', 'closedAt', at)
 bump(id)
 redis.call('EXPIRE', key, ttl)
@@ -595,6 +616,7 @@ if state == 'away' then
       table.insert(waiting, snapshot(id))
     end
   end
+  refresh_agent(agent)
   return cjson.encode({ ok = true, assigned = {}, requeued = {}, awaySeq = seq, waiting = waiting })
 end
 redis.call('HDEL', KEY.agent(agent), 'awayUntil', 'awayReason')
@@ -605,6 +627,7 @@ else
   local mine = redis.call('SMEMBERS', KEY.agentConversations(agent))
   if #mine > 0 and not force then
     if was_away then redis.call('SADD', KEY.away, agent) end
+    refresh_agent(agent)
     local open = {}
     for _, id in ipairs(mine) do table.insert(open, snapshot(id)) end
     return cjson.encode({ ok = false, reason = 'has-open', open = open })
@@ -615,6 +638,7 @@ else
     table.insert(requeued, snapshot(id))
   end
 end
+refresh_agent(agent)
 local result = { ok = true, assigned = drain_queue(), requeued = requeued, wasAway = was_away }
 if state == 'on' and was_away then
   result.mine = {}
@@ -793,8 +817,13 @@ if #taken > 0 then redis.call('SET', batch_key, batch, 'EX', ttl) end
 return batch
 `
 
-/** drain — hands queued conversations to agents with room. ARGV: none. */
+/**
+ * drain — at start-up: rebuilds the index of available agents (state left by a version without
+ * one, or edited by hand), then hands queued conversations to agents with room. ARGV: none.
+ */
 const DRAIN = `
+redis.call('DEL', KEY.available)
+for _, agent in ipairs(redis.call('SMEMBERS', KEY.onDuty)) do refresh_agent(agent) end
 return cjson.encode(drain_queue())
 `
 

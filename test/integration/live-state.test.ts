@@ -109,6 +109,52 @@ describe('live state', () => {
     expect(owners[2]).toBe(owners[0])
   })
 
+  it('walks past agents at their cap to the next one with room, however many are on duty', async () => {
+    const agents = Array.from({ length: 20 }, (_, k) => `agent${String(k).padStart(2, '0')}`)
+    for (const agentId of agents) await on(agentId, 1)
+    const owners = []
+    for (let k = 0; k < 20; k++) owners.push((await customerSays(`c${k}`, 'hi', k)).assigned[0]?.agentId)
+    expect(new Set(owners).size).toBe(20)
+    const overflow = await customerSays('c20', 'hi', 20)
+    expect(overflow.assigned).toEqual([])
+    expect(overflow.queuePosition).toBe(1)
+    const last = await customerSays('c19', 'again', 21)
+    const closed = await state.close({
+      staffId: 'x',
+      code: last.conversation.code,
+      oversees: true,
+      at: 30,
+      surveyFor: 0,
+    })
+    expect(closed.ok && closed.assigned.map((x) => [x.conversation.customerId, x.agentId])).toEqual([
+      ['c20', owners[19]],
+    ])
+  })
+
+  it('gives an away agent nothing new, and routes to them again once back', async () => {
+    await on('agentA')
+    await on('agentB')
+    await state.setDuty({ agentId: 'agentA', mode: 'away', force: false, cap: 10, until: 100 })
+    const whileAway = await Promise.all(['c1', 'c2'].map((c) => customerSays(c, 'hi')))
+    expect(whileAway.map((r) => r.assigned[0]?.agentId)).toEqual(['agentB', 'agentB'])
+    await on('agentA')
+    expect((await customerSays('c3', 'hi')).assigned[0]?.agentId).toBe('agentA')
+  })
+
+  it('after an upgrade from state without the routing index, start-up rebuilds it and hands out the queue', async () => {
+    await on('agentA')
+    await on('agentB')
+    await customerSays('c1', 'hi', 1)
+    await redis.del(keysFor(prefix).available)
+    const meanwhile = await customerSays('c2', 'hi', 2)
+    expect(meanwhile.assigned).toEqual([])
+    const drained = await state.drainQueue()
+    // A holds c1, so the queued c2 goes to B; then both hold one and A, assigned longest ago, gets c3.
+    expect(drained.map((x) => [x.conversation.customerId, x.agentId])).toEqual([['c2', 'agentB']])
+    expect((await customerSays('c3', 'hi', 3)).assigned[0]?.agentId).toBe('agentA')
+    expect((await state.loads(['agentA', 'agentB'])).map((load) => load.open)).toEqual([2, 1])
+  })
+
   it('plain replies go to the only conversation, or the focused one while other customers are quiet', async () => {
     await on('agentA')
     const one = await customerSays('c1', 'a', 100)
