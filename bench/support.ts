@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import type { ConfigInput } from '../src/domain/config.js'
 import type { InboundMessage } from '../src/domain/inbound.js'
+import { queueNames } from '../src/domain/keys.js'
 import { Engine } from '../src/engine.js'
 import { createLog } from '../src/log.js'
 import { deletePrefix } from '../src/queue/connection.js'
@@ -103,6 +104,8 @@ export async function benchEngine(
       .filter(([queue]) => queue.startsWith('ingest') || queue === 'transcript')
       .reduce((sum, [, count]) => sum + count, 0)
   }
+  /** Timers due now or within a second, or looking again shortly: escalations still to come. */
+  const timersDue = async (): Promise<number> => (await engine.queueCounts())[queueNames.timers] ?? 0
   for (let n = 0; n < agentCount; n++) await engine.receive(inbound(`agent-${n}`, '/on'))
   await until(async () => (await busy()) === 0, 30_000, 'agents to go on duty')
   return {
@@ -110,6 +113,7 @@ export async function benchEngine(
     prefix,
     sends: () => sends,
     busy,
+    timersDue,
     async close(): Promise<void> {
       await engine.close()
       const redis = new Redis(REDIS_URL)
