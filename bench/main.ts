@@ -20,7 +20,7 @@ const profile = quick
         latencySeconds: 2,
         mockMessages: 200,
       },
-      timers: { counts: [1000], memoryAt: 1000, openPerSecond: 1000, quietMs: 3000 },
+      timers: { counts: [1000], memoryAt: 1000, openPerSecond: 1000, quietMs: 3000, memoryMs: 2000 },
       store: { batches: 2000, reads: 5 },
     }
   : {
@@ -32,7 +32,13 @@ const profile = quick
         latencySeconds: 10,
         mockMessages: 2000,
       },
-      timers: { counts: [10_000, 100_000], memoryAt: 100_000, openPerSecond: 1000, quietMs: 30_000 },
+      timers: {
+        counts: [10_000, 100_000],
+        memoryAt: 100_000,
+        openPerSecond: 1000,
+        quietMs: 30_000,
+        memoryMs: 100_000,
+      },
       store: { batches: 20_000, reads: 20 },
     }
 
