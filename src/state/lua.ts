@@ -45,7 +45,6 @@ function keyLibrary(keys: Keys): string {
     `KEY.codeSequence = ${luaString(keys.codeSequence)}`,
     `KEY.assignSequence = ${luaString(keys.assignSequence)}`,
     `KEY.staffInFlight = ${luaString(keys.staffInFlight)}`,
-    `KEY.lastDayEnd = ${luaString(keys.lastDayEnd)}`,
     `KEY.alertSequence = ${luaString(keys.alertSequence)}`,
   ].join('\n')
 }
@@ -627,7 +626,6 @@ else
   local mine = redis.call('SMEMBERS', KEY.agentConversations(agent))
   if #mine > 0 and not force then
     if was_away then redis.call('SADD', KEY.away, agent) end
-    refresh_agent(agent)
     local open = {}
     for _, id in ipairs(mine) do table.insert(open, snapshot(id)) end
     return cjson.encode({ ok = false, reason = 'has-open', open = open })
@@ -728,11 +726,11 @@ return remember(timer_id, ttl, result)
  * batches, so a sweep never holds Redis for long). ARGV: day (YYYY-MM-DD), endedAt (epoch ms),
  * then the conversation ids of the batch.
  * Each conversation still open and opened before the end counts one more day unresolved, once per
- * day however often (or late) the sweep runs; returns those. Remembers the last day swept.
+ * day however often (or late) the sweep runs; returns those. The caller records the day as swept
+ * once every batch is done.
  */
 const DAY_END = `
 local day, ended_at = ARGV[1], tonumber(ARGV[2])
-redis.call('SET', KEY.lastDayEnd, day)
 local open = {}
 for index = 3, #ARGV do
   local id = ARGV[index]

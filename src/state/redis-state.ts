@@ -277,6 +277,9 @@ export class RedisLiveState implements LiveState {
       if (ids.length)
         counted.push(...list(conversation).parse(JSON.parse(await this.redis.dayEnd(day, endedAt, ...ids))))
     } while (cursor !== '0')
+    // Once, after the last batch: a day with nothing open is swept too, and a sweep cut short by a
+    // crash is finished by its timer's retry, not taken for done.
+    await this.redis.set(this.keys.lastDayEnd, day)
     return counted
   }
 

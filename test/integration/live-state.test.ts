@@ -155,6 +155,18 @@ describe('live state', () => {
     expect((await state.loads(['agentA', 'agentB'])).map((load) => load.open)).toEqual([2, 1])
   })
 
+  it('a day end counts each conversation open before it once, and records the day even when none is open', async () => {
+    await state.dayEnded('2026-11-24', 500)
+    expect(await state.lastDayEnded()).toBe('2026-11-24')
+    const early = await customerSays('c1', 'hi', 100)
+    await customerSays('c2', 'later', 900)
+    const first = await state.dayEnded('2026-11-25', 500)
+    expect(first.map((c) => [c.id, c.daysUnresolved])).toEqual([[early.conversation.id, 1]])
+    const again = await state.dayEnded('2026-11-25', 500)
+    expect(again.map((c) => c.daysUnresolved)).toEqual([1])
+    expect(await state.lastDayEnded()).toBe('2026-11-25')
+  })
+
   it('plain replies go to the only conversation, or the focused one while other customers are quiet', async () => {
     await on('agentA')
     const one = await customerSays('c1', 'a', 100)
