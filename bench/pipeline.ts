@@ -6,7 +6,7 @@ import { Redis } from 'ioredis'
 import { createBot } from '../src/app.js'
 import { MockWorld } from '../src/demo/mock-world.js'
 import { median } from '../src/domain/stats.js'
-import { memoryLog } from '../src/log.js'
+import { memoryLog } from '../src/log/log.js'
 import { deletePrefix } from '../src/queue/connection.js'
 import {
   benchEngine,

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
+import { createBot } from '../src/app.js'
 import type { ConfigInput } from '../src/domain/config.js'
 import type { InboundMessage } from '../src/domain/inbound.js'
-import { queueNames } from '../src/domain/keys.js'
-import { Engine } from '../src/engine.js'
-import { createLog } from '../src/log.js'
+import { createLog } from '../src/log/log.js'
 import { deletePrefix } from '../src/queue/connection.js'
+import { queueNames } from '../src/queue/keys.js'
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -72,7 +72,7 @@ export function inbound(from: string, text: string): InboundMessage {
 }
 
 /**
- * An engine on its own Redis prefix and store file, without WeChat: sends are counted, not made.
+ * The bot on its own Redis prefix and store file, without WeChat: sends are counted, not made.
  * `close` removes every key and file it made.
  */
 export async function benchEngine(
@@ -81,22 +81,27 @@ export async function benchEngine(
   const prefix = `bench-${randomBytes(4).toString('hex')}`
   const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-'))
   const { agents: agentCount, ...rest } = config
-  const engine = new Engine(
+  let sends = 0
+  const engine = createBot(
     {
       ...rest,
       redis: { url: REDIS_URL, prefix },
       store: { file: join(dir, 'transcripts.db') },
       staff: agents(agentCount),
     },
-    createLog({ level: 'warn', destination: process.stderr }),
-  )
-  await engine.open()
-  let sends = 0
-  await engine.run({
-    send: async () => {
-      sends++
+    {
+      log: createLog({ level: 'warn', destination: process.stderr }),
+      channel: {
+        start: async () => undefined,
+        stop: async () => undefined,
+        findContactId: async () => undefined,
+        send: async () => {
+          sends++
+        },
+      },
     },
-  })
+  )
+  await engine.start()
   /** Jobs still to do in the queues that carry messages in (ingest) and transcripts (retries). */
   const busy = async (): Promise<number> => {
     const counts = await engine.queueCounts()
@@ -115,7 +120,7 @@ export async function benchEngine(
     busy,
     timersDue,
     async close(): Promise<void> {
-      await engine.close()
+      await engine.stop()
       const redis = new Redis(REDIS_URL)
       await deletePrefix(redis, prefix)
       await redis.quit()

@@ -103,7 +103,7 @@ async function timerRun(count: number, profile: TimerProfile): Promise<Figure[]>
       'escalations to finish',
     )
 
-    const escalations = await bench.engine.store.eventsBetween('escalated', started, Date.now() + 1)
+    const escalations = await bench.engine.transcripts.eventsBetween('escalated', started, Date.now() + 1)
     const alerts = new Map<string, number>()
     for (const event of escalations)
       alerts.set(event.conversationId, (alerts.get(event.conversationId) ?? 0) + 1)
@@ -115,7 +115,7 @@ async function timerRun(count: number, profile: TimerProfile): Promise<Figure[]>
     let twice = 0
     let answeredInTime = 0
     for (const [customerId, openedAt] of opened) {
-      const [conversation] = await bench.engine.store.conversationsOfCustomer(customerId)
+      const [conversation] = await bench.engine.transcripts.conversationsOfCustomer(customerId)
       const alerted = alerts.get(conversation?.id ?? '') ?? 0
       const answer = answers.answeredAt.get(customerId)
       if (alerted > 1) twice++
@@ -176,7 +176,7 @@ class Answers {
   schedule(customerId: string, openedAt: number): void {
     const at = openedAt + this.replyTimeout * (0.5 + Math.random() * 0.45)
     const answer = sleep(Math.max(0, at - Date.now())).then(async () => {
-      const [conversation] = await this.bench.engine.store.conversationsOfCustomer(customerId)
+      const [conversation] = await this.bench.engine.transcripts.conversationsOfCustomer(customerId)
       if (!conversation?.agentId) return
       const message = inbound(conversation.agentId, `${conversation.code} 您好`)
       this.answeredAt.set(customerId, message.receivedAt)

@@ -1,7 +1,8 @@
+import { BOT } from '../src/domain/actors.js'
 import type { LiveConversation } from '../src/domain/conversation.js'
 import { preview } from '../src/domain/mask.js'
+import type { Context } from '../src/kernel/context.js'
 import type { Assignment, ClockStop, PendingMessage } from '../src/state/port.js'
-import { BOT, type Context } from './context.js'
 
 /** A bot message to the customer, recorded in the transcript under its outbox id. */
 export function sayToCustomer(
@@ -27,7 +28,7 @@ export async function deliverPending(
   conversation: LiveConversation,
   agentId: string,
 ): Promise<void> {
-  deliver(ctx, conversation, agentId, await ctx.ports.state.pending(conversation.id))
+  deliver(ctx, conversation, agentId, await ctx.io.state.pending(conversation.id))
 }
 
 function deliver(
@@ -38,7 +39,7 @@ function deliver(
 ): void {
   for (const message of pending) forward(ctx, conversation, agentId, message)
   const last = pending.at(-1)
-  if (last) ctx.afterCommit(() => ctx.ports.state.ackPending(conversation.id, last.id))
+  if (last) ctx.afterCommit(() => ctx.io.state.ackPending(conversation.id, last.id))
 }
 
 /** One customer message to an agent, tagged with the code; images and files follow as copies. */
@@ -54,9 +55,7 @@ export function forward(
     text: message.text,
   })
   ctx.send('fwd', agentId, text, message.id)
-  if (COPYABLE.has(message.kind)) {
-    ctx.sendOutgoing('copy', { kind: 'forward', to: agentId, messageId: message.id }, message.id)
-  }
+  if (COPYABLE.has(message.kind)) ctx.sendCopy('copy', agentId, message.id, message.id)
 }
 
 /**
@@ -71,12 +70,12 @@ export async function announceAssignments(
   justArrived?: string,
 ): Promise<void> {
   for (const { conversation, agentId } of assignments) {
-    const pending = await ctx.ports.state.pending(conversation.id)
+    const pending = await ctx.io.state.pending(conversation.id)
     const notice = pending.length
       ? ctx.t('agent.assigned', {
           code: conversation.code,
           name: conversation.customerName,
-          waited: ctx.ports.text.duration(
+          waited: ctx.services.text.duration(
             conversation.waitingSince ? ctx.now - conversation.waitingSince : 0,
           ),
         })
@@ -85,7 +84,7 @@ export async function announceAssignments(
           name: conversation.customerName,
           last: lastMessage(ctx, conversation),
         })
-    ctx.send('assigned', agentId, notice, `${ctx.cause}-${conversation.id}`)
+    ctx.send('assigned', agentId, notice, ctx.causeAbout(conversation.id))
     deliver(ctx, conversation, agentId, pending)
     ctx.event(conversation, 'assigned', BOT, { agentId, by: 'queue' })
   }
@@ -94,9 +93,8 @@ export async function announceAssignments(
 
 /** The queue moved up: customers still waiting hear their new place when it moved materially. */
 export async function tellQueuePlaces(ctx: Context): Promise<void> {
-  for (const { conversation, position } of await ctx.ports.state.queuePlaces(
-    ctx.ports.routing.positionStep,
-  )) {
+  const places = await ctx.io.state.queuePlaces(ctx.settings.routing.positionStep)
+  for (const { conversation, position } of places) {
     const notice =
       position === 1
         ? ctx.t('customer.positionNext')
@@ -107,7 +105,7 @@ export async function tellQueuePlaces(ctx: Context): Promise<void> {
 
 /** The last customer message, masked and cut short, for notices about a conversation. */
 export function lastMessage(ctx: Context, conversation: LiveConversation): string {
-  return conversation.lastText ? preview(conversation.lastText) : ctx.ports.text.t('staff.nobody')
+  return conversation.lastText ? preview(conversation.lastText) : ctx.t('staff.nobody')
 }
 
 /** Removes the timer a stopped reply clock had armed (a late one would find its version stale anyway). */
@@ -117,7 +115,7 @@ export async function cancelTimer(
   stop: ClockStop,
 ): Promise<void> {
   if (!stop.wasWaiting) return
-  await ctx.ports.timers.cancel({
+  await ctx.io.timers.cancel({
     kind: 'reply',
     conversationId: conversation.id,
     version: stop.previousVersion,
@@ -128,8 +126,8 @@ export async function cancelTimer(
 /** Arms the next escalation step of a waiting conversation, if the ladder has one. */
 export async function armStep(ctx: Context, conversation: LiveConversation, step: number): Promise<void> {
   const dueAt = conversation.deadlines[step]
-  if (dueAt === undefined || !ctx.ports.sla.ladder[step] || !conversation.waitingSince) return
-  await ctx.ports.timers.arm(
+  if (dueAt === undefined || !ctx.settings.sla.ladder[step] || !conversation.waitingSince) return
+  await ctx.io.timers.arm(
     { kind: 'reply', conversationId: conversation.id, version: conversation.version, step },
     dueAt,
   )

@@ -1,14 +1,13 @@
-import type { Dispatcher } from '../src/dispatcher.js'
+import { BOT } from '../src/domain/actors.js'
 import type { LiveConversation } from '../src/domain/conversation.js'
-import { jobIds } from '../src/domain/keys.js'
-import { maskName, preview } from '../src/domain/mask.js'
+import { maskName } from '../src/domain/mask.js'
 import { overdueStep } from '../src/domain/sla.js'
+import type { TimerContext, TimerHandler } from '../src/kernel/composer.js'
+import type { Context } from '../src/kernel/context.js'
 import type { FireResult } from '../src/state/port.js'
-import { BOT, type Context, RetryLater, type TimerUpdate, type UpdateOf } from './context.js'
 import { announceAssignments, armStep, deliverPending, lastMessage, sayToCustomer } from './delivery.js'
 
-type TimerContext = Context<TimerUpdate<'reply'>>
-type Fired = Extract<FireResult, { outcome: 'fired' }>
+type Fired = Extract<FireResult, { status: 'fired' }>
 
 /** How soon to look again at a timer that waits for a staff message still being handled. */
 const IN_FLIGHT_RECHECK_MS = 100
@@ -17,59 +16,9 @@ const IN_FLIGHT_RECHECK_MS = 100
  * The escalation ladder. Each step of a waiting period fires once: the live state takes the step
  * atomically, and only if the conversation is still waiting at the version the timer was set for.
  */
-export function escalationHandlers(dispatcher: Dispatcher): void {
-  dispatcher.timer('reply', onTimer).timer('digest', onDigest).on('send-failed', onSendFailed)
-}
-
-/**
- * A message the outbox gave up on: supervisors are told who did not get what, so that someone
- * reaches that person another way. A failed alert of this kind is only logged: no loop of alerts.
- */
-async function onSendFailed(ctx: Context<UpdateOf<'send-failed'>>): Promise<void> {
-  const { outboxId, outgoing } = ctx.update
-  if (jobIds.isSend(outboxId, 'sendfail')) return
-  const { staff, state } = ctx.ports
-  const member = staff.get(outgoing.to)
-  const conversation = member ? null : await state.conversationOfCustomer(outgoing.to)
-  const to = member
-    ? member.name
-    : conversation
-      ? ctx.t('supervisor.customerInConversation', {
-          name: maskName(conversation.customerName),
-          code: conversation.code,
-        })
-      : ctx.t('supervisor.unknownContact')
-  const text = outgoing.kind === 'text' ? preview(outgoing.text) : ctx.t('kinds.file')
-  const notice = ctx.t('supervisor.sendFailed', { to, text })
-  for (const recipient of alertRecipients(ctx, ['supervisors'])) {
-    if (recipient !== outgoing.to) ctx.send('sendfail', recipient, notice)
-  }
-  if (conversation) ctx.event(conversation, 'send-failed', BOT, { outboxId, to: outgoing.to })
-}
-
-/**
- * A recipient's digest window closed: the alerts gathered meanwhile go out, one as it is, several
- * as one message that still lists every conversation.
- */
-async function onDigest(ctx: Context<TimerUpdate<'digest'>>): Promise<void> {
-  const { recipient, flush } = ctx.update.timer
-  const alerts = await ctx.ports.state.takeAlerts(recipient, flush)
-  const [only] = alerts
-  if (!only) return
-  const text =
-    alerts.length === 1
-      ? only.text
-      : ctx.t('supervisor.digest', {
-          count: alerts.length,
-          lines: alerts.map((alert) => alert.line).join('\n'),
-        })
-  ctx.send('digest', recipient, text)
-  ctx.afterCommit(() => ctx.ports.state.alertsSent(recipient, flush))
-}
-
-async function onTimer(ctx: TimerContext): Promise<void> {
+export const onReplyTimer: TimerHandler<'reply'> = async (ctx) => {
   const { timer } = ctx.update
-  const { sla, state } = ctx.ports
+  const { sla } = ctx.settings
   const rung = sla.ladder[timer.step]
   if (!rung) {
     ctx.log.warn(
@@ -78,7 +27,7 @@ async function onTimer(ctx: TimerContext): Promise<void> {
     )
     return
   }
-  const result = await state.fireStep({
+  const result = await ctx.io.state.fireStep({
     conversationId: timer.conversationId,
     version: timer.version,
     step: timer.step,
@@ -86,24 +35,26 @@ async function onTimer(ctx: TimerContext): Promise<void> {
     countsAsOverdue: timer.step === overdueStep(sla),
     at: ctx.now,
   })
-  switch (result.outcome) {
+  switch (result.status) {
+    case 'gone':
     case 'stale':
       return
     case 'wait':
-      throw new RetryLater(IN_FLIGHT_RECHECK_MS)
+      return { retryInMs: IN_FLIGHT_RECHECK_MS }
     case 'early':
-      throw new RetryLater(Math.max(10, result.dueAt - ctx.now))
+      return { retryInMs: Math.max(10, result.dueAt - ctx.now) }
     case 'fired':
-      return escalate(ctx, result)
+      await escalate(ctx, result)
+      return
   }
 }
 
-async function escalate(ctx: TimerContext, fired: Fired): Promise<void> {
-  const { timer } = ctx.update
-  const { sla, staff, text } = ctx.ports
-  const rung = sla.ladder[timer.step]
+async function escalate(ctx: TimerContext<'reply'>, fired: Fired): Promise<void> {
+  const { step } = ctx.update.timer
+  const rung = ctx.settings.sla.ladder[step]
   if (!rung) return
   const { conversation, agentId, reassignedTo } = fired
+  const { staff, text } = ctx.services
   // From the outcome, not the snapshot: a step replayed after a crash may find the customer answered.
   const waitedMs = ctx.now - fired.waitingSince
   const outcome = reassignedTo
@@ -113,7 +64,7 @@ async function escalate(ctx: TimerContext, fired: Fired): Promise<void> {
       : agentId
         ? ctx.t('supervisor.outcomeWaiting')
         : ctx.t('supervisor.outcomeQueued')
-  const notified = alert(ctx, conversation, { step: timer.step, agentId, waitedMs, outcome })
+  const notified = alert(ctx, conversation, { step, agentId, waitedMs, outcome })
   if (rung.notify.includes('agent') && agentId) {
     ctx.send(
       'warn',
@@ -123,11 +74,10 @@ async function escalate(ctx: TimerContext, fired: Fired): Promise<void> {
     notified.push(agentId)
   }
   if (rung.tellCustomer) sayToCustomer(ctx, 'overdue', conversation, ctx.t('customer.overdue'))
-  record(ctx, conversation, { step: timer.step, version: fired.version, agentId, waitedMs, notified })
+  record(ctx, conversation, { step, version: fired.version, agentId, waitedMs, notified })
   if (reassignedTo) await reassigned(ctx, conversation, agentId, reassignedTo, waitedMs)
-
   await announceAssignments(ctx, fired.assigned)
-  await armStep(ctx, conversation, timer.step + 1)
+  await armStep(ctx, conversation, step + 1)
   ctx.touch(conversation, ...fired.assigned.map((assignment) => assignment.conversation))
 }
 
@@ -155,14 +105,14 @@ function alert(
   conversation: LiveConversation,
   about: { step: number; agentId: string | undefined; waitedMs: number; outcome: string },
 ): string[] {
-  const rung = ctx.ports.sla.ladder[about.step]
+  const rung = ctx.settings.sla.ladder[about.step]
   if (!rung) return []
   const vars = {
     level: about.step + 1,
     code: conversation.code,
     customer: maskName(conversation.customerName),
-    agent: about.agentId ? ctx.ports.staff.nameOf(about.agentId) : ctx.t('staff.nobody'),
-    waited: ctx.ports.text.duration(about.waitedMs),
+    agent: about.agentId ? ctx.services.staff.nameOf(about.agentId) : ctx.t('staff.nobody'),
+    waited: ctx.services.text.duration(about.waitedMs),
     last: lastMessage(ctx, conversation),
     outcome: about.outcome,
   }
@@ -195,17 +145,18 @@ function record(
     notified: step.notified,
     ...(step.late ? { late: true } : {}),
   })
-  if (step.step === overdueStep(ctx.ports.sla)) ctx.event(conversation, 'overdue', BOT, { agentId, waitedMs })
+  if (step.step === overdueStep(ctx.settings.sla))
+    ctx.event(conversation, 'overdue', BOT, { agentId, waitedMs })
 }
 
 async function reassigned(
-  ctx: TimerContext,
+  ctx: TimerContext<'reply'>,
   conversation: LiveConversation,
   from: string | undefined,
   to: string,
   waitedMs: number,
 ): Promise<void> {
-  const { staff, text } = ctx.ports
+  const { staff, text } = ctx.services
   ctx.send(
     'moved-in',
     to,
@@ -228,8 +179,8 @@ async function reassigned(
 }
 
 /** Supervisors, or managers; a team without managers alerts its supervisors instead. */
-function alertRecipients(ctx: Context, notify: readonly string[]): string[] {
-  const { staff } = ctx.ports
+export function alertRecipients(ctx: Context, notify: readonly string[]): string[] {
+  const { staff } = ctx.services
   const ids = new Set<string>()
   const supervisors = staff.withRole('supervisor').map((member) => member.id)
   const managers = staff.withRole('manager').map((member) => member.id)

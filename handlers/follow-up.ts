@@ -1,7 +1,8 @@
-import type { Dispatcher } from '../src/dispatcher.js'
+import { BOT } from '../src/domain/actors.js'
 import type { LiveConversation } from '../src/domain/conversation.js'
 import { maskName } from '../src/domain/mask.js'
-import { BOT, type Context, type TimerUpdate } from './context.js'
+import type { TimerHandler } from '../src/kernel/composer.js'
+import type { Context } from '../src/kernel/context.js'
 import { lastMessage } from './delivery.js'
 
 /**
@@ -12,16 +13,13 @@ import { lastMessage } from './delivery.js'
  */
 const DAY_MS = 24 * 3600_000
 
-export function followUpHandlers(dispatcher: Dispatcher): void {
-  dispatcher.timer('day-end', onDayEnd).timer('day-start', onDayStart).timer('follow-up', onFollowUpDue)
-}
-
 /**
  * Arms the next end and the next start of a service day (each sweep chains the next). At start-up
  * (`catchUp`), a day end that passed in the last day while the bot was down is swept at once.
  */
 export async function scheduleDays(ctx: Context, catchUp = false): Promise<void> {
-  const { calendar, timers, state } = ctx.ports
+  const { calendar } = ctx.services
+  const { timers, state } = ctx.io
   if (catchUp) {
     const missed = calendar.nextServiceDayEnd(ctx.now - DAY_MS)
     const last = await state.lastDayEnded()
@@ -40,9 +38,11 @@ export async function scheduleDays(ctx: Context, catchUp = false): Promise<void>
  * of theirs, the supervisors the whole list, and conversations delayed more than a day go to the
  * managers as well. Old handover records past their retention are dropped here too.
  */
-async function onDayEnd(ctx: Context<TimerUpdate<'day-end'>>): Promise<void> {
+export const onDayEnd: TimerHandler<'day-end'> = async (ctx) => {
   const { day } = ctx.update.timer
-  const { state, staff, store, handover, calendar } = ctx.ports
+  const { state, store } = ctx.io
+  const { staff, calendar } = ctx.services
+  const { handover } = ctx.settings
   const endedAt = calendar.serviceDayEnd(day) ?? ctx.now
   const open = (await state.dayEnded(day, endedAt)).sort((a, b) => a.openedAt - b.openedAt)
   for (const conversation of open) {
@@ -86,9 +86,11 @@ async function onDayEnd(ctx: Context<TimerUpdate<'day-end'>>): Promise<void> {
 }
 
 /** A new service day: each conversation left unresolved gets a follow-up reminder to its agent. */
-async function onDayStart(ctx: Context<TimerUpdate<'day-start'>>): Promise<void> {
-  const { state, staff } = ctx.ports
-  const carried = (await state.openConversations()).filter((conversation) => conversation.daysUnresolved > 0)
+export const onDayStart: TimerHandler<'day-start'> = async (ctx) => {
+  const { staff } = ctx.services
+  const carried = (await ctx.io.state.openConversations()).filter(
+    (conversation) => conversation.daysUnresolved > 0,
+  )
   for (const conversation of carried) {
     const days = conversation.daysUnresolved
     if (conversation.agentId) {
@@ -96,7 +98,7 @@ async function onDayStart(ctx: Context<TimerUpdate<'day-start'>>): Promise<void>
         'morning',
         conversation.agentId,
         ctx.t('agent.morningReminder', { code: conversation.code, name: conversation.customerName, days }),
-        `${ctx.cause}-${conversation.id}`,
+        ctx.causeAbout(conversation.id),
       )
     } else {
       const notice = ctx.t('supervisor.morningUnassigned', {
@@ -105,7 +107,7 @@ async function onDayStart(ctx: Context<TimerUpdate<'day-start'>>): Promise<void>
         days,
       })
       for (const supervisor of staff.withRole('supervisor')) {
-        ctx.send('morning', supervisor.id, notice, `${ctx.cause}-${conversation.id}`)
+        ctx.send('morning', supervisor.id, notice, ctx.causeAbout(conversation.id))
       }
     }
   }
@@ -114,15 +116,15 @@ async function onDayStart(ctx: Context<TimerUpdate<'day-start'>>): Promise<void>
 }
 
 /** A closed complaint's follow-up visit is due: its agent (or, without one, the supervisors) is reminded. */
-async function onFollowUpDue(ctx: Context<TimerUpdate<'follow-up'>>): Promise<void> {
+export const onFollowUpDue: TimerHandler<'follow-up'> = async (ctx) => {
   const { conversationId } = ctx.update.timer
-  const { store, staff, text, routing } = ctx.ports
-  const conversation = await store.conversation(conversationId)
+  const { staff, text } = ctx.services
+  const conversation = await ctx.io.store.conversation(conversationId)
   if (!conversation) {
     ctx.log.warn({ conversation: conversationId }, 'follow-up due for a conversation the store does not have')
     return
   }
-  const category = routing.categories.find((known) => known.id === conversation.category)
+  const category = ctx.settings.routing.categories.find((known) => known.id === conversation.category)
   const agentId = conversation.agentId ?? conversation.firstResponderId
   const reminder = ctx.t('agent.followUpDue', {
     code: conversation.code,
@@ -152,7 +154,7 @@ function overviewLine(ctx: Context, conversation: LiveConversation): string {
     code: conversation.code,
     customer: maskName(conversation.customerName),
     agent: conversation.agentId
-      ? ctx.ports.staff.nameOf(conversation.agentId)
+      ? ctx.services.staff.nameOf(conversation.agentId)
       : ctx.t('supervisor.unassigned'),
     days: conversation.daysUnresolved,
   })

@@ -1,13 +1,12 @@
-import type { Dispatcher } from '../src/dispatcher.js'
+import { BOT } from '../src/domain/actors.js'
 import type { LiveConversation } from '../src/domain/conversation.js'
 import type { Handover, HandoverException } from '../src/domain/handover.js'
 import type { Staff } from '../src/domain/staff.js'
 import { startOfDay } from '../src/domain/zoned-time.js'
-import { findAgent, handOver } from './agent.js'
-import { BOT, type Context, type TimerUpdate, type UpdateOf } from './context.js'
+import type { CommandContext, TimerHandler } from '../src/kernel/composer.js'
+import type { Context } from '../src/kernel/context.js'
 import { lastMessage } from './delivery.js'
-
-type Command = Context<UpdateOf<'staff-command'>>
+import { findAgent, handOver } from './moves.js'
 
 /**
  * Shift handover (交班): at the end of a shift, or with `/handover [colleague]`, the leaving agent's
@@ -15,25 +14,17 @@ type Command = Context<UpdateOf<'staff-command'>>
  * over; they acknowledge with `/ack` (the second signature), and supervisors hear of a handover
  * nobody acknowledged in time.
  */
-export function handoverHandlers(dispatcher: Dispatcher): void {
-  dispatcher
-    .command('handover', onHandoverCommand)
-    .command('ack', onAck)
-    .timer('shift-end', onShiftEnd)
-    .timer('handover-ack', onHandoverAckDue)
-}
-
 /** Arms the next shift end, if the config has shifts (start-up, and each shift end, chain them). */
 export async function scheduleShiftEnd(ctx: Context, after = ctx.now): Promise<void> {
-  const next = ctx.ports.calendar.nextShiftEnd(after)
-  if (next) await ctx.ports.timers.arm({ kind: 'shift-end', shift: next.name, day: next.day }, next.at)
+  const next = ctx.services.calendar.nextShiftEnd(after)
+  if (next) await ctx.io.timers.arm({ kind: 'shift-end', shift: next.name, day: next.day }, next.at)
 }
 
 /**
  * `/handover [colleague]`: the handover goes to the colleague, and the open conversations with it,
  * after they are written down; without one, to whoever stays on duty.
  */
-async function onHandoverCommand(ctx: Command): Promise<void> {
+export async function onHandoverCommand(ctx: CommandContext<'handover'>): Promise<void> {
   const { staff, command } = ctx.update
   if (!command.staff) {
     const recipients = await takingOver(ctx, [staff.id])
@@ -43,13 +34,13 @@ async function onHandoverCommand(ctx: Command): Promise<void> {
   const target = findAgent(ctx, command.staff)
   if (!target) return ctx.reply('refused', ctx.t('staff.unknownStaff', { name: command.staff }))
   if (target.id === staff.id) return ctx.reply('refused', ctx.t('staff.handoverSelf'))
-  const load = (await ctx.ports.state.loads([target.id]))[0]
+  const load = (await ctx.io.state.loads([target.id]))[0]
   if (!load?.onDuty) return ctx.reply('refused', ctx.t('staff.targetOffDuty', { name: target.name }))
   if (load.away) return ctx.reply('refused', ctx.t('staff.targetAway', { name: target.name }))
   await writeHandover(ctx, staff, [target.id], { reason: 'command' })
   let moved = 0
-  for (const conversation of await ctx.ports.state.conversationsOfAgent(staff.id)) {
-    const result = await ctx.ports.state.move({
+  for (const conversation of await ctx.io.state.conversationsOfAgent(staff.id)) {
+    const result = await ctx.io.state.move({
       mode: 'transfer',
       actorId: staff.id,
       code: conversation.code,
@@ -57,8 +48,8 @@ async function onHandoverCommand(ctx: Command): Promise<void> {
       oversees: false,
     })
     // The handover lists it all the same: the colleague can take it with /take or be /assign-ed it.
-    if (!result.ok) continue
-    await handOver(ctx, result, staff, target)
+    if (result.status === 'refused') continue
+    await handOver(ctx, result, staff, target, 'transferred')
     moved++
   }
   if (moved) ctx.reply('handover-moved', ctx.t('staff.handoverMoved', { count: moved, to: target.name }))
@@ -66,9 +57,10 @@ async function onHandoverCommand(ctx: Command): Promise<void> {
 }
 
 /** A shift ended: each agent of it who is on duty hands over to the agents staying on. */
-async function onShiftEnd(ctx: Context<TimerUpdate<'shift-end'>>): Promise<void> {
+export const onShiftEnd: TimerHandler<'shift-end'> = async (ctx) => {
   const { shift, day } = ctx.update.timer
-  const { calendar, state, staff } = ctx.ports
+  const { calendar, staff } = ctx.services
+  const { state } = ctx.io
   const window = calendar.shiftWindows(day).find((candidate) => candidate.name === shift)
   // Shifts ending at the same moment end together.
   const ending = new Set(
@@ -95,39 +87,42 @@ async function onShiftEnd(ctx: Context<TimerUpdate<'shift-end'>>): Promise<void>
 }
 
 /** `/ack`: the incoming agent signs every handover waiting for them. */
-async function onAck(ctx: Command): Promise<void> {
+export async function onAck(ctx: CommandContext<'ack'>): Promise<void> {
   const { staff } = ctx.update
-  const { store, text } = ctx.ports
+  const { store } = ctx.io
+  const { text } = ctx.services
   const waiting = await store.handoversFor(staff.id, { unacknowledgedOnly: true })
   if (!waiting.length) return ctx.reply('ack', ctx.t('staff.nothingToAck'))
   for (const handover of waiting) {
     const signed = await store.acknowledgeHandover(handover.id, staff.id, ctx.now)
     if (!signed) continue
-    const from = ctx.ports.staff.nameOf(signed.from)
+    const from = ctx.services.staff.nameOf(signed.from)
     ctx.send(`ack-${handover.id}`, staff.id, ctx.t('staff.acked', { from, at: text.dateTime(signed.at) }))
     ctx.send(`acked-${handover.id}`, signed.from, ctx.t('agent.handoverAcked', { by: staff.name }))
   }
 }
 
 /** Nobody signed the handover in time: the supervisors follow it up. */
-async function onHandoverAckDue(ctx: Context<TimerUpdate<'handover-ack'>>): Promise<void> {
-  const handover = await ctx.ports.store.handover(ctx.update.timer.handoverId)
+export const onHandoverAckDue: TimerHandler<'handover-ack'> = async (ctx) => {
+  const handover = await ctx.io.store.handover(ctx.update.timer.handoverId)
   if (!handover || handover.ackedAt !== undefined) return
+  const { staff, text } = ctx.services
   const alert = ctx.t('supervisor.handoverUnacked', {
-    from: ctx.ports.staff.nameOf(handover.from),
-    at: ctx.ports.text.dateTime(handover.at),
+    from: staff.nameOf(handover.from),
+    at: text.dateTime(handover.at),
     to: names(ctx, handover.to),
-    within: ctx.ports.text.duration(ctx.ports.handover.ackWithin),
+    within: text.duration(ctx.settings.handover.ackWithin),
   })
-  for (const supervisor of ctx.ports.staff.withRole('supervisor')) ctx.send('unacked', supervisor.id, alert)
+  for (const supervisor of staff.withRole('supervisor')) ctx.send('unacked', supervisor.id, alert)
 }
 
 /** Who takes over from leaving agents: agents on duty (not away) who stay, else the supervisors. */
 async function takingOver(ctx: Context, leaving: string[]): Promise<string[]> {
-  const agents = ctx.ports.staff.withRole('agent').filter((agent) => !leaving.includes(agent.id))
-  const loads = await ctx.ports.state.loads(agents.map((agent) => agent.id))
+  const { staff } = ctx.services
+  const agents = staff.withRole('agent').filter((agent) => !leaving.includes(agent.id))
+  const loads = await ctx.io.state.loads(agents.map((agent) => agent.id))
   const staying = agents.filter((_, index) => loads[index]?.onDuty && !loads[index]?.away)
-  const recipients = staying.length ? staying : ctx.ports.staff.withRole('supervisor')
+  const recipients = staying.length ? staying : staff.withRole('supervisor')
   return recipients.map((member) => member.id)
 }
 
@@ -138,7 +133,9 @@ async function writeHandover(
   to: string[],
   about: { reason: Handover['reason']; shift?: string },
 ): Promise<void> {
-  const { state, store, text, routing } = ctx.ports
+  const { state, store } = ctx.io
+  const { text } = ctx.services
+  const { routing } = ctx.settings
   const open = await state.conversationsOfAgent(from.id)
   const categoryName = (conversation: LiveConversation) => {
     const category = routing.categories.find((known) => known.id === conversation.category)
@@ -173,7 +170,7 @@ async function writeHandover(
       dueAt: ctx.now,
       note: ctx.t('handover.followUpDays', { days: conversation.daysUnresolved }),
     }))
-  const id = `ho-${from.id}-${ctx.cause}`
+  const id = ctx.causeAbout('handover', from.id)
   const record: Handover = {
     id,
     from: from.id,
@@ -203,13 +200,14 @@ async function writeHandover(
   for (const conversation of open) {
     ctx.event(conversation, 'handed-over', BOT, { handoverId: id, from: from.id, agentId: to[0] ?? '', to })
   }
-  await ctx.ports.timers.arm({ kind: 'handover-ack', handoverId: id }, ctx.now + ctx.ports.handover.ackWithin)
+  await ctx.io.timers.arm({ kind: 'handover-ack', handoverId: id }, ctx.now + ctx.settings.handover.ackWithin)
   ctx.log.info({ handover: id, from: from.id, to, open: open.length }, 'handover written')
 }
 
 /** Today's ratings at or below the alert level of the leaving agent's conversations. */
 async function lowRatingsToday(ctx: Context, agent: Staff): Promise<HandoverException[]> {
-  const { store, survey, timeZone } = ctx.ports
+  const { store } = ctx.io
+  const { survey, timeZone } = ctx.settings
   const ratings = await store.eventsBetween('rated', startOfDay(ctx.now, timeZone), ctx.now + 1)
   const exceptions: HandoverException[] = []
   for (const rating of ratings) {
@@ -228,7 +226,7 @@ async function lowRatingsToday(ctx: Context, agent: Staff): Promise<HandoverExce
 }
 
 function render(ctx: Context, record: Handover, from: Staff, open: LiveConversation[]): string {
-  const { text } = ctx.ports
+  const { text } = ctx.services
   const none = ctx.t('handover.none')
   const openLines = open.map((conversation, index) =>
     ctx.t('handover.openLine', {
@@ -261,5 +259,5 @@ function render(ctx: Context, record: Handover, from: Staff, open: LiveConversat
 }
 
 function names(ctx: Context, ids: string[]): string {
-  return ids.map((id) => ctx.ports.staff.nameOf(id)).join(ctx.t('handover.separator'))
+  return ids.map((id) => ctx.services.staff.nameOf(id)).join(ctx.t('handover.separator'))
 }

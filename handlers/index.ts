@@ -1,23 +1,59 @@
-import type { Dispatcher } from '../src/dispatcher.js'
-import { agentHandlers } from './agent.js'
-import { customerHandlers } from './customer.js'
-import { dutyHandlers } from './duty.js'
-import { escalationHandlers } from './escalation.js'
-import { followUpHandlers } from './follow-up.js'
-import { handoverHandlers } from './handover.js'
-import { recoveryHandlers } from './recovery.js'
-import { replyHandlers } from './reply.js'
-import { supervisorHandlers } from './supervisor.js'
+import { type CommandTable, Composer, type TimerTable } from '../src/kernel/composer.js'
+import { close, help, list, queue, take, transfer } from './conversations.js'
+import { onCustomerMessage } from './customer/index.js'
+import { onDigestDue } from './digest.js'
+import { goAway, goOffDuty, goOnDuty, onAwayExpired } from './duty.js'
+import { onReplyTimer } from './escalation.js'
+import { onDayEnd, onDayStart, onFollowUpDue } from './follow-up.js'
+import { onAck, onHandoverAckDue, onHandoverCommand, onShiftEnd } from './handover.js'
+import { onStaffMistake } from './mistakes.js'
+import { agents, exportTranscript, stats, transcript } from './oversight.js'
+import { recover } from './recovery.js'
+import { cannedAnswer, forceHeldReply, onStaffReply } from './reply.js'
+import { onSendFailed } from './send-failed.js'
 
-/** Every handler, by role. Start here to see what touches an update. */
-export function registerHandlers(dispatcher: Dispatcher): void {
-  customerHandlers(dispatcher)
-  agentHandlers(dispatcher)
-  replyHandlers(dispatcher)
-  dutyHandlers(dispatcher)
-  supervisorHandlers(dispatcher)
-  escalationHandlers(dispatcher)
-  followUpHandlers(dispatcher)
-  handoverHandlers(dispatcher)
-  recoveryHandlers(dispatcher)
+/** Every staff command and its handler; the type refuses a command left without one. */
+const commands: CommandTable = {
+  help,
+  list,
+  queue,
+  take,
+  close,
+  transfer,
+  assign: transfer,
+  on: goOnDuty,
+  away: goAway,
+  off: goOffDuty,
+  t: cannedAnswer,
+  force: forceHeldReply,
+  handover: onHandoverCommand,
+  ack: onAck,
+  agents,
+  transcript,
+  export: exportTranscript,
+  stats,
+}
+
+/** Every kind of timer and its handler. */
+const timers: TimerTable = {
+  reply: onReplyTimer,
+  digest: onDigestDue,
+  away: onAwayExpired,
+  'day-end': onDayEnd,
+  'day-start': onDayStart,
+  'follow-up': onFollowUpDue,
+  'shift-end': onShiftEnd,
+  'handover-ack': onHandoverAckDue,
+}
+
+/** Every handler, by what it handles. Start here to see what touches an update. */
+export function handlers(): Composer {
+  return new Composer()
+    .on('customer-message', onCustomerMessage)
+    .on('staff-reply', onStaffReply)
+    .on('staff-mistake', onStaffMistake)
+    .on('send-failed', onSendFailed)
+    .on('recovery', recover)
+    .commands(commands)
+    .timers(timers)
 }

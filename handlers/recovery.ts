@@ -1,8 +1,11 @@
-import type { Dispatcher } from '../src/dispatcher.js'
-import { BOT, type Context, type UpdateOf } from './context.js'
+import { BOT } from '../src/domain/actors.js'
+import type { Context } from '../src/kernel/context.js'
+import type { UpdateOf } from '../src/kernel/updates.js'
 import { announceAssignments, armStep, deliverPending } from './delivery.js'
 import { scheduleDays } from './follow-up.js'
 import { scheduleShiftEnd } from './handover.js'
+
+type Recovery = Context<UpdateOf<'recovery'>>
 
 /**
  * Start-up reconciliation (invariant 4). Timers are BullMQ jobs that survive restarts, but a crash
@@ -11,19 +14,16 @@ import { scheduleShiftEnd } from './handover.js'
  * handed, and give queued conversations to agents with room. Everything here is idempotent. It also
  * runs when the staff list changes, to take anyone no longer on it off duty.
  */
-export function recoveryHandlers(dispatcher: Dispatcher): void {
-  dispatcher.on('recovery', recover)
-}
-
-async function recover(ctx: Context<UpdateOf<'recovery'>>): Promise<void> {
+export async function recover(ctx: Recovery): Promise<void> {
+  const { state } = ctx.io
   await retireFormerAgents(ctx)
-  const open = await ctx.ports.state.openConversations()
-  const agents = await ctx.ports.state.loads(ctx.ports.staff.withRole('agent').map((agent) => agent.id))
+  const open = await state.openConversations()
+  const agents = await state.loads(ctx.services.staff.withRole('agent').map((agent) => agent.id))
   // Messages for an away agent wait for their return (or their away time running out).
   const away = new Set(agents.filter((load) => load.away).map((load) => load.agentId))
   let timers = 0
   for (const conversation of open) {
-    if (conversation.waitingSince && conversation.ladderStep < ctx.ports.sla.ladder.length) {
+    if (conversation.waitingSince && conversation.ladderStep < ctx.settings.sla.ladder.length) {
       await armStep(ctx, conversation, conversation.ladderStep)
       timers++
     }
@@ -34,7 +34,7 @@ async function recover(ctx: Context<UpdateOf<'recovery'>>): Promise<void> {
   await rearmDigests(ctx)
   await scheduleDays(ctx, true)
   await scheduleShiftEnd(ctx)
-  const assigned = await ctx.ports.state.drainQueue()
+  const assigned = await state.drainQueue()
   await announceAssignments(ctx, assigned)
   ctx.touch(...assigned.map((assignment) => assignment.conversation))
   ctx.log.info({ open: open.length, timers, assigned: assigned.length }, 'open work reconciled')
@@ -44,12 +44,12 @@ async function recover(ctx: Context<UpdateOf<'recovery'>>): Promise<void> {
  * Someone on duty who is no longer an agent (removed from the staff list) goes off duty at once;
  * their open conversations return to the queue, in their old places, and on to colleagues.
  */
-async function retireFormerAgents(ctx: Context<UpdateOf<'recovery'>>): Promise<void> {
-  const { state, staff } = ctx.ports
+async function retireFormerAgents(ctx: Recovery): Promise<void> {
+  const { state } = ctx.io
   for (const agentId of await state.onDuty()) {
-    if (staff.get(agentId)?.roles.includes('agent')) continue
-    const result = await state.setDuty({ agentId, mode: 'off', force: true, cap: 0 })
-    if (!result.ok) continue
+    if (ctx.services.staff.get(agentId)?.roles.includes('agent')) continue
+    const result = await state.goOffDuty({ agentId, force: true })
+    if (result.status === 'refused') continue
     for (const conversation of result.requeued) {
       ctx.event(conversation, 'queued', BOT, { reason: 'agent-removed', from: agentId })
     }
@@ -63,8 +63,9 @@ async function retireFormerAgents(ctx: Context<UpdateOf<'recovery'>>): Promise<v
 }
 
 /** A digest whose timer a crash may have lost goes out now. */
-async function rearmDigests(ctx: Context<UpdateOf<'recovery'>>): Promise<void> {
-  const { state, staff, timers } = ctx.ports
+async function rearmDigests(ctx: Recovery): Promise<void> {
+  const { state, timers } = ctx.io
+  const { staff } = ctx.services
   for (const member of [...staff.withRole('supervisor'), ...staff.withRole('manager')]) {
     const flush = await state.pendingDigest(member.id)
     if (flush) await timers.arm({ kind: 'digest', recipient: member.id, flush }, ctx.now)

@@ -1,10 +1,12 @@
-import type { Dispatcher } from '../src/dispatcher.js'
+import { staffActor } from '../src/domain/actors.js'
 import type { LiveConversation } from '../src/domain/conversation.js'
 import type { InboundMessage } from '../src/domain/inbound.js'
 import { overdueStep } from '../src/domain/sla.js'
 import { oversees, type Staff } from '../src/domain/staff.js'
-import type { HeldReply } from '../src/state/port.js'
-import { type Context, staffActor, type UpdateOf } from './context.js'
+import type { CommandContext } from '../src/kernel/composer.js'
+import type { Context } from '../src/kernel/context.js'
+import type { UpdateOf } from '../src/kernel/updates.js'
+import type { HeldReply, ReplyResult } from '../src/state/port.js'
 import { cancelTimer } from './delivery.js'
 import { recordLateSteps } from './escalation.js'
 
@@ -13,19 +15,7 @@ import { recordLateSteps } from './escalation.js'
  * service-language check: a reply with a forbidden phrase (禁忌语) is held, the staff member is
  * told which phrase, and only a corrected reply or a recorded `/force` reaches the customer.
  */
-export function replyHandlers(dispatcher: Dispatcher): void {
-  dispatcher.on('staff-reply', onStaffReply).command('t', canned).command('force', force)
-}
-
-interface Answer {
-  staff: Staff
-  message: InboundMessage
-  code?: string
-  /** The text for the customer; for images and files, the placeholder the transcript shows. */
-  text: string
-}
-
-async function onStaffReply(ctx: Context<UpdateOf<'staff-reply'>>): Promise<void> {
+export async function onStaffReply(ctx: Context<UpdateOf<'staff-reply'>>): Promise<void> {
   const { message, staff, code, text } = ctx.update
   if (message.kind === 'text' && !text.trim()) return ctx.reply('refused', ctx.t('staff.emptyMessage'))
   const said = message.kind === 'text' ? text : ctx.t(`kinds.${message.kind}`)
@@ -33,9 +23,9 @@ async function onStaffReply(ctx: Context<UpdateOf<'staff-reply'>>): Promise<void
 }
 
 /** `/t` lists the canned answers; `/t name [code]` sends one as the staff member's answer. */
-async function canned(ctx: Context<UpdateOf<'staff-command'>>): Promise<void> {
+export async function cannedAnswer(ctx: CommandContext<'t'>): Promise<void> {
   const { staff, message, command } = ctx.update
-  const answers = ctx.ports.canned
+  const answers = ctx.services.canned
   if (!command.word) {
     const lines = [...answers].map(([name, text]) => ctx.t('staff.cannedLine', { name, text }))
     return ctx.reply('canned', [ctx.t('staff.cannedHeader'), ...lines].join('\n'))
@@ -46,9 +36,17 @@ async function canned(ctx: Context<UpdateOf<'staff-command'>>): Promise<void> {
 }
 
 /** Sends the reply held for a forbidden phrase after all; the breach is recorded against the sender. */
-async function force(ctx: Context<UpdateOf<'staff-command'>>): Promise<void> {
+export async function forceHeldReply(ctx: CommandContext<'force'>): Promise<void> {
   const { staff, message } = ctx.update
   await answer(ctx, { staff, message, text: '' }, { force: true })
+}
+
+interface Answer {
+  staff: Staff
+  message: InboundMessage
+  code?: string
+  /** The text for the customer; for images and files, the placeholder the transcript shows. */
+  text: string
 }
 
 /**
@@ -57,69 +55,63 @@ async function force(ctx: Context<UpdateOf<'staff-command'>>): Promise<void> {
  */
 async function answer(ctx: Context, input: Answer, mode: { force?: boolean } = {}): Promise<void> {
   const { staff, message, code } = input
-  const phrase = mode.force || message.kind !== 'text' ? undefined : ctx.ports.phrases.find(input.text)
+  const phrase = mode.force || message.kind !== 'text' ? undefined : ctx.services.phrases.find(input.text)
   const hold: HeldReply | undefined = phrase ? { text: input.text, phrase } : undefined
-  const result = await ctx.ports.state.staffReply({
+  const result = await ctx.io.state.staffReply({
     messageId: message.id,
     staffId: staff.id,
     ...(code ? { code } : {}),
     oversees: oversees(staff),
     at: message.receivedAt,
-    overdueStep: overdueStep(ctx.ports.sla),
+    overdueStep: overdueStep(ctx.settings.sla),
     ...(hold ? { hold } : {}),
     ...(mode.force ? { force: true } : {}),
   })
-  if (!result) {
-    ctx.log.info({ message: message.id }, 'answer seen before, for a conversation since closed; ignored')
-    return
-  }
-  if (!result.ok) {
-    switch (result.reason) {
-      case 'unknown-code':
-        return ctx.reply('refused', ctx.t('staff.unknownCode', { code: result.code }))
-      case 'no-conversation':
-        return ctx.reply('refused', ctx.t('staff.noConversation'))
-      case 'ambiguous':
-        return ctx.reply(
-          'refused',
-          ctx.t('staff.ambiguous', { codes: result.codes.join('、'), example: result.codes[0] ?? 'A1' }),
-        )
-      case 'not-yours':
-        return ctx.reply('refused', notYours(ctx, result.conversation))
-      case 'nothing-held':
-        return ctx.reply('refused', ctx.t('staff.nothingHeld'))
+  switch (result.status) {
+    case 'gone':
+      ctx.log.info({ message: message.id }, 'answer seen before, for a conversation since closed; ignored')
+      return
+    case 'refused':
+      return ctx.reply('refused', refusal(ctx, result))
+    case 'held': {
+      const { conversation } = result
+      const held = hold?.phrase ?? ''
+      ctx.reply('held', ctx.t('staff.phraseHeld', { phrase: held, code: conversation.code }))
+      ctx.event(conversation, 'phrase-held', staffActor(staff), { agentId: staff.id, phrase: held })
+      ctx.log.info({ staff: staff.id, conversation: conversation.id }, 'reply held: forbidden phrase')
+      return
     }
+    case 'answered':
+      return sendAnswer(ctx, input, result)
   }
+}
+
+async function sendAnswer(
+  ctx: Context,
+  { staff, message, text }: Answer,
+  result: Extract<ReplyResult, { status: 'answered' }>,
+): Promise<void> {
   const { conversation } = result
   const actor = staffActor(staff)
-  if (result.held && hold) {
-    ctx.reply('held', ctx.t('staff.phraseHeld', { phrase: hold.phrase, code: conversation.code }))
-    ctx.event(conversation, 'phrase-held', actor, { agentId: staff.id, phrase: hold.phrase })
-    ctx.log.info({ staff: staff.id, conversation: conversation.id }, 'reply held: forbidden phrase')
-    return
-  }
   await cancelTimer(ctx, conversation, result)
+  const waitedMs = message.receivedAt - result.waitingSince
   if (result.lateSteps.length) {
-    recordLateSteps(ctx, conversation, {
-      agentId: conversation.agentId,
-      version: result.previousVersion,
-      waitedMs: message.receivedAt - result.waitingSince,
-      steps: result.lateSteps,
-    })
+    const late = { agentId: conversation.agentId, version: result.previousVersion, waitedMs }
+    recordLateSteps(ctx, conversation, { ...late, steps: result.lateSteps })
   }
   if (result.wasWaiting) {
     ctx.event(conversation, 'clock-stopped', actor, {
       by: staff.id,
       version: result.previousVersion,
-      waitedMs: message.receivedAt - result.waitingSince,
+      waitedMs,
     })
   }
-  const text = result.forced?.text ?? input.text
+  const said = result.forced?.text ?? text
   const id =
     message.kind === 'text'
-      ? ctx.send('reply', conversation.customerId, text)
-      : ctx.sendOutgoing('reply', { kind: 'forward', to: conversation.customerId, messageId: message.id })
-  ctx.message(conversation, { id, direction: 'out', actor, text, at: message.receivedAt })
+      ? ctx.send('reply', conversation.customerId, said)
+      : ctx.sendCopy('reply', conversation.customerId, message.id)
+  ctx.message(conversation, { id, direction: 'out', actor, text: said, at: message.receivedAt })
   if (result.forced) {
     ctx.event(conversation, 'phrase-forced', actor, { agentId: staff.id, phrase: result.forced.phrase })
     ctx.reply('forced', ctx.t('staff.forced', { code: conversation.code }))
@@ -128,10 +120,25 @@ async function answer(ctx: Context, input: Answer, mode: { force?: boolean } = {
   if (conversation.firstResponseAt === message.receivedAt) ctx.touch(conversation)
 }
 
+function refusal(ctx: Context, result: Extract<ReplyResult, { status: 'refused' }>): string {
+  switch (result.reason) {
+    case 'unknown-code':
+      return ctx.t('staff.unknownCode', { code: result.code })
+    case 'no-conversation':
+      return ctx.t('staff.noConversation')
+    case 'ambiguous':
+      return ctx.t('staff.ambiguous', { codes: result.codes.join('、'), example: result.codes[0] ?? 'A1' })
+    case 'not-yours':
+      return notYours(ctx, result.conversation)
+    case 'nothing-held':
+      return ctx.t('staff.nothingHeld')
+  }
+}
+
 export function notYours(ctx: Context, conversation: LiveConversation): string {
   if (conversation.status === 'queued') return ctx.t('staff.notYoursQueued', { code: conversation.code })
   return ctx.t('staff.notYours', {
     code: conversation.code,
-    holder: ctx.ports.staff.nameOf(conversation.agentId),
+    holder: ctx.services.staff.nameOf(conversation.agentId),
   })
 }

@@ -3,21 +3,12 @@ import { writeFile } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import { type Locale, locales } from '../templates/index.js'
-import { loadConfig } from './config/load.js'
+import { loadConfig, readReport } from './app.js'
 import { type Config, ConfigError } from './domain/config.js'
-import {
-  buildReport,
-  isLocalDate,
-  REPORT_EVENT_TYPES,
-  renderCsv,
-  renderMarkdown,
-  reportWindow,
-} from './domain/report.js'
+import { isLocalDate } from './domain/report.js'
 import { StaffDirectory } from './domain/staff.js'
-import type { TranscriptEntry } from './domain/transcript.js'
-import { addDays } from './domain/zoned-time.js'
-import { openTranscriptStore } from './store/open.js'
-import { Text, type TextKey, type TextVars } from './text.js'
+import { renderCsv, renderMarkdown } from './text/report.js'
+import { Text, type TextKey, type TextVars } from './text/text.js'
 
 /**
  * Command-line entries (`tsx src/cli.ts <command> …`): a dispatcher on the first argument.
@@ -187,38 +178,15 @@ async function report(args: string[], io: CliIO): Promise<number> {
     return 1
   }
   const options = parsed.data
-  const timeZone = config.timeZone
-  const { start, end } = reportWindow(options.from, options.to, timeZone)
-  // The end-of-day sweep for the last day may run after midnight: read one day further, and let
-  // buildReport place each day-unresolved event on the day it names.
-  const sweepEnd = reportWindow(options.from, addDays(options.to, 1), timeZone).end
-
-  const store = openTranscriptStore({ mongodbUri: config.store.mongodbUri, file: config.store.file })
   let content: string
   try {
-    await store.init()
-    say(text.t('report.cli.readingConversations', { from: options.from, to: options.to }))
-    const conversations = await store.conversationsOpenedBetween(start, end)
-    say(text.t('report.cli.readConversations', { count: conversations.length }))
-    const events: TranscriptEntry[] = []
-    for (const [index, type] of REPORT_EVENT_TYPES.entries()) {
-      say(text.t('report.cli.readingEvents', { index: index + 1, total: REPORT_EVENT_TYPES.length, type }))
-      const found = await store.eventsBetween(type, start, type === 'day-unresolved' ? sweepEnd : end)
-      say(text.t('report.cli.readEvents', { type, count: found.length }))
-      events.push(...found)
-    }
-    const kpis = buildReport(
-      { conversations, events },
-      { from: options.from, to: options.to, timeZone, by: options.by, tally: config.tally },
-    )
+    const kpis = await readReport(config, options, (key, vars) => say(text.t(key, vars)))
     const staff = new StaffDirectory(config.staff)
     const nameOf = (id: string) => staff.nameOf(id)
     content = options.format === 'csv' ? renderCsv(kpis, text, nameOf) : renderMarkdown(kpis, text, nameOf)
   } catch (error) {
     say(text.t('report.cli.storeError', { message: (error as Error).message ?? String(error) }))
     return 1
-  } finally {
-    await store.close().catch(() => undefined)
   }
 
   if (!options.out) {

@@ -1,8 +1,5 @@
-import { createBot } from './app.js'
-import { loadConfig } from './config/load.js'
+import { createBot, createLog, loadConfig, RedisUnreachableError } from './app.js'
 import { ConfigError } from './domain/config.js'
-import { createLog } from './log.js'
-import { RedisUnreachableError } from './queue/connection.js'
 
 /**
  * `npm start`: the bot on real WeChat, with the puppet named by WECHATY_PUPPET. The login QR code

@@ -1,4 +1,4 @@
-import type { Templates } from './index.js'
+import type { Templates } from './shape.js'
 
 /** The English locale: the same sentences as zh-CN, key for key. */
 export const en: Templates = {

@@ -1,10 +1,8 @@
 import { en } from './en.js'
+import type { Templates } from './shape.js'
 import { zhCN } from './zh-CN.js'
 
-type Widen<T> = { readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> }
-
-/** The shape every locale fills: the zh-CN sentences, with any text in place of each sentence. */
-export type Templates = Widen<typeof zhCN>
+export type { Templates } from './shape.js'
 
 export const locales = { 'zh-CN': zhCN, en } satisfies Record<string, Templates>
 export type Locale = keyof typeof locales

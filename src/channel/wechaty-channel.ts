@@ -8,9 +8,10 @@ import {
   WechatyBuilder,
   type WechatyOptions,
 } from 'wechaty'
-import type { InboundMessage } from '../domain/inbound.js'
-import { inboundMessageSchema } from '../domain/inbound.js'
-import type { Log } from '../log.js'
+import { type InboundMessage, inboundMessageSchema } from '../domain/inbound.js'
+import type { Outgoing } from '../domain/outgoing.js'
+import type { Log } from '../log/log.js'
+import type { Channel, ChannelHooks } from './port.js'
 
 /** A Wechaty puppet instance, or the npm name of one (what `WECHATY_PUPPET` holds). */
 export type PuppetOption = NonNullable<WechatyOptions['puppet']>
@@ -31,7 +32,7 @@ const KINDS: Partial<Record<number, InboundMessage['kind']>> = {
  * The only code that knows Wechaty. It turns WeChat messages from people into InboundMessages,
  * sends text and copies of messages, and reports the login life cycle in the log.
  */
-export class WechatyChannel {
+export class WechatyChannel implements Channel {
   private readonly wechaty: Wechaty
   private readonly contacts = new Map<string, Contact>()
   private loggedIn = false
@@ -40,6 +41,8 @@ export class WechatyChannel {
   constructor(
     puppet: PuppetOption | undefined,
     private readonly log: Log,
+    /** When a message arrived, as the bot's clock tells it. */
+    private readonly clock: () => number,
     name?: string,
   ) {
     const options: WechatyOptions = { ...(name ? { name } : {}) }
@@ -48,21 +51,11 @@ export class WechatyChannel {
     this.wechaty = WechatyBuilder.build(options)
   }
 
-  get isLoggedIn(): boolean {
-    return this.loggedIn
-  }
-
   /**
    * Starts Wechaty and resolves once an account is logged in. Until then the log and the terminal
    * show the login QR code.
    */
-  async start(hooks: {
-    onMessage: (message: InboundMessage) => Promise<void>
-    /** Logged out, after start: sends should wait. */
-    onLogout?: () => void
-    /** Logged in again after a logout. */
-    onLogin?: () => void
-  }): Promise<void> {
+  async start(hooks: ChannelHooks): Promise<void> {
     const { onMessage } = hooks
     const wechaty = this.wechaty
     wechaty.on('scan', (qrcode, status) => {
@@ -78,7 +71,7 @@ export class WechatyChannel {
         return
       }
       this.log.warn({ user: user.id, reason }, 'logged out; sends wait until the account logs in again')
-      hooks.onLogout?.()
+      hooks.onLogout()
     })
     wechaty.on('error', (error) => this.log.error({ err: error.message }, 'wechaty error'))
     wechaty.on('message', (message) => {
@@ -92,7 +85,7 @@ export class WechatyChannel {
         this.loggedIn = true
         this.log.info({ user: user.id }, firstLogin ? 'logged in' : 'logged in again; sends resume')
         if (firstLogin) resolve()
-        else hooks.onLogin?.()
+        else hooks.onLogin()
         firstLogin = false
       })
     })
@@ -106,15 +99,15 @@ export class WechatyChannel {
     this.loggedIn = false
   }
 
-  async sendText(to: string, text: string): Promise<void> {
-    const contact = await this.contact(to)
-    await contact.say(text)
-  }
-
-  /** Sends a copy of a message the bot received (an image, a file) to someone else. */
-  async forward(to: string, messageId: string): Promise<void> {
+  async send(message: Outgoing): Promise<void> {
+    if (message.kind === 'text') {
+      const contact = await this.contact(message.to)
+      await contact.say(message.text)
+      return
+    }
+    // A copy of a message the bot received (an image, a file), to someone else.
     this.assertLoggedIn()
-    await this.wechaty.puppet.messageForward(to, messageId)
+    await this.wechaty.puppet.messageForward(message.to, message.messageId)
   }
 
   /** Finds a contact by name or alias, for staff configured without an id. */
@@ -152,7 +145,7 @@ export class WechatyChannel {
       from: { id: talker.id, name: talker.name() },
       kind,
       text,
-      receivedAt: Date.now(),
+      receivedAt: this.clock(),
     })
     await onMessage(inbound)
   }

@@ -2,15 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Redis } from 'ioredis'
 import type { Locale } from '../../templates/index.js'
-import { type Bot, createBot } from '../app.js'
+import { type Bot, createBot, createLog, removeDeployment } from '../app.js'
 import { type ConfigInput, parseConfig } from '../domain/config.js'
 import { StaffDirectory } from '../domain/staff.js'
 import type { TranscriptBatch } from '../domain/transcript.js'
-import { createLog } from '../log.js'
-import { deletePrefix } from '../queue/connection.js'
-import { Text } from '../text.js'
+import { Text } from '../text/text.js'
 import { MockWorld } from './mock-world.js'
 import { received, sleep } from './wait.js'
 
@@ -75,7 +72,7 @@ async function main(): Promise<void> {
   } finally {
     // A demo that failed half-way leaves nothing behind either.
     await bot.stop().catch(() => undefined)
-    await cleanUp(config.redis.url, config.redis.prefix)
+    await cleanUp()
   }
 }
 
@@ -172,10 +169,8 @@ async function waitForQuiet(bot: Bot): Promise<void> {
 }
 
 /** The demo leaves nothing behind: its Redis keys and its transcript file go. */
-async function cleanUp(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url)
-  await deletePrefix(redis, prefix)
-  await redis.quit()
+async function cleanUp(): Promise<void> {
+  await removeDeployment(config)
   rmSync(dataDir, { recursive: true, force: true })
 }
 

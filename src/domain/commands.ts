@@ -46,18 +46,26 @@ export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[]
 /** The longest away time an agent can announce: a shift. */
 export const MAX_AWAY_MINUTES = 480
 
-export interface Command {
-  name: CommandName
-  code?: string
-  staff?: string
-  force?: boolean
-  minutes?: number
+/** What each kind of argument holds once parsed. */
+interface ArgValues {
+  code: string
+  staff: string
+  force: true
+  minutes: number
   /** One word, e.g. the name of a canned answer (`/t 稍等`). */
-  word?: string
-  period?: 'day' | 'week'
+  word: string
+  period: 'day' | 'week'
   /** Free text, e.g. why an agent is away. */
-  text?: string
+  text: string
 }
+type Field<S extends ArgSpec> = S extends `${infer F extends keyof ArgValues}?` ? F : S & keyof ArgValues
+type ArgsOf<Specs extends readonly ArgSpec[]> = {
+  [S in Specs[number] as S extends `${string}?` ? never : Field<S>]: ArgValues[Field<S>]
+} & { [S in Specs[number] as S extends `${string}?` ? Field<S> : never]?: ArgValues[Field<S>] }
+
+/** One command as parsed, with the arguments its spec gives it: `/transfer` always has a code and a colleague. */
+export type CommandOf<N extends CommandName> = { name: N } & ArgsOf<(typeof COMMANDS)[N]['args']>
+export type Command = { [N in CommandName]: CommandOf<N> }[CommandName]
 
 export type UsageProblem =
   | 'missing-code'
@@ -115,7 +123,7 @@ function parseCommand(text: string): StaffInput {
     const suggestion = closestCommand(typed)
     return { kind: 'unknown-command', typed: `/${head}`, ...(suggestion ? { suggestion } : {}) }
   }
-  const command: Command = { name: typed }
+  const command: Partial<Record<keyof ArgValues, unknown>> & { name: CommandName } = { name: typed }
   const bad = (problem: UsageProblem): StaffInput => ({ kind: 'bad-usage', name: typed, problem })
   const specs: readonly ArgSpec[] = COMMANDS[typed].args
   let next = 0
@@ -170,7 +178,8 @@ function parseCommand(text: string): StaffInput {
     next++
   }
   if (next < args.length) return bad('extra')
-  return { kind: 'command', command }
+  // Every required spec was filled above, so the command has the shape its name promises.
+  return { kind: 'command', command: command as Command }
 }
 
 /** A customer typing what would be a staff command (`/assign …`) is refused, not forwarded. */

@@ -55,7 +55,10 @@ const entryBase = {
   conversationId: z.string().min(1),
   /** Milliseconds since the epoch, on the bot's clock. */
   at: z.number().int().nonnegative(),
-  /** Breaks ties between entries written in the same millisecond. */
+  /**
+   * Breaks ties between entries of the same millisecond: the conversation's live-state revision
+   * × 10,000 plus the entry's place among those one update recorded (src/kernel/unit-of-work.ts).
+   */
   seq: z.number().int().nonnegative(),
   actor: actorSchema,
 }

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis'
+import type { Log } from '../log/log.js'
 
 export class RedisUnreachableError extends Error {
   constructor(url: string, cause: unknown) {
@@ -16,45 +17,22 @@ export class RedisUnreachableError extends Error {
  * It connects in `connectRedis`, at start-up, and not before.
  */
 export function createRedis(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
-  redis.on('connect', () => writeOncePerTurn(redis.stream))
-  return redis
+  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
 }
 
-/**
- * Up to this many commands issued in one turn of the event loop leave in one system call. Holding
- * a whole turn's commands saved more writes but left Redis idle while Node built them, and lost
- * throughput; 4 to 8 did best on 2 cores.
- */
-const COMMANDS_PER_WRITE = 8
-
-/**
- * Commands issued together leave together: a message's handling issues a dozen commands from one
- * promise chain, and on a small virtual machine each socket write costs about as much as building
- * the command. Unlike ioredis' auto-pipelining, nothing waits for the next loop iteration: what is
- * held goes out once the current turn's callbacks have run, or at COMMANDS_PER_WRITE.
- */
-function writeOncePerTurn(socket: Redis['stream']): void {
-  if (!('cork' in socket)) return
-  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean
-  let corked = false
-  let held = 0
-  const release = () => {
-    if (!corked) return
-    corked = false
-    socket.uncork()
-  }
-  socket.write = ((...args: unknown[]) => {
-    if (!corked) {
-      corked = true
-      held = 0
-      socket.cork()
-      process.nextTick(release)
-    }
-    const result = write(...args)
-    if (++held >= COMMANDS_PER_WRITE) release()
-    return result
-  }) as typeof socket.write
+/** Redis reconnects on its own; the log says when it went away and when it is back. */
+export function watchRedis(redis: Redis, log: Log): void {
+  let connected = false
+  let down = false
+  redis.on('error', (error: Error) => {
+    if (connected && !down) log.error({ err: error.message }, 'Redis connection lost; reconnecting')
+    down = connected
+  })
+  redis.on('ready', () => {
+    if (down) log.info({}, 'Redis connection back')
+    connected = true
+    down = false
+  })
 }
 
 /** Fails fast at start-up: an unreachable Redis is a clear error, not a hang. */

@@ -1,3 +1,4 @@
+import type { Outgoing } from '../domain/outgoing.js'
 import type { Timer } from '../domain/timers.js'
 import type { TranscriptBatch } from '../domain/transcript.js'
 
@@ -8,16 +9,11 @@ export interface Timers {
   cancel(timer: Timer): Promise<void>
 }
 
-export type Outgoing =
-  | { kind: 'text'; to: string; text: string }
-  /** Sends a copy of a received WeChat message (an image, a file) by its message id. */
-  | { kind: 'forward'; to: string; messageId: string }
-
 /** Every message the bot says goes through here: retried, rate-limited, never sent twice per id. */
 export interface Outbox {
   /**
-   * Queues messages in one step, in order. `id` names each by its cause (see jobIds.send); the
-   * same id is sent at most once.
+   * Queues messages in one step, in order. `id` names each by its cause (`outgoingId`); the same
+   * id is sent at most once.
    */
   send(messages: { id: string; message: Outgoing }[]): Promise<void>
 }

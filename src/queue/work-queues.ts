@@ -1,16 +1,18 @@
 import { DelayedError, type Job, Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { z } from 'zod'
 import { type InboundMessage, inboundMessageSchema } from '../domain/inbound.js'
-import { jobIds, type Keys, queueNames } from '../domain/keys.js'
+import { type Outgoing, outgoingSchema } from '../domain/outgoing.js'
 import { type Timer, timerSchema } from '../domain/timers.js'
 import { type TranscriptBatch, transcriptBatchSchema } from '../domain/transcript.js'
-import type { Log } from '../log.js'
-import type { Outbox, Outgoing, Recorder, Timers } from './port.js'
+import type { Log } from '../log/log.js'
+import { jobIds, type Keys, queueNames } from './keys.js'
+import type { Outbox, Recorder, Timers } from './port.js'
 
 export interface WorkQueueOptions {
   partitions: number
   outbox: { rate: { max: number; per: number }; attempts: number; backoff: number; maxTextLength: number }
+  /** The time timers are armed against (`dueAt` − now is their delay). */
+  clock: () => number
 }
 
 /** What the composition root plugs into the workers. Queue code knows nothing of handlers. */
@@ -26,10 +28,6 @@ export interface Processors {
   write(batch: TranscriptBatch): Promise<void>
 }
 
-const outgoingSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), to: z.string().min(1), text: z.string() }),
-  z.object({ kind: z.literal('forward'), to: z.string().min(1), messageId: z.string().min(1) }),
-])
 /**
  * A job whose process died is taken up again once its lock lapses: 10 s rather than BullMQ's 30,
  * since a customer is waiting. Every job here is safe to run again, so one that was caught in a
@@ -87,7 +85,7 @@ export class WorkQueues implements Timers, Outbox, Recorder {
   async arm(timer: Timer, dueAt: number): Promise<void> {
     await this.timerQueue.add(timer.kind, timer, {
       jobId: jobIds.timer(timer),
-      delay: Math.max(0, dueAt - Date.now()),
+      delay: Math.max(0, dueAt - this.options.clock()),
       attempts: 10,
       backoff: { type: 'exponential', delay: 500 },
       // Removed once done, so that re-arming after a restart can add it again.
@@ -109,7 +107,7 @@ export class WorkQueues implements Timers, Outbox, Recorder {
         name: message.kind,
         data: text === undefined ? message : { ...message, text },
         opts: {
-          jobId: parts.length > 1 ? `${id}.${index + 1}` : id,
+          jobId: parts.length > 1 ? jobIds.sendPart(id, index + 1) : id,
           attempts: this.options.outbox.attempts,
           backoff: { type: 'capped' },
           removeOnComplete: KEEP_FINISHED,
@@ -153,6 +151,7 @@ export class WorkQueues implements Timers, Outbox, Recorder {
         async (job, token) => {
           const outcome = await processors.timer(timerSchema.parse(job.data))
           if (outcome) {
+            // BullMQ schedules on its own (real) time, whatever clock the bot is given.
             await job.moveToDelayed(Date.now() + outcome.retryInMs, token)
             throw new DelayedError()
           }
@@ -236,13 +235,9 @@ export class WorkQueues implements Timers, Outbox, Recorder {
       const counts = await queue.getJobCounts(...states)
       totals[queue.name] = Object.values(counts).reduce((sum, count) => sum + count, 0)
     }
-    totals[this.timerQueue.name] = (totals[this.timerQueue.name] ?? 0) + (await this.timersDueSoon())
+    const dueSoon = await this.timerQueue.getDelayedCount(Date.now() + DUE_SOON_MS)
+    totals[this.timerQueue.name] = (totals[this.timerQueue.name] ?? 0) + dueSoon
     return totals
-  }
-
-  /** Delayed timers due within a second: BullMQ scores its delayed set by due time × 4096. */
-  private async timersDueSoon(): Promise<number> {
-    return this.redis.zcount(this.timerQueue.toKey('delayed'), '-inf', (Date.now() + DUE_SOON_MS) * 0x1000)
   }
 
   /** The sent-marker makes a retried or re-added job with the same id a no-op (invariant 5). */

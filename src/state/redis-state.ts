@@ -1,23 +1,50 @@
 import type { Redis } from 'ioredis'
 import { z } from 'zod'
 import { type LiveConversation, liveConversationSchema } from '../domain/conversation.js'
+import { timerIdentity } from '../domain/ids.js'
 import { inboundMessageSchema } from '../domain/inbound.js'
-import { jobIds, type Keys } from '../domain/keys.js'
-import { buildScripts, type ScriptName } from './lua.js'
+import type { Keys } from '../queue/keys.js'
 import type {
   AgentLoad,
   Assignment,
   AwayExpiredResult,
   CloseResult,
-  DutyResult,
   FireResult,
   GatheredAlert,
+  GoAwayResult,
+  GoOffDutyResult,
+  GoOnDutyResult,
   IngestResult,
   LiveState,
   MoveResult,
   PendingMessage,
   ReplyResult,
 } from './port.js'
+import {
+  ackPendingResult,
+  awayExpiredResult,
+  closeResult,
+  dayEndResult,
+  drainResult,
+  fireResult,
+  gatherAlertResult,
+  gatheredAlert,
+  goAwayResult,
+  goOffDutyResult,
+  goOnDutyResult,
+  ingestResult,
+  moveResult,
+  queuePlacesResult,
+  replyResult,
+  takeAlertsResult,
+} from './results.js'
+import { bindScripts, loadScripts, type ScriptCall, type StateScript } from './script-loader.js'
+
+/**
+ * Live state in Redis: the LiveState port over the state scripts (scripts/*.lua). Every change is
+ * one script call, whose JSON result is parsed with its schema (results.ts); reads are plain
+ * commands on the keys of keysFor.
+ */
 
 const SEEN_TTL_SECONDS = 24 * 3600
 /** Open conversations one day-end step counts: enough to be quick, few enough to hold Redis briefly. */
@@ -30,104 +57,29 @@ const CLOSED_TTL_SECONDS = 7 * 24 * 3600
 /** A staff message not handled within this long no longer holds timers back (its job is retried). */
 const IN_FLIGHT_HORIZON_MS = 30_000
 
-/** Lua's cjson writes an empty table as `{}`; read that as an empty list. */
-const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (value) => (value && typeof value === 'object' && !Array.isArray(value) ? [] : value),
-    z.array(item),
-  )
+const SCRIPT_NAMES = [
+  'ingest',
+  'reply',
+  'close',
+  'move',
+  'go-on-duty',
+  'go-away',
+  'go-off-duty',
+  'away-expired',
+  'fire-step',
+  'day-end',
+  'queue-places',
+  'gather-alert',
+  'take-alerts',
+  'drain-queue',
+  'ack-pending',
+] as const
+type ScriptName = (typeof SCRIPT_NAMES)[number]
+
+/** Read once per process: every deployment runs the same scripts. */
+let scripts: Map<string, StateScript> | undefined
 
 const conversation = liveConversationSchema
-const assignment = z.object({ conversation, agentId: z.string() })
-const clockStop = {
-  wasWaiting: z.boolean(),
-  waitingSince: z.number(),
-  previousVersion: z.number(),
-  previousStep: z.number(),
-}
-const failure = <R extends string>(reason: R) => z.object({ ok: z.literal(false), reason: z.literal(reason) })
-
-const ingestSchema = z.object({
-  conversation,
-  created: z.boolean(),
-  clockStarted: z.boolean(),
-  clockVersion: z.number().optional(),
-  assigned: list(assignment),
-  queuePosition: z.number(),
-  forwardTo: z.string().optional(),
-  throttled: z.number().default(0),
-  closedNotice: z.boolean().default(false),
-  holderAway: z.boolean().default(false),
-  rated: z.number().optional(),
-  menuOffered: z.boolean().default(false),
-  categoryChosen: z.string().optional(),
-  movedFrom: z.string().optional(),
-  praised: z.boolean().default(false),
-  awayNotice: z.object({ agentId: z.string(), until: z.number(), reason: z.string() }).optional(),
-})
-const replySchema = z.union([
-  z.object({
-    ok: z.literal(true),
-    conversation,
-    lateSteps: list(z.number()),
-    ...clockStop,
-    held: z.boolean().optional(),
-    forced: z.object({ text: z.string(), phrase: z.string() }).optional(),
-  }),
-  failure('nothing-held'),
-  failure('unknown-code').extend({ code: z.string() }),
-  failure('no-conversation'),
-  failure('ambiguous').extend({ codes: list(z.string()) }),
-  failure('not-yours').extend({ conversation }),
-])
-const closeSchema = z.union([
-  z.object({ ok: z.literal(true), conversation, assigned: list(assignment), ...clockStop }),
-  failure('unknown-code').extend({ code: z.string() }),
-  failure('not-yours').extend({ conversation }),
-])
-const moveSchema = z.union([
-  z.object({ ok: z.literal(true), conversation, from: z.string().optional(), assigned: list(assignment) }),
-  failure('unknown-code').extend({ code: z.string() }),
-  failure('queue-empty'),
-  z.object({ ok: z.literal(false), reason: z.enum(['not-yours', 'not-queued', 'same-agent']), conversation }),
-  z.object({
-    ok: z.literal(false),
-    reason: z.enum(['target-off-duty', 'target-away']),
-    targetId: z.string(),
-  }),
-])
-const dutySchema = z.union([
-  z.object({
-    ok: z.literal(true),
-    assigned: list(assignment),
-    requeued: list(conversation),
-    wasAway: z.boolean().optional(),
-    awaySeq: z.number().optional(),
-    waiting: list(conversation).optional(),
-    mine: list(conversation).optional(),
-  }),
-  failure('has-open').extend({ open: list(conversation) }),
-  failure('off-duty'),
-])
-const awayExpiredSchema = z.union([
-  z.object({ ok: z.literal(true), assigned: list(assignment), requeued: list(conversation) }),
-  z.object({ ok: z.literal(false) }),
-])
-const fireSchema = z.union([
-  z.object({ outcome: z.literal('stale') }),
-  z.object({ outcome: z.literal('wait') }),
-  z.object({ outcome: z.literal('early'), dueAt: z.number() }),
-  z.object({
-    outcome: z.literal('fired'),
-    conversation,
-    version: z.number(),
-    waitingSince: z.number(),
-    agentId: z.string().optional(),
-    reassignedTo: z.string().optional(),
-    assigned: list(assignment),
-  }),
-])
-const gatheredAlertSchema = z.object({ id: z.string(), text: z.string(), line: z.string() })
 const pendingSchema = z.object({
   id: z.string(),
   kind: inboundMessageSchema.shape.kind,
@@ -135,27 +87,31 @@ const pendingSchema = z.object({
   at: z.number(),
 })
 
-type Scripted = Redis & Record<ScriptName, (...args: (string | number)[]) => Promise<string>>
-
-/** Live state in Redis: the LiveState port over the Lua scripts in lua.ts. */
 export class RedisLiveState implements LiveState {
-  private readonly redis: Scripted
+  private readonly scripts: Record<ScriptName, ScriptCall>
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly keys: Keys,
   ) {
-    for (const [name, lua] of Object.entries(buildScripts(keys))) {
-      redis.defineCommand(name, { numberOfKeys: 0, lua })
-    }
-    this.redis = redis as Scripted
+    scripts ??= loadScripts()
+    this.scripts = bindScripts(redis, keys, scripts, SCRIPT_NAMES)
   }
 
-  async ingestCustomerMessage(
-    input: Parameters<LiveState['ingestCustomerMessage']>[0],
-  ): Promise<IngestResult | null> {
+  /** Runs a script and parses its result with the script's schema. */
+  private async run<S extends z.ZodType>(
+    name: ScriptName,
+    schema: S,
+    ...args: (string | number)[]
+  ): Promise<z.output<S>> {
+    return schema.parse(JSON.parse(await this.scripts[name](...args)))
+  }
+
+  ingestCustomerMessage(input: Parameters<LiveState['ingestCustomerMessage']>[0]): Promise<IngestResult> {
     const pending: PendingMessage = { id: input.messageId, kind: input.kind, text: input.text, at: input.at }
-    const raw = await this.redis.ingest(
+    return this.run(
+      'ingest',
+      ingestResult,
       input.messageId,
       input.customerId,
       input.customerName,
@@ -179,14 +135,12 @@ export class RedisLiveState implements LiveState {
         praise: input.praise ?? false,
       }),
     )
-    if (raw === 'X') return null
-    return { ...ingestSchema.parse(JSON.parse(raw.slice(1))), duplicate: raw.startsWith('D') }
   }
 
-  async staffReply(
-    input: Parameters<LiveState['staffReply']>[0],
-  ): Promise<(ReplyResult & { duplicate: boolean }) | null> {
-    const raw = await this.redis.reply(
+  staffReply(input: Parameters<LiveState['staffReply']>[0]): Promise<ReplyResult> {
+    return this.run(
+      'reply',
+      replyResult,
       input.messageId,
       input.staffId,
       input.code ?? '',
@@ -197,12 +151,12 @@ export class RedisLiveState implements LiveState {
       input.hold ? 'hold' : input.force ? 'force' : 'send',
       JSON.stringify(input.hold ?? {}),
     )
-    if (raw === 'X') return null
-    return { ...replySchema.parse(JSON.parse(raw.slice(1))), duplicate: raw.startsWith('D') }
   }
 
-  async close(input: Parameters<LiveState['close']>[0]): Promise<CloseResult> {
-    const raw = await this.redis.close(
+  close(input: Parameters<LiveState['close']>[0]): Promise<CloseResult> {
+    return this.run(
+      'close',
+      closeResult,
       input.staffId,
       input.code,
       input.at,
@@ -210,45 +164,47 @@ export class RedisLiveState implements LiveState {
       CLOSED_TTL_SECONDS,
       Math.round(input.surveyFor / 1000),
     )
-    return closeSchema.parse(JSON.parse(raw))
   }
 
-  async move(input: Parameters<LiveState['move']>[0]): Promise<MoveResult> {
-    const raw = await this.redis.move(
+  move(input: Parameters<LiveState['move']>[0]): Promise<MoveResult> {
+    return this.run(
+      'move',
+      moveResult,
       input.mode,
       input.actorId,
       input.code ?? '',
       input.targetId,
       flag(input.oversees),
     )
-    return moveSchema.parse(JSON.parse(raw))
   }
 
-  async setDuty(input: Parameters<LiveState['setDuty']>[0]): Promise<DutyResult> {
-    const raw = await this.redis.duty(
-      input.agentId,
-      input.mode,
-      flag(input.force),
-      input.cap,
-      input.until ?? 0,
-      input.reason ?? '',
-      (input.skills ?? []).join(','),
-    )
-    return dutySchema.parse(JSON.parse(raw))
+  goOnDuty(input: Parameters<LiveState['goOnDuty']>[0]): Promise<GoOnDutyResult> {
+    return this.run('go-on-duty', goOnDutyResult, input.agentId, input.cap, (input.skills ?? []).join(','))
   }
 
-  async awayExpired(input: Parameters<LiveState['awayExpired']>[0]): Promise<AwayExpiredResult> {
-    const raw = await this.redis.awayExpired(
+  goAway(input: Parameters<LiveState['goAway']>[0]): Promise<GoAwayResult> {
+    return this.run('go-away', goAwayResult, input.agentId, input.until, input.reason)
+  }
+
+  goOffDuty(input: Parameters<LiveState['goOffDuty']>[0]): Promise<GoOffDutyResult> {
+    return this.run('go-off-duty', goOffDutyResult, input.agentId, flag(input.force))
+  }
+
+  awayExpired(input: Parameters<LiveState['awayExpired']>[0]): Promise<AwayExpiredResult> {
+    return this.run(
+      'away-expired',
+      awayExpiredResult,
       input.agentId,
       input.seq,
-      jobIds.timer({ kind: 'away', agentId: input.agentId, seq: input.seq }),
+      timerIdentity({ kind: 'away', agentId: input.agentId, seq: input.seq }),
       SEEN_TTL_SECONDS,
     )
-    return awayExpiredSchema.parse(JSON.parse(raw.slice(1)))
   }
 
-  async fireStep(input: Parameters<LiveState['fireStep']>[0]): Promise<FireResult> {
-    const raw = await this.redis.fire(
+  fireStep(input: Parameters<LiveState['fireStep']>[0]): Promise<FireResult> {
+    return this.run(
+      'fire-step',
+      fireResult,
       input.conversationId,
       input.version,
       input.step,
@@ -256,7 +212,7 @@ export class RedisLiveState implements LiveState {
       flag(input.reassign),
       flag(input.countsAsOverdue),
       IN_FLIGHT_HORIZON_MS,
-      jobIds.timer({
+      timerIdentity({
         kind: 'reply',
         conversationId: input.conversationId,
         version: input.version,
@@ -264,8 +220,6 @@ export class RedisLiveState implements LiveState {
       }),
       SEEN_TTL_SECONDS,
     )
-    if (raw === 'X') return { outcome: 'stale' }
-    return fireSchema.parse(JSON.parse(raw.slice(1)))
   }
 
   async dayEnded(day: string, endedAt: number): Promise<LiveConversation[]> {
@@ -274,8 +228,7 @@ export class RedisLiveState implements LiveState {
     do {
       const [next, ids] = await this.redis.sscan(this.keys.open, cursor, 'COUNT', DAY_END_BATCH)
       cursor = next
-      if (ids.length)
-        counted.push(...list(conversation).parse(JSON.parse(await this.redis.dayEnd(day, endedAt, ...ids))))
+      if (ids.length) counted.push(...(await this.run('day-end', dayEndResult, day, endedAt, ...ids)).counted)
     } while (cursor !== '0')
     // Once, after the last batch: a day with nothing open is swept too, and a sweep cut short by a
     // crash is finished by its timer's retry, not taken for done.
@@ -288,16 +241,17 @@ export class RedisLiveState implements LiveState {
   }
 
   async gatherAlert(recipient: string, alert: GatheredAlert, at: number, windowMs: number): Promise<number> {
-    return Number(
-      await this.redis.gatherAlert(
-        recipient,
-        alert.id,
-        JSON.stringify(alert),
-        ALERT_TTL_SECONDS,
-        at,
-        windowMs,
-      ),
+    const gathered = await this.run(
+      'gather-alert',
+      gatherAlertResult,
+      recipient,
+      alert.id,
+      JSON.stringify(alert),
+      ALERT_TTL_SECONDS,
+      at,
+      windowMs,
     )
+    return gathered.arm
   }
 
   async pendingDigest(recipient: string): Promise<number | undefined> {
@@ -306,20 +260,16 @@ export class RedisLiveState implements LiveState {
   }
 
   async takeAlerts(recipient: string, flush: number): Promise<GatheredAlert[]> {
-    const taken = list(z.string()).parse(
-      JSON.parse(await this.redis.takeAlerts(recipient, flush, ALERT_TTL_SECONDS)),
-    )
-    return taken.map((json) => gatheredAlertSchema.parse(JSON.parse(json)))
+    const taken = await this.run('take-alerts', takeAlertsResult, recipient, flush, ALERT_TTL_SECONDS)
+    return taken.alerts.map((json) => gatheredAlert.parse(JSON.parse(json)))
   }
 
   async alertsSent(recipient: string, flush: number): Promise<void> {
-    await this.redis.del(this.keys.alertBatch(`${recipient}:${flush}`))
+    await this.redis.del(this.keys.alertBatch(recipient, String(flush)))
   }
 
   async queuePlaces(step: number): Promise<{ conversation: LiveConversation; position: number }[]> {
-    return list(z.object({ conversation, position: z.number() })).parse(
-      JSON.parse(await this.redis.queuePlaces(step, QUEUE_PLACES_WINDOW)),
-    )
+    return (await this.run('queue-places', queuePlacesResult, step, QUEUE_PLACES_WINDOW)).places
   }
 
   async pending(conversationId: string): Promise<PendingMessage[]> {
@@ -328,7 +278,7 @@ export class RedisLiveState implements LiveState {
   }
 
   async ackPending(conversationId: string, messageId: string): Promise<void> {
-    await this.redis.ack(conversationId, messageId)
+    await this.run('ack-pending', ackPendingResult, conversationId, messageId)
   }
 
   async staffMessageReceived(messageId: string, at: number): Promise<void> {
@@ -361,7 +311,7 @@ export class RedisLiveState implements LiveState {
   }
 
   async drainQueue(): Promise<Assignment[]> {
-    return list(assignment).parse(JSON.parse(await this.redis.drain()))
+    return (await this.run('drain-queue', drainResult)).assigned
   }
 
   async openConversations(): Promise<LiveConversation[]> {

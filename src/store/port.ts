@@ -47,5 +47,10 @@ export interface TranscriptStore {
 /** What embedding code and tests may read (the `transcripts` of `createBot`). */
 export type TranscriptReader = Pick<
   TranscriptStore,
-  'conversation' | 'conversationByCode' | 'conversationsOfCustomer' | 'entries'
+  | 'conversation'
+  | 'conversationByCode'
+  | 'conversationsOfCustomer'
+  | 'entries'
+  | 'conversationsOpenedBetween'
+  | 'eventsBetween'
 >

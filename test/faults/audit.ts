@@ -1,4 +1,5 @@
 import type { EscalationStep } from '../../src/domain/config.js'
+import { incomingId } from '../../src/domain/ids.js'
 import type { EventEntry, TranscriptEntry } from '../../src/domain/transcript.js'
 import { EmbeddedTranscriptStore } from '../../src/store/embedded.js'
 import type { FaultWorld } from './world.js'
@@ -68,11 +69,11 @@ export async function audit(
       findings: [],
     }
     for (const message of world.customerMessages.values()) {
-      if (!recorded.has(`in-${message.id}`)) result.notInTranscript++
+      if (!recorded.has(incomingId(message.id))) result.notInTranscript++
       if (!forwarded.has(message.text)) result.notForwarded++
     }
     for (const entries of entriesOf.values()) judgeEscalations(entries, ladder, endAt - graceMs, result)
-    const sentOrder = new Map([...world.customerMessages.keys()].map((id, index) => [`in-${id}`, index]))
+    const sentOrder = new Map([...world.customerMessages.keys()].map((id, index) => [incomingId(id), index]))
     for (const entries of entriesOf.values()) {
       const order = entries.flatMap((entry) =>
         sentOrder.has(entry.id) ? [sentOrder.get(entry.id) ?? 0] : [],

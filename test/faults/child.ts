@@ -1,7 +1,8 @@
+import { createBot } from '../../src/app.js'
+import type { ChannelHooks } from '../../src/channel/port.js'
 import type { ConfigInput } from '../../src/domain/config.js'
 import type { InboundMessage } from '../../src/domain/inbound.js'
-import { Engine } from '../../src/engine.js'
-import { createLog } from '../../src/log.js'
+import { createLog } from '../../src/log/log.js'
 
 /**
  * The bot under fault, in a process of its own: the fault runner plays WeChat over IPC. Inbound
@@ -24,7 +25,19 @@ export type FromChild =
   | { type: 'status'; pending: number }
 
 const config = JSON.parse(process.env.FAULT_CONFIG ?? '{}') as ConfigInput
-const engine = new Engine(config, createLog({ level: 'warn', destination: process.stderr }))
+let hooks: ChannelHooks | undefined
+const bot = createBot(config, {
+  log: createLog({ level: 'warn', destination: process.stderr }),
+  channel: {
+    start: async (given) => {
+      hooks = given
+    },
+    stop: async () => undefined,
+    findContactId: async () => undefined,
+    send: (message, id) =>
+      send(message.to, message.kind === 'text' ? message.text : `[copy ${message.messageId}]`, id),
+  },
+})
 
 function tell(message: FromChild): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -35,15 +48,16 @@ function tell(message: FromChild): Promise<void> {
 
 process.on('message', (raw: FromRunner) => {
   if (raw.type === 'inbound') {
-    engine.receive(raw.message).then(
+    bot.receive(raw.message).then(
       () => tell({ type: 'ack', id: raw.message.id }),
       (error: unknown) => process.stderr.write(`child: could not take in ${raw.message.id}: ${error}\n`),
     )
   } else if (raw.type === 'status') {
-    void engine.pendingWork().then((pending) => tell({ type: 'status', pending }))
+    void bot.pendingWork().then((pending) => tell({ type: 'status', pending }))
   } else if (raw.type === 'wechat') {
-    if (raw.mode === 'logged-out') void engine.pauseSending()
-    else if (mode === 'logged-out') engine.resumeSending()
+    // As Wechaty tells the bot: logged out, and logged in again.
+    if (raw.mode === 'logged-out') hooks?.onLogout()
+    else if (mode === 'logged-out') hooks?.onLogin()
     mode = raw.mode
   } else if (raw.type === 'blocked') {
     blocked = new Set(raw.contacts)
@@ -65,15 +79,10 @@ process.on('SIGTERM', () => {
   if (stopping) return
   stopping = true
   void (async () => {
-    await engine.drain()
-    await engine.close()
+    await bot.stop()
     process.exit(0)
   })()
 })
 
-await engine.open()
-await engine.run({
-  send: (message, id) =>
-    send(message.to, message.kind === 'text' ? message.text : `[copy ${message.messageId}]`, id),
-})
+await bot.start()
 await tell({ type: 'ready' })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createBot } from '../../src/app.js'
 import { MockWorld } from '../../src/demo/mock-world.js'
 import { ConfigError } from '../../src/domain/config.js'
-import { memoryLog } from '../../src/log.js'
+import { memoryLog } from '../../src/log/log.js'
 import { RedisUnreachableError } from '../../src/queue/connection.js'
 import { splitText } from '../../src/queue/work-queues.js'
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { maskName, maskPersonalData, preview } from '../../src/domain/mask.js'
 import { median } from '../../src/domain/stats.js'
 import { startOfDay } from '../../src/domain/zoned-time.js'
-import { Text } from '../../src/text.js'
+import { Text } from '../../src/text/text.js'
 import { locales } from '../../templates/index.js'
 
 describe('masking personal data', () => {

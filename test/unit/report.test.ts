@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import {
   buildReport,
-  csvField,
   DEFAULT_TALLY,
   type KpiReport,
   type KpiRow,
   percentile,
-  renderCsv,
-  renderMarkdown,
   reportWindow,
   tallyAmountsSchema,
 } from '../../src/domain/report.js'
 import type { ConversationSummary, EventType, TranscriptEntry } from '../../src/domain/transcript.js'
 import { zonedTime } from '../../src/domain/zoned-time.js'
-import { Text } from '../../src/text.js'
+import { csvField, renderCsv, renderMarkdown } from '../../src/text/report.js'
+import { Text } from '../../src/text/text.js'
 
 const TZ = 'Asia/Shanghai'
 const D1 = '2026-11-02'

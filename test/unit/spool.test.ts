@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { InboundMessage } from '../../src/domain/inbound.js'
-import { InboundSpool, SpoolFullError } from '../../src/spool.js'
+import { InboundSpool, SpoolFullError } from '../../src/queue/spool.js'
 
 const dirs: string[] = []
 afterEach(() => {

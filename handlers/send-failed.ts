@@ -1,0 +1,33 @@
+import { BOT } from '../src/domain/actors.js'
+import { maskName, preview } from '../src/domain/mask.js'
+import type { Context } from '../src/kernel/context.js'
+import type { UpdateOf } from '../src/kernel/updates.js'
+import { alertRecipients } from './escalation.js'
+
+/** The purpose of the notices below: a notice that itself fails is only logged, or alerts would loop. */
+const PURPOSE = 'sendfail'
+
+/**
+ * A message the outbox gave up on: supervisors are told who did not get what, so that someone
+ * reaches that person another way.
+ */
+export async function onSendFailed(ctx: Context<UpdateOf<'send-failed'>>): Promise<void> {
+  const { outboxId, purpose, outgoing } = ctx.update
+  if (purpose === PURPOSE) return
+  const member = ctx.services.staff.get(outgoing.to)
+  const conversation = member ? null : await ctx.io.state.conversationOfCustomer(outgoing.to)
+  const to = member
+    ? member.name
+    : conversation
+      ? ctx.t('supervisor.customerInConversation', {
+          name: maskName(conversation.customerName),
+          code: conversation.code,
+        })
+      : ctx.t('supervisor.unknownContact')
+  const text = outgoing.kind === 'text' ? preview(outgoing.text) : ctx.t('kinds.file')
+  const notice = ctx.t('supervisor.sendFailed', { to, text })
+  for (const recipient of alertRecipients(ctx, ['supervisors'])) {
+    if (recipient !== outgoing.to) ctx.send(PURPOSE, recipient, notice)
+  }
+  if (conversation) ctx.event(conversation, 'send-failed', BOT, { outboxId, to: outgoing.to })
+}

@@ -1,0 +1,26 @@
+import type { InboundMessage } from '../domain/inbound.js'
+import type { Outgoing } from '../domain/outgoing.js'
+
+/** What the bot hears from a messaging transport while it runs. */
+export interface ChannelHooks {
+  /** A message from a person; resolves once it is durable (the transport may then forget it). */
+  onMessage(message: InboundMessage): Promise<void>
+  /** Logged out after start: sends should wait. */
+  onLogout(): void
+  /** Logged in again after a logout. */
+  onLogin(): void
+}
+
+/**
+ * A messaging transport: WeChat through Wechaty in production, anything in a benchmark or a fault
+ * test. The bot needs nothing else of it.
+ */
+export interface Channel {
+  /** Resolves when the account is logged in and messages flow. */
+  start(hooks: ChannelHooks): Promise<void>
+  stop(): Promise<void>
+  /** `id` is the message's outbox id: the same id is one message, however often it is handed over. */
+  send(message: Outgoing, id: string): Promise<void>
+  /** A contact's id by name or alias, for staff configured without an id. */
+  findContactId(nameOrAlias: string): Promise<string | undefined>
+}

@@ -1,0 +1,84 @@
+import type { Redis } from 'ioredis'
+import { type InboundMessage, inboundMessageSchema } from '../domain/inbound.js'
+import type { Log } from '../log/log.js'
+import type { InboundSpool } from './spool.js'
+import { withTimeout } from './with-timeout.js'
+
+/** How long Redis may take to accept one inbound message before it goes to the spool. */
+const ENQUEUE_TIMEOUT_MS = 2000
+const SPOOL_RETRY_MS = 1000
+
+export interface IntakeParts {
+  redis: Redis
+  spool: InboundSpool
+  log: Log
+  /** Puts one message into its ingest queue (and whatever must precede that). */
+  enqueue(message: InboundMessage): Promise<void>
+  /** Sees each batch of spooled messages whole before any of it is enqueued. */
+  beforeDrain(messages: InboundMessage[]): Promise<void>
+}
+
+/**
+ * The transport boundary: once `receive` resolves, the message is durable (invariant 1) — in the
+ * ingest queue, or, while Redis cannot take it, in the local spool, which goes to the queue, in
+ * order, as soon as Redis is back. It throws only when the spool is full too.
+ */
+export class Intake {
+  private draining: Promise<void> | undefined
+  private open = false
+
+  constructor(private readonly parts: IntakeParts) {
+    parts.redis.on('ready', () => this.drain())
+  }
+
+  /** Messages still in the spool: timers wait for them (they may hold answers that beat a deadline). */
+  get spooled(): number {
+    return this.parts.spool.size
+  }
+
+  /** The queues exist: spooled messages may go in. */
+  opened(): void {
+    this.open = true
+    this.drain()
+  }
+
+  async receive(input: InboundMessage): Promise<void> {
+    const { spool, redis, log } = this.parts
+    // Nothing from outside is trusted (invariant 6): a malformed message is refused here, with the
+    // reason, rather than failing its job again and again later.
+    const message = inboundMessageSchema.parse(input)
+    if (this.open && spool.size === 0 && redis.status === 'ready') {
+      try {
+        await withTimeout(this.parts.enqueue(message), ENQUEUE_TIMEOUT_MS)
+        return
+      } catch (error) {
+        log.warn(
+          { message: message.id, err: (error as Error).message },
+          'Redis did not take a message; spooled',
+        )
+      }
+    }
+    spool.add(message)
+    this.drain()
+  }
+
+  /** One drain at a time; while Redis is away it waits for the connection to come back. */
+  private drain(): void {
+    const { spool, redis, log } = this.parts
+    if (this.draining || spool.size === 0 || redis.status !== 'ready' || !this.open) return
+    this.draining = spool
+      .drain(
+        (message) => withTimeout(this.parts.enqueue(message), ENQUEUE_TIMEOUT_MS),
+        this.parts.beforeDrain,
+      )
+      .then(
+        (taken) => log.info({ taken }, 'spooled messages handed to the ingest queue'),
+        (error: unknown) =>
+          log.warn({ err: (error as Error).message, left: spool.size }, 'spool drain paused'),
+      )
+      .finally(() => {
+        this.draining = undefined
+        if (spool.size > 0) setTimeout(() => this.drain(), SPOOL_RETRY_MS).unref()
+      })
+  }
+}

@@ -1,0 +1,222 @@
+import { z } from 'zod'
+import { liveConversationSchema } from '../domain/conversation.js'
+
+/**
+ * What each state script returns: one JSON document with named fields, parsed here with one schema
+ * per script. The port's result types (port.ts) are inferred from these schemas, so the TypeScript
+ * side cannot drift from what the Lua side says.
+ *
+ * Scripts that remember their outcome under the id of what caused them (a WeChat message, a timer)
+ * say `replayed: true` when they return a remembered outcome instead of changing anything, and
+ * `status: 'gone'` when the cause was seen before but its conversation has since expired.
+ */
+
+/** Lua's cjson writes an empty table as `{}`; read that as an empty list. */
+export const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (value) => (value && typeof value === 'object' && !Array.isArray(value) ? [] : value),
+    z.array(item),
+  )
+
+const conversation = liveConversationSchema
+const assignment = z.object({ conversation, agentId: z.string() })
+const assignments = list(assignment)
+const replayed = z.boolean().default(false)
+const gone = z.object({ status: z.literal('gone') })
+
+/** Where a stopped reply clock stood, so the caller can remove the timer it had armed. */
+const clockStop = {
+  /** A customer was waiting until now. */
+  wasWaiting: z.boolean(),
+  /** When they started waiting (0 if nobody was). */
+  waitingSince: z.number(),
+  previousVersion: z.number(),
+  previousStep: z.number(),
+}
+
+const refusal = <R extends string>(reason: R) =>
+  z.object({ status: z.literal('refused'), reason: z.literal(reason) })
+
+export const ingestResult = z.union([
+  gone,
+  /** The message rated the customer's last conversation (1–5), which `conversation` is; nothing else happened. */
+  z.object({ status: z.literal('rated'), replayed, conversation, score: z.number() }),
+  z.object({
+    status: z.literal('taken'),
+    replayed,
+    conversation,
+    /** The message opened this conversation. */
+    created: z.boolean(),
+    /** The reply clock started with this message (nobody was waiting). */
+    clockStarted: z.boolean(),
+    /** The clock version this message started; a replay must not take the conversation's current one. */
+    clockVersion: z.number().optional(),
+    /** Conversations (this one and older queued ones) handed to an agent by this step. */
+    assigned: assignments,
+    /** 1-based place in the queue of unassigned conversations; 0 when assigned. */
+    queuePosition: z.number(),
+    /** The agent to forward this message to now; absent when it waits among the pending messages. */
+    forwardTo: z.string().optional(),
+    /** How far over the flood limit the customer is: 0 normally; past it messages are only recorded. */
+    throttled: z.number(),
+    /** Outside service hours: tell the customer the hours (once per conversation and day). */
+    closedNotice: z.boolean(),
+    /** The agent holding the conversation is away: the message waits for them. */
+    holderAway: z.boolean(),
+    /** The agent is away: tell the customer when they are back (once per away period). */
+    awayNotice: z.object({ agentId: z.string(), until: z.number(), reason: z.string() }).optional(),
+    /** The new conversation's first message named no category: offer the customer the menu. */
+    menuOffered: z.boolean(),
+    /** The message answered the menu with this category; it goes to no agent. */
+    categoryChosen: z.string().optional(),
+    /** The chosen category moved the conversation from this agent (without the skill) to a skilled one. */
+    movedFrom: z.string().optional(),
+    /** The first praise of this conversation's agent: it counts for them. */
+    praised: z.boolean(),
+  }),
+])
+
+export const replyResult = z.union([
+  gone,
+  z.object({
+    status: z.literal('answered'),
+    replayed,
+    conversation,
+    /** Ladder steps that fell due before this answer but had not fired yet: breaches all the same. */
+    lateSteps: list(z.number()),
+    /** The held reply that /force sent. */
+    forced: z.object({ text: z.string(), phrase: z.string() }).optional(),
+    ...clockStop,
+  }),
+  /** Kept for a forbidden phrase instead of sent: the clock runs on. */
+  z.object({ status: z.literal('held'), replayed, conversation }),
+  refusal('nothing-held').extend({ replayed }),
+  refusal('unknown-code').extend({ replayed, code: z.string() }),
+  refusal('no-conversation').extend({ replayed }),
+  refusal('ambiguous').extend({ replayed, codes: list(z.string()) }),
+  refusal('not-yours').extend({ replayed, conversation }),
+])
+
+export const closeResult = z.union([
+  z.object({ status: z.literal('closed'), conversation, assigned: assignments, ...clockStop }),
+  refusal('unknown-code').extend({ code: z.string() }),
+  refusal('not-yours').extend({ conversation }),
+])
+
+export const moveResult = z.union([
+  z.object({
+    status: z.literal('moved'),
+    conversation,
+    /** The agent who held it before, if anyone did. */
+    from: z.string().optional(),
+    assigned: assignments,
+  }),
+  refusal('unknown-code').extend({ code: z.string() }),
+  refusal('queue-empty'),
+  refusal('not-yours').extend({ conversation }),
+  refusal('not-queued').extend({ conversation }),
+  refusal('same-agent').extend({ conversation }),
+  refusal('target-off-duty').extend({ targetId: z.string() }),
+  refusal('target-away').extend({ targetId: z.string() }),
+])
+
+export const goOnDutyResult = z.object({
+  status: z.literal('on-duty'),
+  /** The agent was away before: `mine` are their conversations, whose held messages are now due. */
+  wasAway: z.boolean(),
+  mine: list(conversation),
+  assigned: assignments,
+})
+
+export const goAwayResult = z.union([
+  z.object({
+    status: z.literal('away'),
+    /** The away period's number: the away-limit timer carries it. */
+    awaySeq: z.number(),
+    /** The customers waiting on the agent right now, to be told once. */
+    waiting: list(conversation),
+  }),
+  refusal('off-duty'),
+])
+
+export const goOffDutyResult = z.union([
+  z.object({
+    status: z.literal('off-duty'),
+    /** The agent's conversations, back in the queue in their old places (forced only). */
+    requeued: list(conversation),
+    assigned: assignments,
+  }),
+  refusal('has-open').extend({ open: list(conversation) }),
+])
+
+export const awayExpiredResult = z.union([
+  gone,
+  z.object({ status: z.literal('handed-on'), replayed, assigned: assignments, requeued: list(conversation) }),
+  /** The agent came back, or went away again, since the timer was set. */
+  z.object({ status: z.literal('stale') }),
+])
+
+export const fireResult = z.union([
+  gone,
+  /** The conversation was answered, closed or moved on since the timer was set: do nothing. */
+  z.object({ status: z.literal('stale') }),
+  /** A staff message received before the deadline is still being handled: look again shortly. */
+  z.object({ status: z.literal('wait') }),
+  /** Fired before its time (a clock moved, or a timer re-armed early): look again at `dueAt`. */
+  z.object({ status: z.literal('early'), dueAt: z.number() }),
+  z.object({
+    status: z.literal('fired'),
+    replayed,
+    conversation,
+    /** The waiting period the step belongs to, as it was when the step fired. */
+    version: z.number(),
+    waitingSince: z.number(),
+    /** The agent who held it when the step fired. */
+    agentId: z.string().optional(),
+    reassignedTo: z.string().optional(),
+    assigned: assignments,
+  }),
+])
+
+export const dayEndResult = z.object({
+  /** The batch's conversations still open at the day's end, each counted once per day. */
+  counted: list(conversation),
+})
+
+export const queuePlacesResult = z.object({
+  places: list(z.object({ conversation, position: z.number() })),
+})
+
+export const gatherAlertResult = z.object({
+  /** The digest whose timer the caller must arm; 0 when the pending digest's timer is armed already. */
+  arm: z.number(),
+})
+
+/** One alert waiting to go out in a digest: the whole alert, and its line in a digest of several. */
+export const gatheredAlert = z.object({ id: z.string(), text: z.string(), line: z.string() })
+
+export const takeAlertsResult = z.object({ alerts: list(z.string()) })
+
+export const drainResult = z.object({ assigned: assignments })
+
+export const ackPendingResult = z.object({
+  /** How many pending messages were forgotten. */
+  dropped: z.number(),
+})
+
+export type Assignment = z.infer<typeof assignment>
+export type IngestResult = z.infer<typeof ingestResult>
+export type ReplyResult = z.infer<typeof replyResult>
+export type CloseResult = z.infer<typeof closeResult>
+export type MoveResult = z.infer<typeof moveResult>
+export type GoOnDutyResult = z.infer<typeof goOnDutyResult>
+export type GoAwayResult = z.infer<typeof goAwayResult>
+export type GoOffDutyResult = z.infer<typeof goOffDutyResult>
+export type AwayExpiredResult = z.infer<typeof awayExpiredResult>
+export type FireResult = z.infer<typeof fireResult>
+export type GatheredAlert = z.infer<typeof gatheredAlert>
+/** What every reply-clock stop says about the timer it made obsolete. */
+export type ClockStop = Pick<
+  Extract<CloseResult, { status: 'closed' }>,
+  'wasWaiting' | 'waitingSince' | 'previousVersion' | 'previousStep'
+>
