@@ -77,8 +77,6 @@ export class WorkQueues implements Timers, Outbox, Recorder {
       jobId: jobIds.ingest(message.id),
       attempts: 10,
       backoff: { type: 'exponential', delay: 500 },
-      removeOnComplete: KEEP_FINISHED,
-      removeOnFail: KEEP_FAILED,
     })
   }
 
@@ -88,9 +86,6 @@ export class WorkQueues implements Timers, Outbox, Recorder {
       delay: Math.max(0, dueAt - this.options.clock()),
       attempts: 10,
       backoff: { type: 'exponential', delay: 500 },
-      // Removed once done, so that re-arming after a restart can add it again.
-      removeOnComplete: true,
-      removeOnFail: KEEP_FAILED,
     })
   }
 
@@ -110,8 +105,6 @@ export class WorkQueues implements Timers, Outbox, Recorder {
           jobId: parts.length > 1 ? jobIds.sendPart(id, index + 1) : id,
           attempts: this.options.outbox.attempts,
           backoff: { type: 'capped' },
-          removeOnComplete: KEEP_FINISHED,
-          removeOnFail: KEEP_FAILED,
         },
       }))
     })
@@ -130,13 +123,19 @@ export class WorkQueues implements Timers, Outbox, Recorder {
       // Retried every 10 s at most (see the worker's backoff), for hours: a store outage outlasts attempts.
       attempts: 2000,
       backoff: { type: 'capped' },
-      removeOnComplete: KEEP_FINISHED,
-      removeOnFail: KEEP_FAILED,
     })
   }
 
   start(processors: Processors): void {
-    const common = { connection: this.redis, prefix: this.keys.bullPrefix, ...CRASH_RECOVERY }
+    // How long finished jobs are kept is the workers' to say, not each job's: every job stored
+    // smaller, and a queued message is most of what Redis holds while WeChat sends slowly.
+    const common = {
+      connection: this.redis,
+      prefix: this.keys.bullPrefix,
+      ...CRASH_RECOVERY,
+      removeOnComplete: KEEP_FINISHED,
+      removeOnFail: KEEP_FAILED,
+    }
     for (const queue of this.ingestQueues) {
       this.watch(
         new Worker(queue.name, (job) => processors.inbound(inboundMessageSchema.parse(job.data)), {
@@ -156,7 +155,8 @@ export class WorkQueues implements Timers, Outbox, Recorder {
             throw new DelayedError()
           }
         },
-        { ...common, concurrency: 8 },
+        // Removed once done, so that re-arming after a restart can add it again.
+        { ...common, concurrency: 8, removeOnComplete: { count: 0 } },
       ),
     )
     const outboxWorker = new Worker(this.outboxQueue.name, (job) => this.deliver(job, processors), {
