@@ -82,7 +82,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
   const config = parseConfig(input)
   const log = options.log ?? createLog()
   const clock = options.clock ?? Date.now
-  const redis = createRedis(config.redis.url)
+  const redis = createRedis(config.redis.url, config.redis)
   watchRedis(redis, log.child({ room: 'redis' }))
   const store = openTranscriptStore(config.store)
   const staff = new StaffDirectory(config.staff)
@@ -221,7 +221,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
 
 /** Removes every Redis key of one deployment: what the demo, tests and benchmarks leave behind. */
 export async function removeDeployment(config: Pick<Config, 'redis'>): Promise<number> {
-  const redis = createRedis(config.redis.url)
+  const redis = createRedis(config.redis.url, config.redis)
   try {
     await connectRedis(redis, config.redis.url)
     return await deletePrefix(redis, config.redis.prefix)

@@ -87,6 +87,8 @@ export const configSchema = z
           .string()
           .regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only')
           .default('kefu'),
+        /** Commands issued together leave in one socket write (src/queue/write-batching.ts). */
+        batchWrites: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

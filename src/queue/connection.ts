@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis'
 import type { Log } from '../log/log.js'
+import { WriteBatchingConnector } from './write-batching.js'
 
 export class RedisUnreachableError extends Error {
   constructor(url: string, cause: unknown) {
@@ -16,8 +17,13 @@ export class RedisUnreachableError extends Error {
  * (`maxRetriesPerRequest: null`, which BullMQ requires), so a Redis restart delays work and loses none.
  * It connects in `connectRedis`, at start-up, and not before.
  */
-export function createRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
+export function createRedis(url: string, options: { batchWrites?: boolean } = {}): Redis {
+  const batching = options.batchWrites && new URL(url).protocol === 'redis:'
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    ...(batching ? { Connector: WriteBatchingConnector } : {}),
+  })
 }
 
 /** Redis reconnects on its own; the log says when it went away and when it is back. */

@@ -43,7 +43,7 @@ describe('configuration', () => {
     expect(config.outbox).toMatchObject({ attempts: 12, backoff: 1000, rate: { max: 5, per: 1000 } })
     expect(config.routing.maxPerAgent).toBe(10)
     expect(config.staff[0]?.roles).toEqual(['agent'])
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'kefu' })
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'kefu', batchWrites: true })
   })
 
   it('derives the default ladder from a shorter reply timeout', () => {
@@ -109,7 +109,7 @@ describe('every field, wrong in turn', () => {
   const full = {
     locale: 'en',
     timeZone: 'Asia/Shanghai',
-    redis: { url: 'redis://127.0.0.1:6379', prefix: 'kefu' },
+    redis: { url: 'redis://127.0.0.1:6379', prefix: 'kefu', batchWrites: true },
     store: { mongodbUri: 'mongodb://127.0.0.1/kefu', file: './data/t.db' },
     hours: {
       periods: [{ days: ['mon', 'tue'], from: '09:00', to: '18:00' }],
