@@ -195,7 +195,8 @@ class Answers {
 async function memoryFigures(prefix: string, count: number): Promise<Figure[]> {
   progress(`memory: measuring every key of ${count} open conversations`)
   const redis = new Redis(REDIS_URL)
-  const bytes = { live: 0, timer: 0, queues: 0 }
+  const bytes = { live: 0, timer: 0, queues: 0, outbox: 0 }
+  let outboxJobs = 0
   let cursor = '0'
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000)
@@ -209,10 +210,21 @@ async function memoryFigures(prefix: string, count: number): Promise<Figure[]> {
       if (rest.startsWith('sla:')) bytes.timer += size
       else if (/^(ingest-\d+|outbox|transcript):/.test(rest)) bytes.queues += size
       else bytes.live += size
+      if (rest.startsWith('outbox:')) {
+        bytes.outbox += size
+        // A job is `outbox:<id>` (outbox ids hold no colon); the queue's own keys have a known name.
+        if (
+          !/^outbox:(wait|paused|active|delayed|prioritized|completed|failed|stalled|meta|events|id|marker|limiter|pc|stalled-check)$/.test(
+            rest,
+          )
+        )
+          outboxJobs++
+      }
     })
   } while (cursor !== '0')
   await redis.quit()
   const perConversation = Math.round((bytes.live + bytes.timer) / count)
+  const perMessage = Math.round(bytes.outbox / Math.max(1, outboxJobs))
   const rss = Math.round(process.memoryUsage().rss / 2 ** 20)
   const section = `memory ${count.toLocaleString('en')}`
   return [
@@ -238,6 +250,19 @@ async function memoryFigures(prefix: string, count: number): Promise<Figure[]> {
       measure: 'Redis bytes per conversation in queued messages (outbox…)',
       value: `${Math.round(bytes.queues / count)}`,
     },
-    { section, measure: 'bot process resident memory', value: `${rss} MiB` },
+    {
+      section,
+      measure: `Redis bytes per queued outbox message (${outboxJobs} queued)`,
+      value: `${perMessage}`,
+      target: '≤ 1024',
+      met: perMessage <= 1024,
+    },
+    {
+      section,
+      measure: 'bot process resident memory',
+      value: `${rss} MiB`,
+      target: '≤ 400 MiB',
+      met: rss <= 400,
+    },
   ]
 }

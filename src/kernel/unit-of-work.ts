@@ -124,7 +124,7 @@ export class UnitOfWork {
   }
 
   /**
-   * Every message goes to the outbox in one step, alerts join their recipients' digests, the
+   * Every message goes to the outbox, in order, alerts join their recipients' digests, the
    * transcript gets one write per conversation, then the follow-ups run. A crash before this point
    * replays the whole update, and the ids derived from its cause make the replay harmless.
    */

@@ -12,8 +12,8 @@ export interface Timers {
 /** Every message the bot says goes through here: retried, rate-limited, never sent twice per id. */
 export interface Outbox {
   /**
-   * Queues messages in one step, in order. `id` names each by its cause (`outgoingId`); the same
-   * id is sent at most once.
+   * Queues messages, in order. `id` names each by its cause (`outgoingId`); the same id is sent at
+   * most once, so an update replayed after a crash half-way through queues only what is missing.
    */
   send(messages: { id: string; message: Outgoing }[]): Promise<void>
 }
