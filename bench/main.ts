@@ -6,9 +6,12 @@ import { timerFigures } from './timers.js'
 
 /**
  * `npm run bench`: throughput, latency, timer precision, memory and store figures, printed as a
- * table and written to bench/results.md. `--quick` runs small sizes (for CI) and writes nothing.
+ * table and written to bench/results.md. `--quick` runs small sizes (for CI) and writes nothing;
+ * `--only=pipeline` (or `timers`, `store`) runs one section and writes nothing either.
  */
 const quick = process.argv.includes('--quick')
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
+const runs = (section: string) => only === undefined || only === section
 
 const profile = quick
   ? {
@@ -49,14 +52,14 @@ async function main(): Promise<void> {
     `${quick ? 'quick' : 'full'} profile on ${about.cores} cores, ${about.memory}, Node ${about.node}, Redis ${about.redis}`,
   )
   const figures: Figure[] = [
-    ...(await pipelineFigures(profile.pipeline)),
-    ...(await timerFigures(profile.timers)),
-    ...(await storeFigures(profile.store)),
+    ...(runs('pipeline') ? await pipelineFigures(profile.pipeline) : []),
+    ...(runs('timers') ? await timerFigures(profile.timers) : []),
+    ...(runs('store') ? await storeFigures(profile.store) : []),
   ]
   const minutes = ((Date.now() - started) / 60_000).toFixed(1)
   const results = table(figures)
   process.stdout.write(`${results}\n\nbench took ${minutes} min (${quick ? 'quick' : 'full'} profile)\n`)
-  if (!quick) {
+  if (!quick && only === undefined) {
     const header = [
       '# Benchmark results',
       '',

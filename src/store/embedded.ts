@@ -33,7 +33,9 @@ CREATE TABLE IF NOT EXISTS entries (
   json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS entries_by_conversation ON entries (conversation_id, at, seq);
-CREATE INDEX IF NOT EXISTS entries_by_type ON entries (type, at, seq);
+-- Events only: reports read them by type; messages (half the entries) need no place in this index.
+DROP INDEX IF EXISTS entries_by_type;
+CREATE INDEX IF NOT EXISTS events_by_type ON entries (type, at, seq) WHERE type IS NOT NULL;
 CREATE TABLE IF NOT EXISTS handovers (
   id TEXT PRIMARY KEY,
   at INTEGER NOT NULL,
