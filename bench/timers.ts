@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process'
 import { Redis } from 'ioredis'
 import {
   benchEngine,
@@ -37,11 +38,35 @@ const AGENTS = 100
  */
 export async function timerFigures(profile: TimerProfile): Promise<Figure[]> {
   const figures: Figure[] = []
-  for (const count of profile.counts) figures.push(...(await timerRun(count, profile)))
+  for (const count of profile.counts) figures.push(...(await inChildProcess(count, profile)))
   return figures
 }
 
-async function timerRun(count: number, profile: TimerProfile): Promise<Figure[]> {
+/**
+ * Each run in a process of its own, so that its resident memory is the bot's at that size and not
+ * what the sections before it left in the benchmark's heap.
+ */
+function inChildProcess(count: number, profile: TimerProfile): Promise<Figure[]> {
+  const child = fork(
+    new URL('./timer-run.ts', import.meta.url).pathname,
+    [String(count), JSON.stringify(profile)],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  )
+  return new Promise((resolve, reject) => {
+    let figures: Figure[] | undefined
+    child.on('message', (message) => {
+      figures = message as Figure[]
+    })
+    child.on('exit', (code) =>
+      figures ? resolve(figures) : reject(new Error(`the ${count} timers run exited with ${code}`)),
+    )
+  })
+}
+
+export async function timerRun(count: number, profile: TimerProfile): Promise<Figure[]> {
   const openMs = Math.ceil((count / profile.openPerSecond) * 1000)
   // The first deadline comes a quiet while after the last conversation opens: time for the backlog
   // to drain and the memory to be measured without disturbing the timers being measured.
@@ -85,7 +110,9 @@ async function timerRun(count: number, profile: TimerProfile): Promise<Figure[]>
       `timers: all open; ${Math.round((firstDeadline - Date.now()) / 1000)} s before the first deadline`,
     )
 
-    const memory = count === profile.memoryAt ? await memoryFigures(bench.prefix, count) : []
+    // The process's size before the measurement below, whose own reading of a million keys would add to it.
+    const rss = Math.round(process.memoryUsage().rss / 2 ** 20)
+    const memory = count === profile.memoryAt ? await memoryFigures(bench.prefix, count, rss) : []
     if (memory.length) {
       const left = Math.round((firstDeadline - Date.now()) / 1000)
       progress(
@@ -192,7 +219,7 @@ class Answers {
 }
 
 /** Redis bytes per open conversation, by what holds them, and the bot process's resident memory. */
-async function memoryFigures(prefix: string, count: number): Promise<Figure[]> {
+async function memoryFigures(prefix: string, count: number, rss: number): Promise<Figure[]> {
   progress(`memory: measuring every key of ${count} open conversations`)
   const redis = new Redis(REDIS_URL)
   const bytes = { live: 0, timer: 0, queues: 0, outbox: 0 }
@@ -225,7 +252,6 @@ async function memoryFigures(prefix: string, count: number): Promise<Figure[]> {
   await redis.quit()
   const perConversation = Math.round((bytes.live + bytes.timer) / count)
   const perMessage = Math.round(bytes.outbox / Math.max(1, outboxJobs))
-  const rss = Math.round(process.memoryUsage().rss / 2 ** 20)
   const section = `memory ${count.toLocaleString('en')}`
   return [
     {
