@@ -37,7 +37,7 @@ const clockStop = {
 const refusal = <R extends string>(reason: R) =>
   z.object({ status: z.literal('refused'), reason: z.literal(reason) })
 
-export const ingestResult = z.union([
+export const ingestResult = z.discriminatedUnion('status', [
   gone,
   /** The message rated the customer's last conversation (1–5), which `conversation` is; nothing else happened. */
   z.object({ status: z.literal('rated'), replayed, conversation, score: z.number() }),
@@ -76,7 +76,7 @@ export const ingestResult = z.union([
   }),
 ])
 
-export const replyResult = z.union([
+export const replyResult = z.discriminatedUnion('status', [
   gone,
   z.object({
     status: z.literal('answered'),
@@ -90,20 +90,24 @@ export const replyResult = z.union([
   }),
   /** Kept for a forbidden phrase instead of sent: the clock runs on. */
   z.object({ status: z.literal('held'), replayed, conversation }),
-  refusal('nothing-held').extend({ replayed }),
-  refusal('unknown-code').extend({ replayed, code: z.string() }),
-  refusal('no-conversation').extend({ replayed }),
-  refusal('ambiguous').extend({ replayed, codes: list(z.string()) }),
-  refusal('not-yours').extend({ replayed, conversation }),
+  z.discriminatedUnion('reason', [
+    refusal('nothing-held').extend({ replayed }),
+    refusal('unknown-code').extend({ replayed, code: z.string() }),
+    refusal('no-conversation').extend({ replayed }),
+    refusal('ambiguous').extend({ replayed, codes: list(z.string()) }),
+    refusal('not-yours').extend({ replayed, conversation }),
+  ]),
 ])
 
-export const closeResult = z.union([
+export const closeResult = z.discriminatedUnion('status', [
   z.object({ status: z.literal('closed'), conversation, assigned: assignments, ...clockStop }),
-  refusal('unknown-code').extend({ code: z.string() }),
-  refusal('not-yours').extend({ conversation }),
+  z.discriminatedUnion('reason', [
+    refusal('unknown-code').extend({ code: z.string() }),
+    refusal('not-yours').extend({ conversation }),
+  ]),
 ])
 
-export const moveResult = z.union([
+export const moveResult = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('moved'),
     conversation,
@@ -111,13 +115,15 @@ export const moveResult = z.union([
     from: z.string().optional(),
     assigned: assignments,
   }),
-  refusal('unknown-code').extend({ code: z.string() }),
-  refusal('queue-empty'),
-  refusal('not-yours').extend({ conversation }),
-  refusal('not-queued').extend({ conversation }),
-  refusal('same-agent').extend({ conversation }),
-  refusal('target-off-duty').extend({ targetId: z.string() }),
-  refusal('target-away').extend({ targetId: z.string() }),
+  z.discriminatedUnion('reason', [
+    refusal('unknown-code').extend({ code: z.string() }),
+    refusal('queue-empty'),
+    refusal('not-yours').extend({ conversation }),
+    refusal('not-queued').extend({ conversation }),
+    refusal('same-agent').extend({ conversation }),
+    refusal('target-off-duty').extend({ targetId: z.string() }),
+    refusal('target-away').extend({ targetId: z.string() }),
+  ]),
 ])
 
 export const goOnDutyResult = z.object({
@@ -128,7 +134,7 @@ export const goOnDutyResult = z.object({
   assigned: assignments,
 })
 
-export const goAwayResult = z.union([
+export const goAwayResult = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('away'),
     /** The away period's number: the away-limit timer carries it. */
@@ -139,7 +145,7 @@ export const goAwayResult = z.union([
   refusal('off-duty'),
 ])
 
-export const goOffDutyResult = z.union([
+export const goOffDutyResult = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('off-duty'),
     /** The agent's conversations, back in the queue in their old places (forced only). */
@@ -149,14 +155,14 @@ export const goOffDutyResult = z.union([
   refusal('has-open').extend({ open: list(conversation) }),
 ])
 
-export const awayExpiredResult = z.union([
+export const awayExpiredResult = z.discriminatedUnion('status', [
   gone,
   z.object({ status: z.literal('handed-on'), replayed, assigned: assignments, requeued: list(conversation) }),
   /** The agent came back, or went away again, since the timer was set. */
   z.object({ status: z.literal('stale') }),
 ])
 
-export const fireResult = z.union([
+export const fireResult = z.discriminatedUnion('status', [
   gone,
   /** The conversation was answered, closed or moved on since the timer was set: do nothing. */
   z.object({ status: z.literal('stale') }),
