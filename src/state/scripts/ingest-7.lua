@@ -96,10 +96,13 @@ end
 
 local key = KEY.conversation(id)
 redis.call('HSET', key, 'customerName', customer_name, 'lastCustomerAt', at, 'lastText', text)
+-- What the rest of this step reads of the conversation, in one call.
+local fields = redis.call('HMGET', key, 'menuOpen', 'agentId', 'closedNoticeDay', 'waitingSince', 'awayNotice')
+local holder = fields[2] or ''
 -- A menu answer sets the category (a priority one moves the conversation up the queue) and goes to
 -- nobody; any other message closes the menu.
 local category_chosen, moved_from
-if not created and redis.call('HGET', key, 'menuOpen') == '1' then
+if not created and fields[1] == '1' then
   redis.call('HDEL', key, 'menuOpen')
   if opts.menuChoice ~= '' then
     category_chosen = opts.menuChoice
@@ -109,24 +112,24 @@ if not created and redis.call('HGET', key, 'menuOpen') == '1' then
       redis.call('HSET', key, 'queueScore', score)
       redis.call('ZADD', KEY.unassigned, 'XX', score, id)
     end
-    local holder = redis.call('HGET', key, 'agentId')
     if holder ~= '' and not covers(redis.call('HGET', KEY.agent(holder), 'skills'), category_chosen) then
       local target = pick_agent(holder, category_chosen)
       if target then
         assign(id, target)
         moved_from = holder
+        holder = target
       end
     end
   end
 end
 -- Praise counts once per conversation, for the agent serving it.
 local praised = false
-if opts.praise and redis.call('HGET', key, 'agentId') ~= '' and redis.call('HSETNX', key, 'praised', 1) == 1 then
+if opts.praise and holder ~= '' and redis.call('HSETNX', key, 'praised', 1) == 1 then
   praised = true
 end
 -- Outside service hours the customer is told the hours once per conversation and day.
 local closed_notice = false
-if opts.closedDay ~= '' and redis.call('HGET', key, 'closedNoticeDay') ~= opts.closedDay then
+if opts.closedDay ~= '' and fields[3] ~= opts.closedDay then
   redis.call('HSET', key, 'closedNoticeDay', opts.closedDay)
   closed_notice = true
 end
@@ -134,7 +137,6 @@ end
 -- under the same outbox id. Otherwise (no agent yet, the agent is away, or older messages still
 -- waiting) it queues.
 local forward_to
-local holder = redis.call('HGET', key, 'agentId')
 local holder_away = holder ~= '' and redis.call('SISMEMBER', KEY.away, holder) == 1
 if throttled > 0 or category_chosen then
   forward_to = nil
@@ -147,13 +149,13 @@ end
 local away_notice
 if holder_away then
   local away = redis.call('HMGET', KEY.agent(holder), 'awaySeq', 'awayUntil', 'awayReason')
-  if redis.call('HGET', key, 'awayNotice') ~= away[1] then
+  if fields[5] ~= away[1] then
     redis.call('HSET', key, 'awayNotice', away[1])
     away_notice = { agentId = holder, ['until'] = tonumber(away[2]) or 0, reason = away[3] or '' }
   end
 end
 local clock_started, clock_version = false, nil
-if (tonumber(redis.call('HGET', key, 'waitingSince')) or 0) == 0 and not category_chosen then
+if (tonumber(fields[4]) or 0) == 0 and not category_chosen then
   redis.call('HSET', key, 'waitingSince', at, 'ladderStep', 0, 'deadlines', opts.deadlines)
   clock_version = redis.call('HINCRBY', key, 'version', 1)
   clock_started = true
@@ -163,7 +165,7 @@ local assigned = drain_queue()
 -- The 1-based place in the queue; 0 once assigned.
 local position = (redis.call('ZRANK', KEY.unassigned, id) or -1) + 1
 if created and position > 0 then redis.call('HSET', key, 'toldPosition', position) end
-if moved_from then table.insert(assigned, { conversation = snapshot(id), agentId = redis.call('HGET', key, 'agentId') }) end
+if moved_from then table.insert(assigned, { conversation = snapshot(id), agentId = holder }) end
 return remember(message_id, ttl, { status = 'taken', conversation = snapshot(id), created = created,
   clockStarted = clock_started, clockVersion = clock_version, assigned = assigned, queuePosition = position,
   forwardTo = forward_to, throttled = throttled, closedNotice = closed_notice, holderAway = holder_away,
