@@ -18,6 +18,7 @@ const room = {
   state: '^src/state/',
   store: '^src/store/',
   config: '^src/config/',
+  ops: '^src/ops/',
   handlers: '^handlers/',
   templates: '^templates/',
 }
@@ -73,6 +74,21 @@ module.exports = {
     { from: { path: room.store }, to: core },
     { from: { path: room.config }, to: { path: [room.config, room.domain, ...npm('yaml')] } },
     { from: { path: room.config }, to: core },
+    // What operators see without WeChat: alerts to a webhook, health checks, metrics.
+    {
+      from: { path: room.ops },
+      to: {
+        path: [
+          room.ops,
+          room.domain,
+          room.text,
+          room.log,
+          '^src/queue/with-timeout\\.ts$',
+          ...npm('prom-client'),
+        ],
+      },
+    },
+    { from: { path: room.ops }, to: core },
     // The one composition root may import every room.
     { from: { path: '^src/app\\.ts$' }, to: { path: ['^src/', '^handlers/'] } },
     { from: { path: '^src/app\\.ts$' }, to: core },

@@ -18,6 +18,7 @@ import { addDays } from './domain/zoned-time.js'
 import { Kernel } from './kernel/kernel.js'
 import { servicesFor, settingsFor } from './kernel/services.js'
 import { createLog, type Log } from './log/log.js'
+import { Operations } from './ops/ops.js'
 import { connectRedis, createRedis, deletePrefix, watchRedis } from './queue/connection.js'
 import { Intake } from './queue/intake.js'
 import { jobIds, keysFor } from './queue/keys.js'
@@ -71,6 +72,8 @@ export interface Bot {
   queueCounts(): Promise<Record<string, number>>
   /** Applies a new staff list at once (`npm start` reloads it from the config file on SIGHUP). */
   updateStaff(staff: ConfigInput['staff']): Promise<void>
+  /** Where `/healthz`, `/readyz` and `/metrics` are served once started (`http.port`), if anywhere. */
+  httpAddress(): { address: string; port: number } | undefined
 }
 
 /**
@@ -83,16 +86,45 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
   const log = options.log ?? createLog()
   const clock = options.clock ?? Date.now
   const redis = createRedis(config.redis.url, config.redis)
-  watchRedis(redis, log.child({ room: 'redis' }))
   const store = openTranscriptStore(config.store)
   const staff = new StaffDirectory(config.staff)
   const channel = options.channel ?? new WechatyChannel(options.puppet, log.child({ room: 'channel' }), clock)
   const events = new EventEmitter<BotEvents>()
   const spoolFile =
     config.ingest.spoolFile ?? join(dirname(config.store.file), `inbound-spool-${config.redis.prefix}.jsonl`)
+  const spool = new InboundSpool(spoolFile, config.ingest.spoolLimit)
+  const ops = new Operations(
+    config,
+    {
+      redisStatus: () => redis.status,
+      pingRedis: () => redis.ping(),
+      openConversations: () => running().state.openConversations(),
+      staffLoads: () => running().state.loads(staff.withRole('agent').map((member) => member.id)),
+      queueCounts: () => running().queues.counts(),
+      spooled: () => spool.size,
+      spoolLimit: config.ingest.spoolLimit,
+    },
+    log.child({ room: 'ops' }),
+    clock,
+  )
+  watchRedis(redis, log.child({ room: 'redis' }), {
+    lost: () => ops.redisLost(),
+    back: () => ops.redisBack(),
+  })
+  // Every write, the recorder's and the retry queue's, tells the alerts whether the store takes them.
+  const write = store.write.bind(store)
+  store.write = (batch) =>
+    write(batch).then(
+      () => ops.storeWritten(),
+      (error: unknown) => {
+        ops.storeFailed()
+        throw error
+      },
+    )
+  events.on('recorded', (batch) => ops.recorded(batch))
   const intake = new Intake({
     redis,
-    spool: new InboundSpool(spoolFile, config.ingest.spoolLimit),
+    spool,
     log,
     async enqueue(message) {
       const { state, queues } = running()
@@ -165,6 +197,12 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
           'message could not be sent after every attempt',
         )
         const purpose = jobIds.sendParts(id)?.purpose ?? ''
+        ops.sendFailed({
+          outboxId: id,
+          purpose,
+          to: outgoing.to,
+          staff: staff.get(outgoing.to) !== undefined,
+        })
         await kernel.receiveSendFailure({ outboxId: id, purpose, outgoing, error: error.message })
       },
       write: async (batch) => {
@@ -174,11 +212,14 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     })
   }
 
+  /** The spool may have grown, or refused the message: the alerts look at once. */
+  const receive = (message: InboundMessage) => intake.receive(message).finally(() => ops.spoolChanged())
+
   return {
     config,
     events,
     transcripts: store,
-    receive: (message) => intake.receive(message),
+    receive,
     async start() {
       // Redis first, failing fast: a bot that cannot open leaves nothing retrying behind.
       await connectRedis(redis, config.redis.url)
@@ -186,11 +227,19 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       built = build()
       const { queues, kernel } = built
       intake.opened()
+      await ops.start()
       await channel.start({
-        onMessage: (message) => intake.receive(message),
-        onLogout: () => void queues.pauseOutbox(),
-        onLogin: () => queues.resumeOutbox(),
+        onMessage: receive,
+        onLogout: () => {
+          ops.loggedOutOfWeChat()
+          void queues.pauseOutbox()
+        },
+        onLogin: () => {
+          ops.loggedInToWeChat()
+          queues.resumeOutbox()
+        },
       })
+      ops.loggedInToWeChat()
       await resolveStaffNames()
       runWorkers()
       await kernel.recover()
@@ -199,6 +248,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     async stop() {
       // Workers first, while the channel is still there for the sends in progress; what arrives
       // meanwhile is queued, durably, for the next start. Then the channel, then the connections.
+      await ops.stop()
       await built?.queues.stopWorkers()
       await channel.stop()
       await built?.queues.close()
@@ -216,6 +266,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       await built?.kernel.recover()
       log.info({ staff: staff.all().length }, 'staff list updated')
     },
+    httpAddress: () => ops.address(),
   }
 }
 

@@ -367,4 +367,20 @@ export const zhCN = {
     footer: '请接班同事发送 /ack 确认接班。',
     separator: '、',
   },
+  ops: {
+    loggedOut: '🔴【{prefix}】微信账号已退出登录，消息暂停发送。请尽快重新扫码登录。',
+    loggedIn: '🟢【{prefix}】微信账号已重新登录，消息恢复发送。',
+    redisDown: '🔴【{prefix}】Redis 无法连接：新消息暂存在本地缓冲中，提醒和发送暂停。',
+    redisBack: '🟢【{prefix}】Redis 已恢复连接，暂存的消息正在补处理。',
+    storeDown: '🟠【{prefix}】聊天记录库写入失败，记录暂存在重试队列中，恢复后自动补写。',
+    storeBack: '🟢【{prefix}】聊天记录库已恢复写入。',
+    sendFailed: '🟠【{prefix}】一条发给{recipient}的消息多次重试后仍未发出（消息编号 {outboxId}）。',
+    recipientCustomer: '客户',
+    recipientStaff: '员工',
+    spoolFilling:
+      '🟠【{prefix}】本地消息缓冲已用 {size}/{limit} 条（Redis 仍不可用），满了之后将无法接收新消息。',
+    spoolFull: '🔴【{prefix}】本地消息缓冲已满（{limit} 条）：新消息无法接收，请立即恢复 Redis。',
+    spoolDrained: '🟢【{prefix}】本地消息缓冲已清空，暂存的消息都已转入队列。',
+    at: '时间：{at}',
+  },
 } as const

@@ -69,6 +69,17 @@ const escalationStepSchema = z
   .strict()
 export type EscalationStep = z.infer<typeof escalationStepSchema>
 
+const webhookSchema = z
+  .object({
+    url: z.string().url(),
+    /** `wecom-markdown`: the body a WeCom (企业微信) group robot takes. */
+    format: z.enum(['json', 'wecom-markdown']).default('json'),
+    /** One delivery attempt longer than this counts as failed and is retried. */
+    timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+    headers: z.record(z.string(), z.string()).default({}),
+  })
+  .strict()
+
 const rateSchema = z.object({ max: z.number().int().min(1), per: durationSchema }).strict()
 
 export const configSchema = z
@@ -209,6 +220,17 @@ export const configSchema = z
          * at once are one message, not 30); 0 sends each at once.
          */
         digestWindow: durationSchema.default(3000),
+        /** Where alerts that must not depend on WeChat go (logged out, Redis away…): docs/operations.md. */
+        webhook: webhookSchema.optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Health checks and Prometheus metrics (docs/operations.md); off unless a port is set. */
+    http: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        /** 0 takes any free port. */
+        port: z.number().int().min(0).max(65_535).optional(),
       })
       .strict()
       .prefault({}),

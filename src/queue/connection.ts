@@ -26,16 +26,28 @@ export function createRedis(url: string, options: { batchWrites?: boolean } = {}
   })
 }
 
-/** Redis reconnects on its own; the log says when it went away and when it is back. */
-export function watchRedis(redis: Redis, log: Log): void {
+/** Hears once when a connection that was up goes away, and once when it is back. */
+export interface RedisWatcher {
+  lost(): void
+  back(): void
+}
+
+/** Redis reconnects on its own; the log (and `watcher`) hear when it went away and when it is back. */
+export function watchRedis(redis: Redis, log: Log, watcher?: RedisWatcher): void {
   let connected = false
   let down = false
   redis.on('error', (error: Error) => {
-    if (connected && !down) log.error({ err: error.message }, 'Redis connection lost; reconnecting')
+    if (connected && !down) {
+      log.error({ err: error.message }, 'Redis connection lost; reconnecting')
+      watcher?.lost()
+    }
     down = connected
   })
   redis.on('ready', () => {
-    if (down) log.info({}, 'Redis connection back')
+    if (down) {
+      log.info({}, 'Redis connection back')
+      watcher?.back()
+    }
     connected = true
     down = false
   })
