@@ -226,17 +226,20 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       await store.init()
       built = build()
       const { queues, kernel } = built
+      // A login right after a logout resumes the outbox only once its pause is done: BullMQ resuming a
+      // worker still pausing leaves a connection attempt whose rejection nobody handles.
+      let pausing = Promise.resolve()
       intake.opened()
       await ops.start()
       await channel.start({
         onMessage: receive,
         onLogout: () => {
           ops.loggedOutOfWeChat()
-          void queues.pauseOutbox()
+          pausing = queues.pauseOutbox()
         },
         onLogin: () => {
           ops.loggedInToWeChat()
-          queues.resumeOutbox()
+          void pausing.then(() => queues.resumeOutbox())
         },
       })
       ops.loggedInToWeChat()
