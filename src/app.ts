@@ -226,20 +226,27 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       await store.init()
       built = build()
       const { queues, kernel } = built
-      // A login right after a logout resumes the outbox only once its pause is done: BullMQ resuming a
-      // worker still pausing leaves a connection attempt whose rejection nobody handles.
-      let pausing = Promise.resolve()
+      // Pauses and resumes of the outbox take turns: BullMQ resuming a worker still pausing (a login
+      // right after a logout) leaves a connection attempt whose rejection nobody handles.
+      let outboxTurn = Promise.resolve()
+      const outboxTurns = (next: () => Promise<void>) => {
+        outboxTurn = outboxTurn
+          .then(next)
+          .catch((error: unknown) =>
+            log.error({ err: (error as Error).message }, 'outbox pause or resume failed'),
+          )
+      }
       intake.opened()
       await ops.start()
       await channel.start({
         onMessage: receive,
         onLogout: () => {
           ops.loggedOutOfWeChat()
-          pausing = queues.pauseOutbox()
+          outboxTurns(() => queues.pauseOutbox())
         },
         onLogin: () => {
           ops.loggedInToWeChat()
-          void pausing.then(() => queues.resumeOutbox())
+          outboxTurns(() => queues.resumeOutbox())
         },
       })
       ops.loggedInToWeChat()

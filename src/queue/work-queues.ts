@@ -200,8 +200,8 @@ export class WorkQueues implements Timers, Outbox, Recorder {
     await this.outboxWorker?.pause()
   }
 
-  resumeOutbox(): void {
-    this.outboxWorker?.resume()
+  async resumeOutbox(): Promise<void> {
+    await this.outboxWorker?.resume()
   }
 
   /** Stops taking work and lets jobs in progress finish; jobs can still be added. */
