@@ -256,8 +256,9 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       log.info({ prefix: config.redis.prefix, staff: staff.all().length }, 'bot started')
     },
     async stop() {
-      // Workers first, while the channel is still there for the sends in progress; what arrives
-      // meanwhile is queued, durably, for the next start. Then the channel, then the connections.
+      // The health server and the alerts first: a stopping bot is no longer ready. Then the workers,
+      // while the channel is still there for the sends in progress; what arrives meanwhile is queued,
+      // durably, for the next start. Then the channel, then the connections.
       await ops.stop()
       await built?.queues.stopWorkers()
       await channel.stop()

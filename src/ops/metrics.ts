@@ -121,11 +121,12 @@ export class Metrics {
   recorded(batch: TranscriptBatch): void {
     const { conversation } = batch
     for (const entry of batch.entries) {
-      // The first answer is the message that set the summary's first-response time (handlers/reply.ts
-      // sends the summary along with it only then).
+      // The first answer is the staff message that set the summary's first-response time
+      // (handlers/reply.ts sends the summary along with it only then).
       if (
         entry.kind === 'message' &&
         entry.direction === 'out' &&
+        entry.actor.role !== 'bot' &&
         conversation?.firstResponseAt === entry.at
       ) {
         this.firstResponse.observe((conversation.firstResponseAt - conversation.openedAt) / 1000)
