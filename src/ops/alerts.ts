@@ -32,10 +32,10 @@ export class Alerts {
     return this.down.has(condition)
   }
 
-  wentDown(condition: Condition, details: Alert['details'] = {}): void {
+  wentDown(condition: Condition): void {
     if (this.down.has(condition)) return
     this.down.add(condition)
-    this.say(CONDITIONS[condition].down, details)
+    this.say(CONDITIONS[condition].down, {})
   }
 
   cameBack(condition: Condition): void {
