@@ -19,14 +19,54 @@ function problems(run: () => unknown): string[] {
 }
 
 describe('configuration', () => {
-  it('reads durations as 300ms, 5s, 5m or milliseconds', () => {
+  it('reads durations as 300ms, 5s, 5m, 1.5h or 1d, and 0', () => {
     expect(parseDuration('300ms')).toBe(300)
     expect(parseDuration('5s')).toBe(5000)
     expect(parseDuration('5m')).toBe(300_000)
     expect(parseDuration('1.5h')).toBe(5_400_000)
-    expect(parseDuration(250)).toBe(250)
+    expect(parseDuration('1d')).toBe(86_400_000)
+    expect(parseDuration(0)).toBe(0)
     expect(() => parseDuration('5 minutes')).toThrow(/not a duration/)
-    expect(() => parseDuration(-1)).toThrow(/not a duration/)
+  })
+
+  it('refuses a bare number as a duration, in the file and in the environment alike, naming the units', () => {
+    // `replyTimeout: 300` once meant 300 ms: every customer escalated within a second.
+    const message =
+      'sla.replyTimeout: 300 has no unit; write it with a unit: 300ms, 30s, 5m, 1h or 1d (e.g. 300s)'
+    expect(problems(() => parseConfig({ ...minimal, sla: { replyTimeout: 300 } }))).toEqual([message])
+    expect(problems(() => parseWithEnv(minimal, { KEFU_REPLY_TIMEOUT: '300' }))).toEqual([
+      `${message} (from KEFU_REPLY_TIMEOUT)`,
+    ])
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-config-'))
+    const yaml = join(dir, 'kefu.yaml')
+    writeFileSync(yaml, 'staff:\n  - id: wxid_1\nsla:\n  replyTimeout: 300\n')
+    expect(problems(() => loadConfig({ KEFU_CONFIG: yaml }))).toEqual([message])
+  })
+
+  it.each([
+    ['sla.replyTimeout', { sla: { replyTimeout: 5 } }],
+    ['sla.ladder.0.after', { sla: { ladder: [{ after: 240 }] } }],
+    ['duty.awayLimit', { duty: { awayLimit: 30 } }],
+    ['outbox.rate.per', { outbox: { rate: { max: 5, per: 1 } } }],
+    ['outbox.backoff', { outbox: { backoff: 1000 } }],
+    ['outbox.sendTimeout', { outbox: { sendTimeout: 30 } }],
+    ['ingest.customerRate.per', { ingest: { customerRate: { max: 30, per: 10 } } }],
+    ['survey.window', { survey: { window: 24 } }],
+    ['followUp.after', { followUp: { after: 1 } }],
+    ['alerts.digestWindow', { alerts: { digestWindow: 3 } }],
+    ['handover.ackWithin', { handover: { ackWithin: 15 } }],
+    ['handover.retention', { handover: { retention: 30 } }],
+  ])('refuses a bare number for %s', (field, wrong) => {
+    const found = problems(() => parseConfig({ ...minimal, ...wrong }))
+    expect(found.some((problem) => problem.startsWith(`${field}: `) && problem.includes('has no unit'))).toBe(
+      true,
+    )
+  })
+
+  it('takes 0 without a unit where 0 means "none" or "at once"', () => {
+    const config = parseConfig({ ...minimal, alerts: { digestWindow: 0 }, survey: { window: '0' } })
+    expect(config.alerts.digestWindow).toBe(0)
+    expect(config.survey.window).toBe(0)
   })
 
   it('fills the defaults of the regulations: 5-minute reply timeout, ladder at 4, 5 and 10 minutes, 10 per agent', () => {
@@ -53,7 +93,7 @@ describe('configuration', () => {
 
   it('names each wrong field and what is wrong with it', () => {
     expect(problems(() => parseConfig({ ...minimal, sla: { replyTimeout: '5 minutes' } }))).toEqual([
-      'sla.replyTimeout: not a duration: "5 minutes" (use e.g. 300ms, 5s, 5m, 1h)',
+      'sla.replyTimeout: not a duration: "5 minutes"; write it with a unit: 300ms, 30s, 5m, 1h or 1d',
     ])
     expect(problems(() => parseConfig({ ...minimal, sla: { replyTimout: '5m' } }))[0]).toMatch(
       /^sla: Unrecognized key: "replyTimout"/,
