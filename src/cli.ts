@@ -173,7 +173,9 @@ async function report(args: string[], io: CliIO): Promise<number> {
   }
   if (!config) {
     const message =
-      configProblem instanceof ConfigError ? configProblem.problems.join('; ') : String(configProblem)
+      configProblem instanceof ConfigError
+        ? `${configProblem.file ? `${configProblem.file}: ` : ''}${configProblem.problems.join('; ')}`
+        : String(configProblem)
     say(text.t('report.cli.configError', { message }))
     return 1
   }

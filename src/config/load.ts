@@ -28,7 +28,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `no configuration file: create ${DEFAULT_CONFIG_FILES[0]} (see kefu.example.yaml) or set KEFU_CONFIG`,
     ])
   }
-  return parseWithEnv(readConfigFile(file), env)
+  const raw = readConfigFile(file)
+  try {
+    return parseWithEnv(raw, env)
+  } catch (error) {
+    throw error instanceof ConfigError ? new ConfigError(error.problems, file) : error
+  }
 }
 
 export function readConfigFile(file: string): unknown {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig, parseWithEnv } from '../../src/config/load.js'
-import { ConfigError, parseConfig } from '../../src/domain/config.js'
+import { ConfigError, parseConfig, parseStaff } from '../../src/domain/config.js'
+import { fieldName } from '../../src/domain/config-problems.js'
 import { parseDuration } from '../../src/domain/duration.js'
 
 const minimal = { staff: [{ id: 'wxid_agent' }] }
@@ -45,7 +46,7 @@ describe('configuration', () => {
 
   it.each([
     ['sla.replyTimeout', { sla: { replyTimeout: 5 } }],
-    ['sla.ladder.0.after', { sla: { ladder: [{ after: 240 }] } }],
+    ['sla.ladder #1.after', { sla: { ladder: [{ after: 240 }] } }],
     ['duty.awayLimit', { duty: { awayLimit: 30 } }],
     ['outbox.rate.per', { outbox: { rate: { max: 5, per: 1 } } }],
     ['outbox.backoff', { outbox: { backoff: 1000 } }],
@@ -95,25 +96,58 @@ describe('configuration', () => {
     expect(problems(() => parseConfig({ ...minimal, sla: { replyTimeout: '5 minutes' } }))).toEqual([
       'sla.replyTimeout: not a duration: "5 minutes"; write it with a unit: 300ms, 30s, 5m, 1h or 1d',
     ])
-    expect(problems(() => parseConfig({ ...minimal, sla: { replyTimout: '5m' } }))[0]).toMatch(
-      /^sla: Unrecognized key: "replyTimout"/,
-    )
     expect(problems(() => parseConfig({ staff: [] }))).toEqual(['staff: list at least one staff member'])
     expect(problems(() => parseConfig({ staff: [{ roles: ['agent'] }] }))[0]).toMatch(
-      /^staff\.0: a staff member needs an id/,
-    )
-    expect(problems(() => parseConfig({ staff: [{ id: 'a', roles: ['boss'] }] }))[0]).toMatch(
-      /^staff\.0\.roles\.0:/,
+      /^staff #1: a staff member needs an id/,
     )
     expect(problems(() => parseConfig({ ...minimal, timeZone: 'Mars/Olympus' }))).toEqual([
       'timeZone: not an IANA time zone (e.g. Asia/Shanghai)',
     ])
-    expect(problems(() => parseConfig({ staff: [{ id: 'a' }, { id: 'a' }] }))).toEqual([
-      'staff.1.id: duplicate staff id "a" (also staff.0.id)',
-    ])
     expect(
       problems(() => parseConfig({ ...minimal, sla: { ladder: [{ after: '5m' }, { after: '1m' }] } })),
-    ).toEqual(['sla.ladder.1.after: each step must come later than the one before it'])
+    ).toEqual(['sla.ladder #2.after: each step must come later than the one before it'])
+  })
+
+  it('names staff members by their place counted from 1 and by name', () => {
+    const staff = [
+      { id: 'wx1', name: '小张' },
+      { id: 'wx2', alias: 'li' },
+      { id: 'wx3', name: '小王', roles: ['boss'] },
+    ]
+    expect(problems(() => parseConfig({ staff }))).toEqual([
+      'staff #3 (小王).roles #1: Invalid option: expected one of "agent"|"supervisor"|"manager"',
+    ])
+    expect(
+      problems(() =>
+        parseConfig({
+          staff: [
+            { id: 'a', name: '小张' },
+            { id: 'a', name: '小李' },
+          ],
+        }),
+      ),
+    ).toEqual(['staff #2 (小李).id: duplicate staff id "a" (also staff #1 (小张))'])
+    expect(problems(() => parseStaff([{ id: 'wx1' }, { name: '小王', maxOpen: 0 }]))[0]).toMatch(
+      /^staff #2 \(小王\)\.maxOpen: /,
+    )
+  })
+
+  it('suggests the field meant for an unknown one, among the fields of that level', () => {
+    expect(problems(() => parseConfig({ ...minimal, sla: { replyTimout: '5m' } }))).toEqual([
+      'sla: unknown field "replyTimout": did you mean replyTimeout?',
+    ])
+    expect(problems(() => parseConfig({ ...minimal, routing: { maxperagent: 5 } }))).toEqual([
+      'routing: unknown field "maxperagent": did you mean maxPerAgent?',
+    ])
+    expect(problems(() => parseConfig({ staff: [{ id: 'a', role: ['agent'] }] }))).toEqual([
+      'staff #1 (a): unknown field "role": did you mean roles?',
+    ])
+    expect(problems(() => parseConfig({ ...minimal, timezone: 'Asia/Shanghai' }))).toEqual([
+      '(root): unknown field "timezone": did you mean timeZone?',
+    ])
+    expect(problems(() => parseConfig({ ...minimal, duty: { colour: 'red' } }))).toEqual([
+      'duty: unknown field "colour" (known here: awayLimit)',
+    ])
   })
 
   it('applies environment overrides and says which variable a bad value came from', () => {
@@ -139,6 +173,11 @@ describe('configuration', () => {
     const broken = join(dir, 'broken.yaml')
     writeFileSync(broken, 'staff: [\n')
     expect(problems(() => loadConfig({ KEFU_CONFIG: broken }))[0]).toMatch(/broken\.yaml: not valid YAML/)
+    const wrong = join(dir, 'wrong.yaml')
+    writeFileSync(wrong, 'staff:\n  - id: wxid_1\nlocale: fr\n')
+    expect(() => loadConfig({ KEFU_CONFIG: wrong })).toThrow(
+      `invalid configuration in ${wrong}:\n  - locale:`,
+    )
     expect(problems(() => loadConfig({ KEFU_CONFIG: join(dir, 'missing.yaml') }))[0]).toMatch(
       /cannot be read \(ENOENT\)/,
     )
@@ -235,16 +274,17 @@ describe('every field, wrong in turn', () => {
     }
     expect(problems(() => parseConfig(wrong))).toEqual([
       'handover.retention: keep handovers at least 30 days (the regulations ask for a month)',
-      'staff.0.skills.0: no category "refunds" in routing.categories (consult, order)',
-      'staff.0.shift: no shift "night" in shifts (day)',
+      'staff #1 (wxid_1).skills #1: no category "refunds" in routing.categories (consult, order)',
+      'staff #1 (wxid_1).shift: no shift "night" in shifts (day)',
     ])
   })
 
   it.each(leaves(full).map((path) => [path.join('.'), path] as const))(
     'names %s when it is wrong',
-    (name, path) => {
-      const found = problems(() => parseConfig(withWrong(path)))
-      expect(found.some((problem) => problem.startsWith(`${name}:`))).toBe(true)
+    (_name, path) => {
+      const wrong = withWrong(path)
+      const found = problems(() => parseConfig(wrong))
+      expect(found.some((problem) => problem.startsWith(`${fieldName(path, wrong)}:`))).toBe(true)
     },
   )
 })
