@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events'
-import { dirname, join } from 'node:path'
 import { handlers } from '../handlers/index.js'
 import type { Channel } from './channel/port.js'
 import { type PuppetOption, WechatyChannel } from './channel/wechaty-channel.js'
+import { checkPaths, spoolFileOf } from './config/paths.js'
 import { type Config, type ConfigInput, parseConfig, parseStaff } from './domain/config.js'
 import type { InboundMessage } from './domain/inbound.js'
 import {
@@ -80,6 +80,7 @@ export interface Bot {
  */
 export function createBot(input: ConfigInput | Config, options: BotOptions = {}): Bot {
   const config = parseConfig(input)
+  checkPaths(config)
   const log = options.log ?? createLog()
   const clock = options.clock ?? Date.now
   const redis = createRedis(config.redis.url, config.redis)
@@ -88,11 +89,9 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
   const staff = new StaffDirectory(config.staff)
   const channel = options.channel ?? new WechatyChannel(options.puppet, log.child({ room: 'channel' }), clock)
   const events = new EventEmitter<BotEvents>()
-  const spoolFile =
-    config.ingest.spoolFile ?? join(dirname(config.store.file), `inbound-spool-${config.redis.prefix}.jsonl`)
   const intake = new Intake({
     redis,
-    spool: new InboundSpool(spoolFile, config.ingest.spoolLimit),
+    spool: new InboundSpool(spoolFileOf(config), config.ingest.spoolLimit),
     log,
     async enqueue(message) {
       const { state, queues } = running()

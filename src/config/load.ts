@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { type Config, ConfigError, parseConfig } from '../domain/config.js'
+import { checkPaths } from './paths.js'
 
 /** Environment variables that override one field of the file each. */
 export const ENV_OVERRIDES = {
@@ -65,14 +66,16 @@ export function parseWithEnv(raw: unknown, env: NodeJS.ProcessEnv): Config {
     fromEnv.set(path.join('.'), variable)
   }
   try {
-    return parseConfig(config)
+    const parsed = parseConfig(config)
+    checkPaths(parsed)
+    return parsed
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     throw new ConfigError(
       error.problems.map((problem) => {
-        const field = problem.split(':')[0] ?? ''
+        const field = problem.slice(0, Math.max(0, problem.indexOf(': ')))
         const variable = fromEnv.get(field)
-        return variable ? `${problem} (from ${variable})` : problem
+        return variable ? `${field} (from ${variable})${problem.slice(field.length)}` : problem
       }),
     )
   }
@@ -82,7 +85,9 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   let node = target
   for (const part of path.slice(0, -1)) {
     const next = node[part]
-    if (typeof next !== 'object' || next === null) node[part] = {}
+    if (next === undefined || next === null) node[part] = {}
+    // A section that is not a mapping in the file stays as it is, for the schema to report.
+    else if (typeof next !== 'object' || Array.isArray(next)) return
     node = node[part] as Record<string, unknown>
   }
   node[path[path.length - 1] as string] = value

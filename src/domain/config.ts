@@ -82,7 +82,11 @@ export const configSchema = z
       .refine(isTimeZone, { message: 'not an IANA time zone (e.g. Asia/Shanghai)' }),
     redis: z
       .object({
-        url: z.string().url().default('redis://127.0.0.1:6379'),
+        url: z
+          .string()
+          .regex(/^rediss?:\/\/[^/\s]/, 'not a Redis URL: write redis://host:6379 (rediss:// for TLS)')
+          .pipe(z.url({ error: 'not a valid URL: write redis://host:6379' }))
+          .default('redis://127.0.0.1:6379'),
         /** Every key of this deployment starts with it; one prefix per bot account. */
         prefix: z
           .string()
@@ -95,7 +99,13 @@ export const configSchema = z
       .prefault({}),
     store: z
       .object({
-        mongodbUri: z.string().min(1).optional(),
+        mongodbUri: z
+          .string()
+          .regex(
+            /^mongodb(\+srv)?:\/\/[^/\s]/,
+            'not a MongoDB URI: write mongodb://host:27017/kefu (or mongodb+srv://…)',
+          )
+          .optional(),
         /** The embedded single-file store used when no MongoDB URI is set. */
         file: z.string().min(1).default('./data/transcripts.db'),
       })

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadConfig, parseWithEnv } from '../../src/config/load.js'
+import { ENV_OVERRIDES, loadConfig, parseWithEnv } from '../../src/config/load.js'
 import { ConfigError, parseConfig, parseStaff } from '../../src/domain/config.js'
 import { fieldName } from '../../src/domain/config-problems.js'
 import { parseDuration } from '../../src/domain/duration.js'
@@ -36,7 +36,7 @@ describe('configuration', () => {
       'sla.replyTimeout: 300 has no unit; write it with a unit: 300ms, 30s, 5m, 1h or 1d (e.g. 300s)'
     expect(problems(() => parseConfig({ ...minimal, sla: { replyTimeout: 300 } }))).toEqual([message])
     expect(problems(() => parseWithEnv(minimal, { KEFU_REPLY_TIMEOUT: '300' }))).toEqual([
-      `${message} (from KEFU_REPLY_TIMEOUT)`,
+      message.replace('sla.replyTimeout:', 'sla.replyTimeout (from KEFU_REPLY_TIMEOUT):'),
     ])
     const dir = mkdtempSync(join(tmpdir(), 'kefu-config-'))
     const yaml = join(dir, 'kefu.yaml')
@@ -158,7 +158,60 @@ describe('configuration', () => {
     expect(config.redis.url).toBe('redis://redis.internal:6380')
     expect(config.sla.replyTimeout).toBe(120_000)
     expect(problems(() => parseWithEnv(minimal, { KEFU_REPLY_TIMEOUT: 'soon' }))[0]).toMatch(
-      /^sla\.replyTimeout: not a duration.*\(from KEFU_REPLY_TIMEOUT\)$/,
+      /^sla\.replyTimeout \(from KEFU_REPLY_TIMEOUT\): not a duration/,
+    )
+  })
+
+  it.each([
+    ['REDIS_URL', 'localhost:6379', 'redis.url', /not a Redis URL: write redis:\/\/host:6379/],
+    ['KEFU_REDIS_PREFIX', 'kefu prod', 'redis.prefix', /letters, digits/],
+    ['MONGODB_URI', 'db.internal:27017', 'store.mongodbUri', /not a MongoDB URI: write mongodb:\/\//],
+    [
+      'KEFU_STORE_FILE',
+      'package.json/transcripts.db',
+      'store.file',
+      /package\.json is a file, not a directory/,
+    ],
+    ['KEFU_LOCALE', 'fr', 'locale', /expected one of "zh-CN"\|"en"/],
+    ['KEFU_TIME_ZONE', 'Beijing', 'timeZone', /not an IANA time zone/],
+    ['KEFU_REPLY_TIMEOUT', '5 minutes', 'sla.replyTimeout', /not a duration/],
+  ])('validates %s=%s like the file, naming the variable', (variable, value, field, message) => {
+    expect(Object.keys(ENV_OVERRIDES)).toContain(variable)
+    const found = problems(() => parseWithEnv(minimal, { [variable]: value }))
+    expect(found[0]?.startsWith(`${field} (from ${variable}): `)).toBe(true)
+    expect(found[0]).toMatch(message)
+  })
+
+  it('lets a section the file gets wrong be reported, not hidden by a variable for one of its fields', () => {
+    expect(problems(() => parseWithEnv({ ...minimal, sla: '5m' }, { KEFU_REPLY_TIMEOUT: '5m' }))).toEqual([
+      'sla: Invalid input: expected object, received string',
+    ])
+  })
+
+  it('names a store or spool path that lies under an existing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-config-'))
+    const file = join(dir, 'data')
+    writeFileSync(file, 'not a directory')
+    expect(problems(() => parseWithEnv({ ...minimal, store: { file: join(file, 't.db') } }, {}))).toEqual([
+      `store.file: ${join(file, 't.db')} cannot be created: ${file} is a file, not a directory`,
+      `ingest.spoolFile (by default beside store.file): ${join(file, 'inbound-spool-kefu.jsonl')} cannot be created: ${file} is a file, not a directory`,
+    ])
+    expect(
+      problems(() =>
+        parseWithEnv(
+          {
+            ...minimal,
+            store: { file: join(dir, 't.db') },
+            ingest: { spoolFile: join(file, 'deeper', 's.jsonl') },
+          },
+          {},
+        ),
+      ),
+    ).toEqual([
+      `ingest.spoolFile: ${join(file, 'deeper', 's.jsonl')} cannot be created: ${file} is a file, not a directory`,
+    ])
+    expect(problems(() => parseWithEnv({ ...minimal, store: { file: dir } }, {}))[0]).toBe(
+      `store.file: ${dir} is a directory; give a file's path`,
     )
   })
 
