@@ -32,7 +32,7 @@ import type { TextKey, TextVars } from './text/text.js'
 
 /** What entry points (src/main.ts, src/cli.ts, src/demo/) need besides the bot itself. */
 export { loadConfig } from './config/load.js'
-export { createLog } from './log/log.js'
+export { createLog, LogSettingError } from './log/log.js'
 export { RedisUnreachableError } from './queue/connection.js'
 
 export interface BotOptions {
