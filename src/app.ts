@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { handlers } from '../handlers/index.js'
 import type { Channel } from './channel/port.js'
-import { type PuppetOption, WechatyChannel } from './channel/wechaty-channel.js'
+import type { PuppetOption } from './channel/wechaty-channel.js'
 import { checkPaths, spoolFileOf } from './config/paths.js'
 import { type Config, type ConfigInput, parseConfig, parseStaff } from './domain/config.js'
 import type { InboundMessage } from './domain/inbound.js'
@@ -31,7 +31,7 @@ import { TranscriptRecorder } from './store/recorder.js'
 import type { TextKey, TextVars } from './text/text.js'
 
 /** What entry points (src/main.ts, src/cli.ts, src/demo/) need besides the bot itself. */
-export { loadConfig } from './config/load.js'
+export { loadConfig, parseWithEnv } from './config/load.js'
 export { createLog, LogSettingError } from './log/log.js'
 export { RedisUnreachableError } from './queue/connection.js'
 
@@ -87,7 +87,18 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
   watchRedis(redis, log.child({ room: 'redis' }))
   const store = openTranscriptStore(config.store)
   const staff = new StaffDirectory(config.staff)
-  const channel = options.channel ?? new WechatyChannel(options.puppet, log.child({ room: 'channel' }), clock)
+  /**
+   * Wechaty is loaded when the bot starts, and only when no other channel is given: loading it
+   * takes seconds, which a bot that cannot start (no Redis) should not make its user wait for.
+   */
+  let channel = options.channel
+  async function openChannel(): Promise<Channel> {
+    if (!channel) {
+      const { WechatyChannel } = await import('./channel/wechaty-channel.js')
+      channel = new WechatyChannel(options.puppet, log.child({ room: 'channel' }), clock)
+    }
+    return channel
+  }
   const events = new EventEmitter<BotEvents>()
   const intake = new Intake({
     redis,
@@ -134,7 +145,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     return built
   }
 
-  async function resolveStaffNames(): Promise<void> {
+  async function resolveStaffNames(channel: Channel): Promise<void> {
     for (const member of [...staff.unresolved]) {
       const reference = member.name ?? member.alias ?? ''
       const id = await channel.findContactId(reference)
@@ -147,7 +158,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     }
   }
 
-  function runWorkers(): void {
+  function runWorkers(channel: Channel): void {
     const { state, queues, kernel } = running()
     queues.start({
       inbound: async (message) => {
@@ -185,13 +196,14 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       built = build()
       const { queues, kernel } = built
       intake.opened()
-      await channel.start({
+      const opened = await openChannel()
+      await opened.start({
         onMessage: (message) => intake.receive(message),
         onLogout: () => void queues.pauseOutbox(),
         onLogin: () => queues.resumeOutbox(),
       })
-      await resolveStaffNames()
-      runWorkers()
+      await resolveStaffNames(opened)
+      runWorkers(opened)
       await kernel.recover()
       log.info({ prefix: config.redis.prefix, staff: staff.all().length }, 'bot started')
     },
@@ -199,7 +211,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       // Workers first, while the channel is still there for the sends in progress; what arrives
       // meanwhile is queued, durably, for the next start. Then the channel, then the connections.
       await built?.queues.stopWorkers()
-      await channel.stop()
+      await channel?.stop()
       await built?.queues.close()
       await store.close()
       await redis.quit().catch(() => redis.disconnect())
@@ -216,6 +228,16 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       log.info({ staff: staff.all().length }, 'staff list updated')
     },
   }
+}
+
+/**
+ * Fails fast, with a RedisUnreachableError saying how to get Redis, when nothing answers at the
+ * configured URL: the demo checks before it builds anything that would retry or print on its own.
+ */
+export async function checkRedis(config: Pick<Config, 'redis'>): Promise<void> {
+  const redis = createRedis(config.redis.url)
+  await connectRedis(redis, config.redis.url)
+  await redis.quit().catch(() => redis.disconnect())
 }
 
 /** Removes every Redis key of one deployment: what the demo, tests and benchmarks leave behind. */

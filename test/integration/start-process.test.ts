@@ -86,6 +86,17 @@ describe('npm start', () => {
     expect(bot.stderrText()).not.toMatch(/EPIPE|Error/)
   }, 40_000)
 
+  it('without Redis, fails within 5 s in one line saying how to get Redis', async () => {
+    const port = await closedPort()
+    const { file, store } = configFile('noredis', `redis://127.0.0.1:${port}`)
+    const started = Date.now()
+    const bot = run('src/main.ts', { KEFU_CONFIG: file })
+    expect(await exited(bot)).toBe(1)
+    expect(Date.now() - started).toBeLessThan(5000)
+    expectOneRedisLine(bot.stderrText(), port)
+    expect(existsSync(store)).toBe(false)
+  }, 20_000)
+
   it('refuses an unknown LOG_LEVEL in one line listing the levels', async () => {
     const { file } = configFile('level', REDIS_URL)
     const bot = run('src/main.ts', { KEFU_CONFIG: file, LOG_LEVEL: 'verbose' })
@@ -95,3 +106,23 @@ describe('npm start', () => {
     )
   }, 20_000)
 })
+
+describe('npm run demo', () => {
+  it('without Redis, fails within 5 s in one line saying how to get Redis', async () => {
+    const port = await closedPort()
+    const started = Date.now()
+    const demo = run('src/demo/main.ts', { REDIS_URL: `redis://127.0.0.1:${port}` })
+    expect(await exited(demo)).toBe(1)
+    expect(Date.now() - started).toBeLessThan(5000)
+    expectOneRedisLine(demo.stderrText(), port)
+  }, 20_000)
+})
+
+function expectOneRedisLine(stderr: string, port: number): void {
+  const lines = stderr.trimEnd().split('\n')
+  expect(lines).toHaveLength(1)
+  expect(lines[0]).toContain(`Redis is unreachable at redis://127.0.0.1:${port} (connect ECONNREFUSED`)
+  expect(lines[0]).toContain('apt-get install redis-server')
+  expect(lines[0]).toContain('brew install redis')
+  expect(lines[0]).toMatch(/docker run .*-p 6379:6379 redis:7/)
+}
