@@ -34,6 +34,7 @@ import type { TextKey, TextVars } from './text/text.js'
 export { loadConfig, parseWithEnv } from './config/load.js'
 export { createLog, LogSettingError } from './log/log.js'
 export { RedisUnreachableError } from './queue/connection.js'
+export { StoreNotFoundError } from './store/open.js'
 
 export interface BotOptions {
   /** A Wechaty puppet instance; without one (and without `channel`) Wechaty uses `WECHATY_PUPPET`. */
@@ -265,7 +266,7 @@ export async function readReport(
   // The end-of-day sweep for the last day may run after midnight: read one day further, and let
   // buildReport place each day-unresolved event on the day it names.
   const sweepEnd = reportWindow(range.from, addDays(range.to, 1), timeZone).end
-  const store = openTranscriptStore(config.store)
+  const store = openTranscriptStore(config.store, { existing: true })
   try {
     await store.init()
     progress('report.cli.readingConversations', { from: range.from, to: range.to })
