@@ -34,7 +34,7 @@ import type { TextKey, TextVars } from './text/text.js'
 export { loadConfig, parseWithEnv } from './config/load.js'
 export { createLog, LogSettingError } from './log/log.js'
 export { RedisUnreachableError } from './queue/connection.js'
-export { StoreNotFoundError } from './store/open.js'
+export { MongoUnavailableError, StoreNotFoundError } from './store/open.js'
 
 export interface BotOptions {
   /** A Wechaty puppet instance; without one (and without `channel`) Wechaty uses `WECHATY_PUPPET`. */
@@ -193,7 +193,11 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     async start() {
       // Redis first, failing fast: a bot that cannot open leaves nothing retrying behind.
       await connectRedis(redis, config.redis.url)
-      await store.init()
+      // A store that cannot open ends the start: nothing is left connected behind it.
+      await store.init().catch((error: unknown) => {
+        redis.disconnect()
+        throw error
+      })
       built = build()
       const { queues, kernel } = built
       intake.opened()

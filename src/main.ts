@@ -1,4 +1,11 @@
-import { createBot, createLog, LogSettingError, loadConfig, RedisUnreachableError } from './app.js'
+import {
+  createBot,
+  createLog,
+  LogSettingError,
+  loadConfig,
+  MongoUnavailableError,
+  RedisUnreachableError,
+} from './app.js'
 import { ConfigError } from './domain/config.js'
 
 /**
@@ -37,7 +44,8 @@ main().catch((error: unknown) => {
   if (
     error instanceof ConfigError ||
     error instanceof RedisUnreachableError ||
-    error instanceof LogSettingError
+    error instanceof LogSettingError ||
+    error instanceof MongoUnavailableError
   ) {
     process.stderr.write(`${error.message}\n`)
   } else {

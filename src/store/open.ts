@@ -1,6 +1,7 @@
 import { EmbeddedTranscriptStore } from './embedded.js'
 
 export { StoreNotFoundError } from './embedded.js'
+export { MongoUnavailableError } from './mongo.js'
 
 import { MongoTranscriptStore } from './mongo.js'
 import type { TranscriptStore } from './port.js'
