@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ENV_OVERRIDES, loadConfig, parseWithEnv } from '../../src/config/load.js'
+import { ENV_OVERRIDES, loadConfig, parseWithEnv, readConfigFile } from '../../src/config/load.js'
 import { ConfigError, parseConfig, parseStaff } from '../../src/domain/config.js'
 import { fieldName } from '../../src/domain/config-problems.js'
 import { parseDuration } from '../../src/domain/duration.js'
@@ -317,6 +317,33 @@ describe('every field, wrong in turn', () => {
     const example = loadConfig({ KEFU_CONFIG: 'kefu.example.yaml' })
     expect(example.staff.map((member) => member.shift)).toContain('late')
     expect(example.sla.serviceTimeOnly).toBe(true)
+  })
+
+  it('ships an example that uses every section and holds defaults wherever it does not say otherwise', () => {
+    const raw = readConfigFile('kefu.example.yaml') as Record<string, Record<string, unknown>>
+    expect(Object.keys(raw).sort()).toEqual([...Object.keys(parseConfig(minimal)), 'hours'].sort())
+    // The values marked "not the default" in the file, and nothing else, differ from the defaults.
+    const marked = {
+      staff: raw.staff,
+      hours: raw.hours,
+      shifts: raw.shifts,
+      sla: { serviceTimeOnly: true },
+      phrases: raw.phrases,
+    }
+    expect(loadConfig({ KEFU_CONFIG: 'kefu.example.yaml' })).toEqual(parseConfig(marked))
+  })
+
+  it('ships an example whose shifts lie within its service hours', () => {
+    const example = loadConfig({ KEFU_CONFIG: 'kefu.example.yaml' })
+    const periods = example.hours?.periods ?? []
+    for (const shift of example.shifts) {
+      for (const day of shift.days ?? []) {
+        const open = periods.filter((period) => period.days.includes(day))
+        expect(open.length).toBeGreaterThan(0)
+        expect(shift.from).toBeGreaterThanOrEqual(Math.min(...open.map((period) => period.from)))
+        expect(shift.to).toBeLessThanOrEqual(Math.max(...open.map((period) => period.to)))
+      }
+    }
   })
 
   it('refuses skills and shifts the configuration does not have, and a too short handover retention', () => {
