@@ -29,7 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `no configuration file: create ${DEFAULT_CONFIG_FILES[0]} (see kefu.example.yaml) or set KEFU_CONFIG`,
     ])
   }
-  const raw = readConfigFile(file)
+  const raw = readConfigFile(file, env.KEFU_CONFIG ? `${file} (from KEFU_CONFIG)` : file)
   try {
     return parseWithEnv(raw, env)
   } catch (error) {
@@ -37,12 +37,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
-export function readConfigFile(file: string): unknown {
+/** `label`: how a missing file is named (with the variable that named it, when one did). */
+export function readConfigFile(file: string, label = file): unknown {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new ConfigError([`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`])
+    const code = (error as NodeJS.ErrnoException).code
+    throw new ConfigError([
+      code === 'ENOENT' ? `${label}: no such file` : `${label}: cannot be read (${code ?? error})`,
+    ])
   }
   try {
     return extname(file) === '.json' ? JSON.parse(text) : parseYaml(text)
