@@ -31,8 +31,16 @@ function labelOf(item: unknown): string {
   return label ? ` (${label})` : ''
 }
 
-/** The error map configuration parsing runs with: an unknown field is a typo until shown otherwise. */
+/**
+ * The error map configuration parsing runs with: an unknown field is a typo until shown otherwise,
+ * and a value not among the allowed ones is shown with them.
+ */
 export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_value') {
+    const given = JSON.stringify(issue.input)
+    const meant = typeof issue.input === 'string' ? closest(issue.input, issue.values.map(String)) : undefined
+    return `${given} is not one of ${issue.values.join(', ')}${meant ? `: did you mean ${meant}?` : ''}`
+  }
   if (issue.code !== 'unrecognized_keys') return undefined
   const allowed = issue.inst instanceof z.ZodObject ? Object.keys(issue.inst.shape) : []
   return issue.keys.map((key) => unknownField(key, allowed)).join('; ')

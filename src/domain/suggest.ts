@@ -1,11 +1,11 @@
 /**
  * The option a mistyped word was most likely meant to be: the nearest by edit distance (case
- * aside), if it is near enough to be a typo (a third of the word's letters, at least two) and no
- * other option is as near.
+ * aside), if it is near enough to be a typo and no other option is as near. Near enough: a third of
+ * the word's letters, at least two (a swap, `agnet`), one for words of three letters or fewer.
  */
 export function closest(word: string, options: readonly string[]): string | undefined {
   let best: string | undefined
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1
+  let bestDistance = (word.length <= 3 ? 1 : Math.max(2, Math.floor(word.length / 3))) + 1
   let tie = false
   for (const option of options) {
     const distance = editDistance(word.toLowerCase(), option.toLowerCase())

@@ -115,7 +115,7 @@ describe('configuration', () => {
       { id: 'wx3', name: '小王', roles: ['boss'] },
     ]
     expect(problems(() => parseConfig({ staff }))).toEqual([
-      'staff #3 (小王).roles #1: Invalid option: expected one of "agent"|"supervisor"|"manager"',
+      'staff #3 (小王).roles #1: "boss" is not one of agent, supervisor, manager',
     ])
     expect(
       problems(() =>
@@ -145,6 +145,17 @@ describe('configuration', () => {
     expect(problems(() => parseConfig({ ...minimal, timezone: 'Asia/Shanghai' }))).toEqual([
       '(root): unknown field "timezone": did you mean timeZone?',
     ])
+    expect(problems(() => parseConfig({ staff: [{ id: 'a', name: '小王', roles: ['agnet'] }] }))).toEqual([
+      'staff #1 (小王).roles #1: "agnet" is not one of agent, supervisor, manager: did you mean agent?',
+    ])
+    expect(problems(() => parseWithEnv(minimal, { KEFU_LOCALE: 'fr' }))).toEqual([
+      'locale (from KEFU_LOCALE): "fr" is not one of zh-CN, en',
+    ])
+    expect(
+      problems(() =>
+        parseConfig({ ...minimal, hours: { periods: [{ from: '09:00', to: '18:00' }], holiday: [] } }),
+      ),
+    ).toEqual(['hours: unknown field "holiday": did you mean holidays?'])
     expect(problems(() => parseConfig({ ...minimal, duty: { colour: 'red' } }))).toEqual([
       'duty: unknown field "colour" (known here: awayLimit)',
     ])
@@ -172,7 +183,7 @@ describe('configuration', () => {
       'store.file',
       /package\.json is a file, not a directory/,
     ],
-    ['KEFU_LOCALE', 'fr', 'locale', /expected one of "zh-CN"\|"en"/],
+    ['KEFU_LOCALE', 'fr', 'locale', /"fr" is not one of zh-CN, en/],
     ['KEFU_TIME_ZONE', 'Beijing', 'timeZone', /not an IANA time zone/],
     ['KEFU_REPLY_TIMEOUT', '5 minutes', 'sla.replyTimeout', /not a duration/],
   ])('validates %s=%s like the file, naming the variable', (variable, value, field, message) => {
