@@ -11,7 +11,7 @@ export function prettyLines(out: LineSink): LineSink {
   return { write: (line) => out.write(prettyLine(line)) }
 }
 
-export function prettyLine(line: string): string {
+function prettyLine(line: string): string {
   let record: Record<string, unknown>
   try {
     record = JSON.parse(line) as Record<string, unknown>
