@@ -185,7 +185,7 @@ async function throughWechaty(messages: number): Promise<number> {
       staff: Array.from({ length: agentCount }, (_, n) => ({ id: `agent-${n}`, name: `客服${n}` })),
       routing: { maxPerAgent: 1000 },
       // The mock does not ban fast senders; the outbox rate is lifted to measure the bot itself.
-      outbox: { rate: { max: 100_000, per: 1000 } },
+      outbox: { rate: { max: 100_000, per: '1s' } },
     },
     { puppet: world.puppet, log: memoryLog() },
   )

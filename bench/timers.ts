@@ -75,7 +75,10 @@ export async function timerRun(count: number, profile: TimerProfile): Promise<Fi
   const bench = await benchEngine({
     agents: AGENTS,
     routing: { maxPerAgent: Math.min(1000, Math.ceil(count / AGENTS) + 10) },
-    sla: { replyTimeout, ladder: [{ after: replyTimeout, notify: ['supervisors'], tellCustomer: true }] },
+    sla: {
+      replyTimeout: `${replyTimeout}ms`,
+      ladder: [{ after: `${replyTimeout}ms`, notify: ['supervisors'], tellCustomer: true }],
+    },
   })
   try {
     const opened = new Map<string, number>()

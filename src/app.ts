@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events'
-import { dirname, join } from 'node:path'
 import { handlers } from '../handlers/index.js'
 import type { Channel } from './channel/port.js'
-import { type PuppetOption, WechatyChannel } from './channel/wechaty-channel.js'
+import type { PuppetOption } from './channel/wechaty-channel.js'
+import { checkPaths, spoolFileOf } from './config/paths.js'
 import { type Config, type ConfigInput, parseConfig, parseStaff } from './domain/config.js'
 import type { InboundMessage } from './domain/inbound.js'
 import {
@@ -32,9 +32,10 @@ import { TranscriptRecorder } from './store/recorder.js'
 import type { TextKey, TextVars } from './text/text.js'
 
 /** What entry points (src/main.ts, src/cli.ts, src/demo/) need besides the bot itself. */
-export { loadConfig } from './config/load.js'
-export { createLog } from './log/log.js'
+export { loadConfig, parseWithEnv } from './config/load.js'
+export { createLog, LogSettingError } from './log/log.js'
 export { RedisUnreachableError } from './queue/connection.js'
+export { MongoUnavailableError, StoreNotFoundError } from './store/open.js'
 
 export interface BotOptions {
   /** A Wechaty puppet instance; without one (and without `channel`) Wechaty uses `WECHATY_PUPPET`. */
@@ -83,16 +84,26 @@ export interface Bot {
  */
 export function createBot(input: ConfigInput | Config, options: BotOptions = {}): Bot {
   const config = parseConfig(input)
+  checkPaths(config)
   const log = options.log ?? createLog()
   const clock = options.clock ?? Date.now
   const redis = createRedis(config.redis.url, config.redis)
   const store = openTranscriptStore(config.store)
   const staff = new StaffDirectory(config.staff)
-  const channel = options.channel ?? new WechatyChannel(options.puppet, log.child({ room: 'channel' }), clock)
+  /**
+   * Wechaty is loaded when the bot starts, and only when no other channel is given: loading it
+   * takes seconds, which a bot that cannot start (no Redis) should not make its user wait for.
+   */
+  let channel = options.channel
+  async function openChannel(): Promise<Channel> {
+    if (!channel) {
+      const { WechatyChannel } = await import('./channel/wechaty-channel.js')
+      channel = new WechatyChannel(options.puppet, log.child({ room: 'channel' }), clock)
+    }
+    return channel
+  }
   const events = new EventEmitter<BotEvents>()
-  const spoolFile =
-    config.ingest.spoolFile ?? join(dirname(config.store.file), `inbound-spool-${config.redis.prefix}.jsonl`)
-  const spool = new InboundSpool(spoolFile, config.ingest.spoolLimit)
+  const spool = new InboundSpool(spoolFileOf(config), config.ingest.spoolLimit)
   const ops = new Operations(
     config,
     {
@@ -167,7 +178,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     return built
   }
 
-  async function resolveStaffNames(): Promise<void> {
+  async function resolveStaffNames(channel: Channel): Promise<void> {
     for (const member of [...staff.unresolved]) {
       const reference = member.name ?? member.alias ?? ''
       const id = await channel.findContactId(reference)
@@ -180,7 +191,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     }
   }
 
-  function runWorkers(): void {
+  function runWorkers(channel: Channel): void {
     const { state, queues, kernel } = running()
     queues.start({
       inbound: async (message) => {
@@ -223,7 +234,11 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     async start() {
       // Redis first, failing fast: a bot that cannot open leaves nothing retrying behind.
       await connectRedis(redis, config.redis.url)
-      await store.init()
+      // A store that cannot open ends the start: nothing is left connected behind it.
+      await store.init().catch((error: unknown) => {
+        redis.disconnect()
+        throw error
+      })
       built = build()
       const { queues, kernel } = built
       // Pauses and resumes of the outbox take turns: BullMQ resuming a worker still pausing (a login
@@ -238,7 +253,8 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       }
       intake.opened()
       await ops.start()
-      await channel.start({
+      const opened = await openChannel()
+      await opened.start({
         onMessage: receive,
         onLogout: () => {
           ops.loggedOutOfWeChat()
@@ -250,8 +266,8 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
         },
       })
       ops.loggedInToWeChat()
-      await resolveStaffNames()
-      runWorkers()
+      await resolveStaffNames(opened)
+      runWorkers(opened)
       await kernel.recover()
       log.info({ prefix: config.redis.prefix, staff: staff.all().length }, 'bot started')
     },
@@ -261,7 +277,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       // durably, for the next start. Then the channel, then the connections.
       await ops.stop()
       await built?.queues.stopWorkers()
-      await channel.stop()
+      await channel?.stop()
       await built?.queues.close()
       await store.close()
       await redis.quit().catch(() => redis.disconnect())
@@ -279,6 +295,16 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     },
     httpAddress: () => ops.address(),
   }
+}
+
+/**
+ * Fails fast, with a RedisUnreachableError saying how to get Redis, when nothing answers at the
+ * configured URL: the demo checks before it builds anything that would retry or print on its own.
+ */
+export async function checkRedis(config: Pick<Config, 'redis'>): Promise<void> {
+  const redis = createRedis(config.redis.url)
+  await connectRedis(redis, config.redis.url)
+  await redis.quit().catch(() => redis.disconnect())
 }
 
 /** Removes every Redis key of one deployment: what the demo, tests and benchmarks leave behind. */
@@ -306,7 +332,7 @@ export async function readReport(
   // The end-of-day sweep for the last day may run after midnight: read one day further, and let
   // buildReport place each day-unresolved event on the day it names.
   const sweepEnd = reportWindow(range.from, addDays(range.to, 1), timeZone).end
-  const store = openTranscriptStore(config.store)
+  const store = openTranscriptStore(config.store, { existing: true })
   try {
     await store.init()
     progress('report.cli.readingConversations', { from: range.from, to: range.to })

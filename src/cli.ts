@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import { type Locale, locales } from '../templates/index.js'
-import { loadConfig, readReport } from './app.js'
+import { loadConfig, readReport, StoreNotFoundError } from './app.js'
 import { type Config, ConfigError } from './domain/config.js'
 import { isLocalDate } from './domain/report.js'
 import { StaffDirectory } from './domain/staff.js'
@@ -173,7 +173,9 @@ async function report(args: string[], io: CliIO): Promise<number> {
   }
   if (!config) {
     const message =
-      configProblem instanceof ConfigError ? configProblem.problems.join('; ') : String(configProblem)
+      configProblem instanceof ConfigError
+        ? `${configProblem.file ? `${configProblem.file}: ` : ''}${configProblem.problems.join('; ')}`
+        : String(configProblem)
     say(text.t('report.cli.configError', { message }))
     return 1
   }
@@ -185,7 +187,8 @@ async function report(args: string[], io: CliIO): Promise<number> {
     const nameOf = (id: string) => staff.nameOf(id)
     content = options.format === 'csv' ? renderCsv(kpis, text, nameOf) : renderMarkdown(kpis, text, nameOf)
   } catch (error) {
-    say(text.t('report.cli.storeError', { message: (error as Error).message ?? String(error) }))
+    if (error instanceof StoreNotFoundError) say(text.t('report.cli.noStore', { file: error.file }))
+    else say(text.t('report.cli.storeError', { message: (error as Error).message ?? String(error) }))
     return 1
   }
 

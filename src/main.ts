@@ -1,4 +1,11 @@
-import { createBot, createLog, loadConfig, RedisUnreachableError } from './app.js'
+import {
+  createBot,
+  createLog,
+  LogSettingError,
+  loadConfig,
+  MongoUnavailableError,
+  RedisUnreachableError,
+} from './app.js'
 import { ConfigError } from './domain/config.js'
 
 /**
@@ -34,7 +41,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof RedisUnreachableError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof RedisUnreachableError ||
+    error instanceof LogSettingError ||
+    error instanceof MongoUnavailableError
+  ) {
     process.stderr.write(`${error.message}\n`)
   } else {
     process.stderr.write(`the bot could not start: ${(error as Error)?.stack ?? error}\n`)

@@ -332,6 +332,8 @@ export const en: Templates = {
       written: 'report written to {file}',
       configError: 'configuration problem: {message}',
       storeError: 'cannot read the transcript store: {message}',
+      noStore:
+        'no transcript store at {file} (store.file): check the path. The report reads the store the bot writes; it creates none',
       writeError: 'cannot write {file}: {message}',
     },
   },

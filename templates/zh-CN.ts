@@ -317,6 +317,7 @@ export const zhCN = {
       written: '报表已写入 {file}',
       configError: '配置有误：{message}',
       storeError: '读取记录库失败：{message}',
+      noStore: '找不到记录库 {file}（store.file）：请检查路径。报表只读取机器人已写入的记录库，不会新建',
       writeError: '无法写入 {file}：{message}',
     },
   },

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { type Config, ConfigError, parseConfig } from '../domain/config.js'
+import { checkPaths } from './paths.js'
 
 /** Environment variables that override one field of the file each. */
 export const ENV_OVERRIDES = {
@@ -28,15 +29,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `no configuration file: create ${DEFAULT_CONFIG_FILES[0]} (see kefu.example.yaml) or set KEFU_CONFIG`,
     ])
   }
-  return parseWithEnv(readConfigFile(file), env)
+  const raw = readConfigFile(file, env.KEFU_CONFIG ? `${file} (from KEFU_CONFIG)` : file)
+  try {
+    return parseWithEnv(raw, env)
+  } catch (error) {
+    throw error instanceof ConfigError ? new ConfigError(error.problems, file) : error
+  }
 }
 
-export function readConfigFile(file: string): unknown {
+/** `label`: how a missing file is named (with the variable that named it, when one did). */
+export function readConfigFile(file: string, label = file): unknown {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new ConfigError([`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`])
+    const code = (error as NodeJS.ErrnoException).code
+    throw new ConfigError([
+      code === 'ENOENT' ? `${label}: no such file` : `${label}: cannot be read (${code ?? error})`,
+    ])
   }
   try {
     return extname(file) === '.json' ? JSON.parse(text) : parseYaml(text)
@@ -60,14 +70,16 @@ export function parseWithEnv(raw: unknown, env: NodeJS.ProcessEnv): Config {
     fromEnv.set(path.join('.'), variable)
   }
   try {
-    return parseConfig(config)
+    const parsed = parseConfig(config)
+    checkPaths(parsed)
+    return parsed
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     throw new ConfigError(
       error.problems.map((problem) => {
-        const field = problem.split(':')[0] ?? ''
+        const field = problem.slice(0, Math.max(0, problem.indexOf(': ')))
         const variable = fromEnv.get(field)
-        return variable ? `${problem} (from ${variable})` : problem
+        return variable ? `${field} (from ${variable})${problem.slice(field.length)}` : problem
       }),
     )
   }
@@ -77,7 +89,9 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   let node = target
   for (const part of path.slice(0, -1)) {
     const next = node[part]
-    if (typeof next !== 'object' || next === null) node[part] = {}
+    if (next === undefined || next === null) node[part] = {}
+    // A section that is not a mapping in the file stays as it is, for the schema to report.
+    else if (typeof next !== 'object' || Array.isArray(next)) return
     node = node[part] as Record<string, unknown>
   }
   node[path[path.length - 1] as string] = value

@@ -3,12 +3,21 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locale } from '../../templates/index.js'
-import { type Bot, createBot, createLog, removeDeployment } from '../app.js'
-import { type ConfigInput, parseConfig } from '../domain/config.js'
+import {
+  type Bot,
+  checkRedis,
+  createBot,
+  createLog,
+  LogSettingError,
+  parseWithEnv,
+  RedisUnreachableError,
+  removeDeployment,
+} from '../app.js'
+import { ConfigError, type ConfigInput } from '../domain/config.js'
 import { StaffDirectory } from '../domain/staff.js'
 import type { TranscriptBatch } from '../domain/transcript.js'
 import { Text } from '../text/text.js'
-import { MockWorld } from './mock-world.js'
+import type { MockWorld } from './mock-world.js'
 import { received, sleep } from './wait.js'
 
 /**
@@ -23,10 +32,7 @@ const started = Date.now()
 const dataDir = mkdtempSync(join(tmpdir(), 'kefu-demo-'))
 const input: ConfigInput = {
   locale,
-  redis: {
-    url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    prefix: `kefu-demo-${randomBytes(3).toString('hex')}`,
-  },
+  redis: { prefix: `kefu-demo-${randomBytes(3).toString('hex')}` },
   store: { file: join(dataDir, 'transcripts.db') },
   staff: [
     { id: 'agent-wang', name: '小王', roles: ['agent'] },
@@ -38,7 +44,14 @@ const input: ConfigInput = {
   alerts: { digestWindow: '500ms' },
   outbox: { rate: { max: 20, per: '1s' } },
 }
-const config = parseConfig(input)
+const config = (() => {
+  try {
+    // REDIS_URL is the one variable the demo heeds: its problems name it, as they do for npm start.
+    return parseWithEnv(input, { REDIS_URL: process.env.REDIS_URL })
+  } catch (error) {
+    fail(error)
+  }
+})()
 const text = new Text(config.locale, config.timeZone)
 const directory = new StaffDirectory(config.staff)
 const names = new Map<string, string>()
@@ -62,6 +75,9 @@ function printEvents(batch: TranscriptBatch): void {
 }
 
 async function main(): Promise<void> {
+  // Before anything that would retry or print on its own: no Redis is one message, at once.
+  await checkRedis(config)
+  const { MockWorld } = await import('./mock-world.js')
   const world = new MockWorld()
   const bot = createBot(config, {
     puppet: world.puppet,
@@ -174,10 +190,19 @@ async function cleanUp(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true })
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
+/** A problem the user can fix is one message; anything else is a bug, with its stack. */
+function fail(error: unknown): never {
+  if (
+    error instanceof RedisUnreachableError ||
+    error instanceof ConfigError ||
+    error instanceof LogSettingError
+  ) {
+    process.stderr.write(`demo: ${error.message}\n`)
+  } else {
     process.stderr.write(`demo failed: ${(error as Error)?.stack ?? error}\n`)
-    process.exit(1)
-  },
-)
+  }
+  rmSync(dataDir, { recursive: true, force: true })
+  process.exit(1)
+}
+
+main().then(() => process.exit(0), fail)

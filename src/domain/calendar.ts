@@ -165,7 +165,7 @@ export const hoursSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['periods', index],
-            message: `overlaps periods.${earlierIndex} on ${shared.map((day) => WEEKDAY_NAMES[day]).join(', ')}`,
+            message: `overlaps period #${earlierIndex + 1} on ${shared.map((day) => WEEKDAY_NAMES[day]).join(', ')}`,
           })
         }
       })

@@ -1,4 +1,5 @@
 import { normaliseCode } from './conversation.js'
+import { editDistance } from './suggest.js'
 
 /**
  * The grammar of what staff type to the bot: `/commands`, replies that start with a conversation
@@ -210,17 +211,4 @@ export function closestCommand(typed: string): CommandName | undefined {
     }
   }
   return tie ? undefined : best
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution)
-    }
-    previous = current
-  }
-  return previous[b.length] ?? 0
 }

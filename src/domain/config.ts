@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { hoursSchema, shiftsSchema } from './calendar.js'
+import { configErrorMap, fieldName } from './config-problems.js'
 import { categoriesSchema, DEFAULT_CATEGORIES } from './customer-text.js'
 import { durationSchema } from './duration.js'
 import { keywordSchema } from './keywords.js'
@@ -48,7 +49,7 @@ const staffListSchema = z
         ctx.addIssue({
           code: 'custom',
           path: [index, 'id'],
-          message: `duplicate staff id "${member.id}" (also staff.${earlier}.id)`,
+          message: `duplicate staff id "${member.id}" (also ${fieldName(['staff', earlier], { staff })})`,
         })
       }
       seen.set(member.id, index)
@@ -92,7 +93,11 @@ export const configSchema = z
       .refine(isTimeZone, { message: 'not an IANA time zone (e.g. Asia/Shanghai)' }),
     redis: z
       .object({
-        url: z.string().url().default('redis://127.0.0.1:6379'),
+        url: z
+          .string()
+          .regex(/^rediss?:\/\/[^/\s]/, 'not a Redis URL: write redis://host:6379 (rediss:// for TLS)')
+          .pipe(z.url({ error: 'not a valid URL: write redis://host:6379' }))
+          .default('redis://127.0.0.1:6379'),
         /** Every key of this deployment starts with it; one prefix per bot account. */
         prefix: z
           .string()
@@ -105,7 +110,13 @@ export const configSchema = z
       .prefault({}),
     store: z
       .object({
-        mongodbUri: z.string().min(1).optional(),
+        mongodbUri: z
+          .string()
+          .regex(
+            /^mongodb(\+srv)?:\/\/[^/\s]/,
+            'not a MongoDB URI: write mongodb://host:27017/kefu (or mongodb+srv://…)',
+          )
+          .optional(),
         /** The embedded single-file store used when no MongoDB URI is set. */
         file: z.string().min(1).default('./data/transcripts.db'),
       })
@@ -313,8 +324,14 @@ export function defaultLadder(replyTimeout: number): EscalationStep[] {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`)
+  /** `file`: the configuration file the problems are in, when they came from one. */
+  constructor(
+    readonly problems: string[],
+    readonly file?: string,
+  ) {
+    super(
+      `invalid configuration${file ? ` in ${file}` : ''}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    )
     this.name = 'ConfigError'
   }
 }
@@ -324,28 +341,26 @@ const validated = new WeakSet<Config>()
 
 /** Validates a new staff list on its own (a reload that changes nothing else). */
 export function parseStaff(input: unknown): StaffMember[] {
-  const result = staffListSchema.safeParse(input)
+  const result = staffListSchema.safeParse(input, { error: configErrorMap })
   if (result.success) return result.data
-  throw configError(result.error, ['staff'])
+  throw configError(result.error, { staff: input }, ['staff'])
 }
 
 /** Validates a config object; a bad one throws a ConfigError naming each field and what is wrong. */
 export function parseConfig(input: unknown): Config {
   if (validated.has(input as Config)) return input as Config
-  const result = configSchema.safeParse(input)
+  const result = configSchema.safeParse(input, { error: configErrorMap })
   if (result.success) {
     validated.add(result.data)
     return result.data
   }
-  throw configError(result.error)
+  throw configError(result.error, input)
 }
 
-function configError(error: z.ZodError, at: PropertyKey[] = []): ConfigError {
+/** `root` is the configuration as given: staff members are named in the problems by their names. */
+function configError(error: z.ZodError, root: unknown, at: PropertyKey[] = []): ConfigError {
   return new ConfigError(
-    error.issues.map((issue) => {
-      const path = [...at, ...issue.path]
-      return `${path.length ? path.join('.') : '(root)'}: ${issue.message}`
-    }),
+    error.issues.map((issue) => `${fieldName([...at, ...issue.path], root)}: ${issue.message}`),
   )
 }
 

@@ -6,7 +6,9 @@ export class RedisUnreachableError extends Error {
   constructor(url: string, cause: unknown) {
     super(
       `Redis is unreachable at ${redact(url)} (${(cause as Error)?.message ?? cause}). ` +
-        'Start Redis or point REDIS_URL at a running server.',
+        'Start Redis, or point REDIS_URL (redis.url) at a running server. To get Redis: ' +
+        'Debian/Ubuntu `sudo apt-get install redis-server`, macOS `brew install redis && brew services start redis`, ' +
+        'Docker `docker run -d -p 6379:6379 redis:7`.',
     )
     this.name = 'RedisUnreachableError'
   }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { type Handover, handoverAckSchema, handoverSchema } from '../domain/handover.js'
@@ -83,18 +83,33 @@ interface Row {
  * so that "handovers for this staff member, newest first" is an index range, not a scan of every
  * record's JSON. Both are written in the same transaction; the purge deletes both.
  */
+/** A reader was pointed at a store file that is not there: most likely a mistyped path. */
+export class StoreNotFoundError extends Error {
+  constructor(readonly file: string) {
+    super(`no transcript store at ${file}`)
+    this.name = 'StoreNotFoundError'
+  }
+}
+
 export class EmbeddedTranscriptStore implements TranscriptStore {
   private db: Database.Database | undefined
   private statements: Statements | undefined
   private runGroup: ((operations: (() => void)[]) => void) | undefined
   private pending: PendingGroup | undefined
 
-  constructor(private readonly file: string) {}
+  /** `existing`: open only a store that is there (a reader such as the report), creating nothing. */
+  constructor(
+    private readonly file: string,
+    private readonly options: { existing?: boolean } = {},
+  ) {}
 
   async init(): Promise<void> {
     if (this.db) return
-    if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true })
-    const db = new Database(this.file)
+    if (this.file !== ':memory:') {
+      if (this.options.existing && !existsSync(this.file)) throw new StoreNotFoundError(this.file)
+      mkdirSync(dirname(this.file), { recursive: true })
+    }
+    const db = new Database(this.file, { fileMustExist: this.options.existing === true })
     db.pragma('journal_mode = WAL')
     // With WAL, NORMAL syncs at checkpoints rather than every commit: a process crash loses nothing,
     // a power cut may lose the last commits, as Redis itself would without an fsync per write.

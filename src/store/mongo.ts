@@ -221,6 +221,38 @@ function defineModels(connection: Connection, prefix: string) {
   }
 }
 
+/**
+ * MongoDB could not be used at start-up: a malformed URI, or no server answering there. One line
+ * naming the URI (password hidden) and what to check, as for Redis, instead of a driver stack trace.
+ */
+export class MongoUnavailableError extends Error {
+  constructor(uri: string, cause: unknown) {
+    const shown = hidePassword(uri)
+    const reason = hideSecret(uri, (cause as Error)?.message ?? String(cause))
+    const malformed = ['MongoParseError', 'MongoRuntimeError'].includes((cause as Error)?.name)
+    super(
+      malformed
+        ? `the MongoDB URI ${shown} is malformed (${reason}). Write store.mongodbUri (or MONGODB_URI) ` +
+            'as mongodb://user:password@host:27017/kefu, or leave it out to use the embedded file store.'
+        : `MongoDB is unreachable at ${shown} (${reason}). Check that MongoDB runs there and that the ` +
+            'host, port and credentials in store.mongodbUri (or MONGODB_URI) are right, or leave it out ' +
+            'to use the embedded file store.',
+    )
+    this.name = 'MongoUnavailableError'
+  }
+}
+
+/** `mongodb://user:secret@host` → `mongodb://user:***@host`. */
+function hidePassword(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/[^:@/]*):[^@/]*@/, '$1:***@')
+}
+
+/** A driver message that quotes the URI must not show its password either. */
+function hideSecret(uri: string, text: string): string {
+  const password = /^mongodb(?:\+srv)?:\/\/[^:@/]*:([^@/]*)@/.exec(uri)?.[1]
+  return password ? text.split(password).join('***') : text
+}
+
 export class MongoTranscriptStore implements TranscriptStore {
   private connection: Connection | undefined
   private models: ReturnType<typeof defineModels> | undefined
@@ -232,9 +264,17 @@ export class MongoTranscriptStore implements TranscriptStore {
 
   async init(): Promise<void> {
     if (this.connection) return
-    const connection = await mongoose
-      .createConnection(this.uri, { serverSelectionTimeoutMS: this.options.serverSelectionTimeoutMS ?? 5000 })
-      .asPromise()
+    let connection: Connection | undefined
+    try {
+      connection = mongoose.createConnection(this.uri, {
+        serverSelectionTimeoutMS: this.options.serverSelectionTimeoutMS ?? 5000,
+      })
+      await connection.asPromise()
+    } catch (error) {
+      // A connection that never opened still has its monitors running: closed, it lets the process exit.
+      await connection?.close().catch(() => undefined)
+      throw new MongoUnavailableError(this.uri, error)
+    }
     const models = defineModels(connection, this.options.collectionPrefix ?? '')
     await Promise.all([
       models.entries.createIndexes(),

@@ -32,10 +32,10 @@ function config(redisUrl: string): ConfigInput {
       ...AGENTS.map((id) => ({ id, name: id, roles: ['agent' as const] })),
       { id: 'supervisor-1', name: 'supervisor-1', roles: ['supervisor' as const] },
     ],
-    sla: { replyTimeout: REPLY_TIMEOUT_MS },
+    sla: { replyTimeout: `${REPLY_TIMEOUT_MS}ms` },
     routing: { maxPerAgent: 50 },
     // Retries every 3 s at most, 20 of them: a send outlives each fault window and then goes out.
-    outbox: { rate: { max: 1000, per: 1000 }, attempts: 20, backoff: 100, sendTimeout: 1000 },
+    outbox: { rate: { max: 1000, per: '1s' }, attempts: 20, backoff: '100ms', sendTimeout: '1s' },
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -215,6 +215,23 @@ describe('npm run report', () => {
     const { code, stderr } = await run('--from', 'tomorrow', '--to', D2, '--locale', 'en')
     expect(code).toBe(2)
     expect(stderr).toContain('--from: "tomorrow" is not a valid date; write YYYY-MM-DD')
+  })
+
+  it('refuses a store file that does not exist and creates nothing (exit 1)', async () => {
+    const mistyped = join(dir, 'dta', 'transcripts.db')
+    const config = join(dir, 'mistyped.json')
+    writeFileSync(config, JSON.stringify({ store: { file: mistyped }, staff: [{ id: 'wx-wang' }] }))
+    const stdout = capture()
+    const stderr = capture()
+    const code = await main(['report', '--from', D1, '--to', D2], {
+      stdout,
+      stderr,
+      env: { KEFU_CONFIG: config },
+    })
+    expect(code).toBe(1)
+    expect(stdout.text).toBe('')
+    expect(stderr.text).toContain(`找不到记录库 ${mistyped}（store.file）：请检查路径`)
+    expect(existsSync(join(dir, 'dta'))).toBe(false)
   })
 
   it('names an unknown command, and a configuration problem', async () => {

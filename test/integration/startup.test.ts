@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createBot } from '../../src/app.js'
 import { MockWorld } from '../../src/demo/mock-world.js'
@@ -12,6 +15,15 @@ describe('start-up', () => {
     expect(() => createBot({ staff: [{ id: 'a' }], sla: { replyTimeout: 'soon' } })).toThrow(
       /sla\.replyTimeout/,
     )
+  })
+
+  it('refuses a store path under an existing file before creating anything, naming the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-startup-'))
+    writeFileSync(join(dir, 'data'), 'a file, not a directory')
+    expect(() => createBot({ staff: [{ id: 'a' }], store: { file: join(dir, 'data', 't.db') } })).toThrow(
+      /store\.file: .*data\/t\.db cannot be created: .*data is a file, not a directory/,
+    )
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('fails fast with a clear message when Redis is unreachable', async () => {

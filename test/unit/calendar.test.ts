@@ -454,7 +454,7 @@ describe('hours and shifts schemas', () => {
           { days: ['fri', 'sat'], from: '17:00', to: '20:00' },
         ],
       }),
-    ).toEqual(['periods.1: overlaps periods.0 on fri'])
+    ).toEqual(['periods.1: overlaps period #1 on fri'])
   })
 
   it('rejects dates that do not exist and contradictory day lists', () => {

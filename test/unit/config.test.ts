@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadConfig, parseWithEnv } from '../../src/config/load.js'
-import { ConfigError, parseConfig } from '../../src/domain/config.js'
+import { ENV_OVERRIDES, loadConfig, parseWithEnv, readConfigFile } from '../../src/config/load.js'
+import { ConfigError, parseConfig, parseStaff } from '../../src/domain/config.js'
+import { fieldName } from '../../src/domain/config-problems.js'
 import { parseDuration } from '../../src/domain/duration.js'
 
 const minimal = { staff: [{ id: 'wxid_agent' }] }
@@ -19,14 +20,54 @@ function problems(run: () => unknown): string[] {
 }
 
 describe('configuration', () => {
-  it('reads durations as 300ms, 5s, 5m or milliseconds', () => {
+  it('reads durations as 300ms, 5s, 5m, 1.5h or 1d, and 0', () => {
     expect(parseDuration('300ms')).toBe(300)
     expect(parseDuration('5s')).toBe(5000)
     expect(parseDuration('5m')).toBe(300_000)
     expect(parseDuration('1.5h')).toBe(5_400_000)
-    expect(parseDuration(250)).toBe(250)
+    expect(parseDuration('1d')).toBe(86_400_000)
+    expect(parseDuration(0)).toBe(0)
     expect(() => parseDuration('5 minutes')).toThrow(/not a duration/)
-    expect(() => parseDuration(-1)).toThrow(/not a duration/)
+  })
+
+  it('refuses a bare number as a duration, in the file and in the environment alike, naming the units', () => {
+    // `replyTimeout: 300` once meant 300 ms: every customer escalated within a second.
+    const message =
+      'sla.replyTimeout: 300 has no unit; write it with a unit: 300ms, 30s, 5m, 1h or 1d (e.g. 300s)'
+    expect(problems(() => parseConfig({ ...minimal, sla: { replyTimeout: 300 } }))).toEqual([message])
+    expect(problems(() => parseWithEnv(minimal, { KEFU_REPLY_TIMEOUT: '300' }))).toEqual([
+      message.replace('sla.replyTimeout:', 'sla.replyTimeout (from KEFU_REPLY_TIMEOUT):'),
+    ])
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-config-'))
+    const yaml = join(dir, 'kefu.yaml')
+    writeFileSync(yaml, 'staff:\n  - id: wxid_1\nsla:\n  replyTimeout: 300\n')
+    expect(problems(() => loadConfig({ KEFU_CONFIG: yaml }))).toEqual([message])
+  })
+
+  it.each([
+    ['sla.replyTimeout', { sla: { replyTimeout: 5 } }],
+    ['sla.ladder #1.after', { sla: { ladder: [{ after: 240 }] } }],
+    ['duty.awayLimit', { duty: { awayLimit: 30 } }],
+    ['outbox.rate.per', { outbox: { rate: { max: 5, per: 1 } } }],
+    ['outbox.backoff', { outbox: { backoff: 1000 } }],
+    ['outbox.sendTimeout', { outbox: { sendTimeout: 30 } }],
+    ['ingest.customerRate.per', { ingest: { customerRate: { max: 30, per: 10 } } }],
+    ['survey.window', { survey: { window: 24 } }],
+    ['followUp.after', { followUp: { after: 1 } }],
+    ['alerts.digestWindow', { alerts: { digestWindow: 3 } }],
+    ['handover.ackWithin', { handover: { ackWithin: 15 } }],
+    ['handover.retention', { handover: { retention: 30 } }],
+  ])('refuses a bare number for %s', (field, wrong) => {
+    const found = problems(() => parseConfig({ ...minimal, ...wrong }))
+    expect(found.some((problem) => problem.startsWith(`${field}: `) && problem.includes('has no unit'))).toBe(
+      true,
+    )
+  })
+
+  it('takes 0 without a unit where 0 means "none" or "at once"', () => {
+    const config = parseConfig({ ...minimal, alerts: { digestWindow: 0 }, survey: { window: '0' } })
+    expect(config.alerts.digestWindow).toBe(0)
+    expect(config.survey.window).toBe(0)
   })
 
   it('fills the defaults of the regulations: 5-minute reply timeout, ladder at 4, 5 and 10 minutes, 10 per agent', () => {
@@ -53,27 +94,71 @@ describe('configuration', () => {
 
   it('names each wrong field and what is wrong with it', () => {
     expect(problems(() => parseConfig({ ...minimal, sla: { replyTimeout: '5 minutes' } }))).toEqual([
-      'sla.replyTimeout: not a duration: "5 minutes" (use e.g. 300ms, 5s, 5m, 1h)',
+      'sla.replyTimeout: not a duration: "5 minutes"; write it with a unit: 300ms, 30s, 5m, 1h or 1d',
     ])
-    expect(problems(() => parseConfig({ ...minimal, sla: { replyTimout: '5m' } }))[0]).toMatch(
-      /^sla: Unrecognized key: "replyTimout"/,
-    )
     expect(problems(() => parseConfig({ staff: [] }))).toEqual(['staff: list at least one staff member'])
     expect(problems(() => parseConfig({ staff: [{ roles: ['agent'] }] }))[0]).toMatch(
-      /^staff\.0: a staff member needs an id/,
-    )
-    expect(problems(() => parseConfig({ staff: [{ id: 'a', roles: ['boss'] }] }))[0]).toMatch(
-      /^staff\.0\.roles\.0:/,
+      /^staff #1: a staff member needs an id/,
     )
     expect(problems(() => parseConfig({ ...minimal, timeZone: 'Mars/Olympus' }))).toEqual([
       'timeZone: not an IANA time zone (e.g. Asia/Shanghai)',
     ])
-    expect(problems(() => parseConfig({ staff: [{ id: 'a' }, { id: 'a' }] }))).toEqual([
-      'staff.1.id: duplicate staff id "a" (also staff.0.id)',
-    ])
     expect(
       problems(() => parseConfig({ ...minimal, sla: { ladder: [{ after: '5m' }, { after: '1m' }] } })),
-    ).toEqual(['sla.ladder.1.after: each step must come later than the one before it'])
+    ).toEqual(['sla.ladder #2.after: each step must come later than the one before it'])
+  })
+
+  it('names staff members by their place counted from 1 and by name', () => {
+    const staff = [
+      { id: 'wx1', name: '小张' },
+      { id: 'wx2', alias: 'li' },
+      { id: 'wx3', name: '小王', roles: ['boss'] },
+    ]
+    expect(problems(() => parseConfig({ staff }))).toEqual([
+      'staff #3 (小王).roles #1: "boss" is not one of agent, supervisor, manager',
+    ])
+    expect(
+      problems(() =>
+        parseConfig({
+          staff: [
+            { id: 'a', name: '小张' },
+            { id: 'a', name: '小李' },
+          ],
+        }),
+      ),
+    ).toEqual(['staff #2 (小李).id: duplicate staff id "a" (also staff #1 (小张))'])
+    expect(problems(() => parseStaff([{ id: 'wx1' }, { name: '小王', maxOpen: 0 }]))[0]).toMatch(
+      /^staff #2 \(小王\)\.maxOpen: /,
+    )
+  })
+
+  it('suggests the field meant for an unknown one, among the fields of that level', () => {
+    expect(problems(() => parseConfig({ ...minimal, sla: { replyTimout: '5m' } }))).toEqual([
+      'sla: unknown field "replyTimout": did you mean replyTimeout?',
+    ])
+    expect(problems(() => parseConfig({ ...minimal, routing: { maxperagent: 5 } }))).toEqual([
+      'routing: unknown field "maxperagent": did you mean maxPerAgent?',
+    ])
+    expect(problems(() => parseConfig({ staff: [{ id: 'a', role: ['agent'] }] }))).toEqual([
+      'staff #1 (a): unknown field "role": did you mean roles?',
+    ])
+    expect(problems(() => parseConfig({ ...minimal, timezone: 'Asia/Shanghai' }))).toEqual([
+      '(root): unknown field "timezone": did you mean timeZone?',
+    ])
+    expect(problems(() => parseConfig({ staff: [{ id: 'a', name: '小王', roles: ['agnet'] }] }))).toEqual([
+      'staff #1 (小王).roles #1: "agnet" is not one of agent, supervisor, manager: did you mean agent?',
+    ])
+    expect(problems(() => parseWithEnv(minimal, { KEFU_LOCALE: 'fr' }))).toEqual([
+      'locale (from KEFU_LOCALE): "fr" is not one of zh-CN, en',
+    ])
+    expect(
+      problems(() =>
+        parseConfig({ ...minimal, hours: { periods: [{ from: '09:00', to: '18:00' }], holiday: [] } }),
+      ),
+    ).toEqual(['hours: unknown field "holiday": did you mean holidays?'])
+    expect(problems(() => parseConfig({ ...minimal, duty: { colour: 'red' } }))).toEqual([
+      'duty: unknown field "colour" (known here: awayLimit)',
+    ])
   })
 
   it('applies environment overrides and says which variable a bad value came from', () => {
@@ -84,7 +169,60 @@ describe('configuration', () => {
     expect(config.redis.url).toBe('redis://redis.internal:6380')
     expect(config.sla.replyTimeout).toBe(120_000)
     expect(problems(() => parseWithEnv(minimal, { KEFU_REPLY_TIMEOUT: 'soon' }))[0]).toMatch(
-      /^sla\.replyTimeout: not a duration.*\(from KEFU_REPLY_TIMEOUT\)$/,
+      /^sla\.replyTimeout \(from KEFU_REPLY_TIMEOUT\): not a duration/,
+    )
+  })
+
+  it.each([
+    ['REDIS_URL', 'localhost:6379', 'redis.url', /not a Redis URL: write redis:\/\/host:6379/],
+    ['KEFU_REDIS_PREFIX', 'kefu prod', 'redis.prefix', /letters, digits/],
+    ['MONGODB_URI', 'db.internal:27017', 'store.mongodbUri', /not a MongoDB URI: write mongodb:\/\//],
+    [
+      'KEFU_STORE_FILE',
+      'package.json/transcripts.db',
+      'store.file',
+      /package\.json is a file, not a directory/,
+    ],
+    ['KEFU_LOCALE', 'fr', 'locale', /"fr" is not one of zh-CN, en/],
+    ['KEFU_TIME_ZONE', 'Beijing', 'timeZone', /not an IANA time zone/],
+    ['KEFU_REPLY_TIMEOUT', '5 minutes', 'sla.replyTimeout', /not a duration/],
+  ])('validates %s=%s like the file, naming the variable', (variable, value, field, message) => {
+    expect(Object.keys(ENV_OVERRIDES)).toContain(variable)
+    const found = problems(() => parseWithEnv(minimal, { [variable]: value }))
+    expect(found[0]?.startsWith(`${field} (from ${variable}): `)).toBe(true)
+    expect(found[0]).toMatch(message)
+  })
+
+  it('lets a section the file gets wrong be reported, not hidden by a variable for one of its fields', () => {
+    expect(problems(() => parseWithEnv({ ...minimal, sla: '5m' }, { KEFU_REPLY_TIMEOUT: '5m' }))).toEqual([
+      'sla: Invalid input: expected object, received string',
+    ])
+  })
+
+  it('names a store or spool path that lies under an existing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-config-'))
+    const file = join(dir, 'data')
+    writeFileSync(file, 'not a directory')
+    expect(problems(() => parseWithEnv({ ...minimal, store: { file: join(file, 't.db') } }, {}))).toEqual([
+      `store.file: ${join(file, 't.db')} cannot be created: ${file} is a file, not a directory`,
+      `ingest.spoolFile (by default beside store.file): ${join(file, 'inbound-spool-kefu.jsonl')} cannot be created: ${file} is a file, not a directory`,
+    ])
+    expect(
+      problems(() =>
+        parseWithEnv(
+          {
+            ...minimal,
+            store: { file: join(dir, 't.db') },
+            ingest: { spoolFile: join(file, 'deeper', 's.jsonl') },
+          },
+          {},
+        ),
+      ),
+    ).toEqual([
+      `ingest.spoolFile: ${join(file, 'deeper', 's.jsonl')} cannot be created: ${file} is a file, not a directory`,
+    ])
+    expect(problems(() => parseWithEnv({ ...minimal, store: { file: dir } }, {}))[0]).toBe(
+      `store.file: ${dir} is a directory; give a file's path`,
     )
   })
 
@@ -99,9 +237,14 @@ describe('configuration', () => {
     const broken = join(dir, 'broken.yaml')
     writeFileSync(broken, 'staff: [\n')
     expect(problems(() => loadConfig({ KEFU_CONFIG: broken }))[0]).toMatch(/broken\.yaml: not valid YAML/)
-    expect(problems(() => loadConfig({ KEFU_CONFIG: join(dir, 'missing.yaml') }))[0]).toMatch(
-      /cannot be read \(ENOENT\)/,
+    const wrong = join(dir, 'wrong.yaml')
+    writeFileSync(wrong, 'staff:\n  - id: wxid_1\nlocale: fr\n')
+    expect(() => loadConfig({ KEFU_CONFIG: wrong })).toThrow(
+      `invalid configuration in ${wrong}:\n  - locale:`,
     )
+    expect(problems(() => loadConfig({ KEFU_CONFIG: join(dir, 'missing.yaml') }))).toEqual([
+      `${join(dir, 'missing.yaml')} (from KEFU_CONFIG): no such file`,
+    ])
   })
 })
 
@@ -187,6 +330,33 @@ describe('every field, wrong in turn', () => {
     expect(example.sla.serviceTimeOnly).toBe(true)
   })
 
+  it('ships an example that uses every section and holds defaults wherever it does not say otherwise', () => {
+    const raw = readConfigFile('kefu.example.yaml') as Record<string, Record<string, unknown>>
+    expect(Object.keys(raw).sort()).toEqual([...Object.keys(parseConfig(minimal)), 'hours'].sort())
+    // The values marked "not the default" in the file, and nothing else, differ from the defaults.
+    const marked = {
+      staff: raw.staff,
+      hours: raw.hours,
+      shifts: raw.shifts,
+      sla: { serviceTimeOnly: true },
+      phrases: raw.phrases,
+    }
+    expect(loadConfig({ KEFU_CONFIG: 'kefu.example.yaml' })).toEqual(parseConfig(marked))
+  })
+
+  it('ships an example whose shifts lie within its service hours', () => {
+    const example = loadConfig({ KEFU_CONFIG: 'kefu.example.yaml' })
+    const periods = example.hours?.periods ?? []
+    for (const shift of example.shifts) {
+      for (const day of shift.days ?? []) {
+        const open = periods.filter((period) => period.days.includes(day))
+        expect(open.length).toBeGreaterThan(0)
+        expect(shift.from).toBeGreaterThanOrEqual(Math.min(...open.map((period) => period.from)))
+        expect(shift.to).toBeLessThanOrEqual(Math.max(...open.map((period) => period.to)))
+      }
+    }
+  })
+
   it('refuses skills and shifts the configuration does not have, and a too short handover retention', () => {
     const wrong = {
       ...full,
@@ -195,16 +365,17 @@ describe('every field, wrong in turn', () => {
     }
     expect(problems(() => parseConfig(wrong))).toEqual([
       'handover.retention: keep handovers at least 30 days (the regulations ask for a month)',
-      'staff.0.skills.0: no category "refunds" in routing.categories (consult, order)',
-      'staff.0.shift: no shift "night" in shifts (day)',
+      'staff #1 (wxid_1).skills #1: no category "refunds" in routing.categories (consult, order)',
+      'staff #1 (wxid_1).shift: no shift "night" in shifts (day)',
     ])
   })
 
   it.each(leaves(full).map((path) => [path.join('.'), path] as const))(
     'names %s when it is wrong',
-    (name, path) => {
-      const found = problems(() => parseConfig(withWrong(path)))
-      expect(found.some((problem) => problem.startsWith(`${name}:`))).toBe(true)
+    (_name, path) => {
+      const wrong = withWrong(path)
+      const found = problems(() => parseConfig(wrong))
+      expect(found.some((problem) => problem.startsWith(`${fieldName(path, wrong)}:`))).toBe(true)
     },
   )
 })
