@@ -24,6 +24,7 @@ import { jobIds, keysFor } from './queue/keys.js'
 import { InboundSpool } from './queue/spool.js'
 import { withTimeout } from './queue/with-timeout.js'
 import { WorkQueues } from './queue/work-queues.js'
+import { InstanceLock, type LockHolder } from './state/instance-lock.js'
 import { RedisLiveState } from './state/redis-state.js'
 import { openTranscriptStore } from './store/open.js'
 import type { TranscriptReader } from './store/port.js'
@@ -34,6 +35,7 @@ import type { TextKey, TextVars } from './text/text.js'
 export { loadConfig } from './config/load.js'
 export { createLog } from './log/log.js'
 export { RedisUnreachableError } from './queue/connection.js'
+export { InstanceLockedError } from './state/instance-lock.js'
 
 export interface BotOptions {
   /** A Wechaty puppet instance; without one (and without `channel`) Wechaty uses `WECHATY_PUPPET`. */
@@ -50,12 +52,17 @@ export interface BotEvents {
   recorded: [TranscriptBatch]
   /** An inbound message has been handled: its sends are in the outbox, its transcript written. */
   handled: [message: InboundMessage, at: number]
+  /** Another process took this prefix's instance lock: this bot has stopped taking work and stops. */
+  'lock-lost': [holder: LockHolder | string]
 }
 
 export interface Bot {
   /** Resolves when the channel is logged in, the workers run and open work is reconciled. */
   start(): Promise<void>
-  /** Lets work in progress finish, then stops the channel and closes every connection. */
+  /**
+   * Lets work in progress finish, then stops the channel, gives back the instance lock and closes
+   * every connection. Called again, it returns the first call's promise.
+   */
   stop(): Promise<void>
   /**
    * The transport boundary (the channel calls it for every message): once this resolves the message
@@ -88,6 +95,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
   const staff = new StaffDirectory(config.staff)
   const channel = options.channel ?? new WechatyChannel(options.puppet, log.child({ room: 'channel' }), clock)
   const events = new EventEmitter<BotEvents>()
+  const lock = new InstanceLock(redis, keysFor(config.redis.prefix), config.redis.lockTtl)
   const spoolFile =
     config.ingest.spoolFile ?? join(dirname(config.store.file), `inbound-spool-${config.redis.prefix}.jsonl`)
   const intake = new Intake({
@@ -148,6 +156,60 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     }
   }
 
+  /** Takes the prefix's instance lock, or throws InstanceLockedError; then keeps it renewed. */
+  async function takeLock(): Promise<void> {
+    await lock
+      .acquire((holder, ttlMs) =>
+        log.info(
+          { holder: shownHolder(holder), expiresInMs: ttlMs },
+          'another process holds the instance lock of this prefix: waiting to see whether it renews it',
+        ),
+      )
+      .catch(async (error: unknown) => {
+        // A bot that may not start leaves no connection retrying behind.
+        await redis.quit().catch(() => redis.disconnect())
+        throw error
+      })
+    log.info({ prefix: config.redis.prefix, ttlMs: lock.ttlMs }, 'instance lock taken')
+    lock.heartbeat({
+      lost(holder) {
+        // Safest is to stop: the other process now takes the jobs, and anything this one still
+        // took in would be answered through that one's account. Work in progress finishes; what
+        // arrives later stays in this account's WeChat for its next start.
+        log.error(
+          { holder: shownHolder(holder) },
+          'another process took over the instance lock of this prefix: this bot stops taking work',
+        )
+        events.emit('lock-lost', holder)
+        stop().catch((error: unknown) => log.error({ err: (error as Error).message }, 'stop failed'))
+      },
+      retaken: () =>
+        log.warn({ ttlMs: lock.ttlMs }, 'the instance lock had expired (Redis was away); taken again'),
+      failed: (error) => log.warn({ err: (error as Error).message }, 'instance lock not renewed; retrying'),
+    })
+  }
+
+  let stopping: Promise<void> | undefined
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      try {
+        // Workers first, while the channel is still there for the sends in progress; what arrives
+        // meanwhile is queued, durably, for the next start. Then the channel, then the connections.
+        await built?.queues.stopWorkers()
+        await channel.stop()
+        await built?.queues.close()
+        await store.close()
+      } finally {
+        // The lock goes last, once nothing of this bot's works any more; a Redis that does not
+        // answer leaves it to expire.
+        await withTimeout(lock.release(), 2000).catch(() => undefined)
+        await redis.quit().catch(() => redis.disconnect())
+      }
+      log.info({}, 'bot stopped')
+    })()
+    return stopping
+  }
+
   function runWorkers(): void {
     const { state, queues, kernel } = running()
     queues.start({
@@ -182,30 +244,28 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     async start() {
       // Redis first, failing fast: a bot that cannot open leaves nothing retrying behind.
       await connectRedis(redis, config.redis.url)
-      await store.init()
-      built = build()
-      const { queues, kernel } = built
-      intake.opened()
-      await channel.start({
-        onMessage: (message) => intake.receive(message),
-        onLogout: () => void queues.pauseOutbox(),
-        onLogin: () => queues.resumeOutbox(),
-      })
-      await resolveStaffNames()
-      runWorkers()
-      await kernel.recover()
+      await takeLock()
+      try {
+        await store.init()
+        built = build()
+        const { queues, kernel } = built
+        intake.opened()
+        await channel.start({
+          onMessage: (message) => intake.receive(message),
+          onLogout: () => void queues.pauseOutbox(),
+          onLogin: () => queues.resumeOutbox(),
+        })
+        await resolveStaffNames()
+        runWorkers()
+        await kernel.recover()
+      } catch (error) {
+        // What started stops, and the lock goes back: an embedding process may live on.
+        await stop().catch(() => undefined)
+        throw error
+      }
       log.info({ prefix: config.redis.prefix, staff: staff.all().length }, 'bot started')
     },
-    async stop() {
-      // Workers first, while the channel is still there for the sends in progress; what arrives
-      // meanwhile is queued, durably, for the next start. Then the channel, then the connections.
-      await built?.queues.stopWorkers()
-      await channel.stop()
-      await built?.queues.close()
-      await store.close()
-      await redis.quit().catch(() => redis.disconnect())
-      log.info({}, 'bot stopped')
-    },
+    stop,
     async pendingWork() {
       const counts = (await built?.queues.counts()) ?? {}
       return Object.values(counts).reduce((sum, count) => sum + count, 0)
@@ -217,6 +277,13 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       log.info({ staff: staff.all().length }, 'staff list updated')
     },
   }
+}
+
+/** A lock holder as the log shows it: where and since when (its token stays private). */
+function shownHolder(holder: LockHolder | string): object {
+  return typeof holder === 'string'
+    ? { value: holder }
+    : { host: holder.host, pid: holder.pid, since: new Date(holder.since).toISOString() }
 }
 
 /** Removes every Redis key of one deployment: what the demo, tests and benchmarks leave behind. */

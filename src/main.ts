@@ -1,4 +1,4 @@
-import { createBot, createLog, loadConfig, RedisUnreachableError } from './app.js'
+import { createBot, createLog, InstanceLockedError, loadConfig, RedisUnreachableError } from './app.js'
 import { ConfigError } from './domain/config.js'
 
 /**
@@ -9,6 +9,8 @@ async function main(): Promise<void> {
   const log = createLog()
   const config = loadConfig()
   const bot = createBot(config, { log })
+  // Another process took the prefix over: the bot stops itself, and the exit says it failed.
+  bot.events.once('lock-lost', () => void bot.stop().finally(() => process.exit(1)))
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -34,7 +36,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof RedisUnreachableError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof RedisUnreachableError ||
+    error instanceof InstanceLockedError
+  ) {
     process.stderr.write(`${error.message}\n`)
   } else {
     process.stderr.write(`the bot could not start: ${(error as Error)?.stack ?? error}\n`)

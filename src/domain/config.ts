@@ -89,6 +89,13 @@ export const configSchema = z
           .default('kefu'),
         /** Commands issued together leave in one socket write (src/queue/write-batching.ts). */
         batchWrites: z.boolean().default(true),
+        /**
+         * One bot per prefix: the running bot holds a lock this long, renewed every third of it; a
+         * crashed bot's lock expires within it, and a restart waits that long at most.
+         */
+        lockTtl: durationSchema
+          .default(15_000)
+          .refine((ms) => ms >= 1000, 'at least 1s: the lock is renewed every third of it'),
       })
       .strict()
       .prefault({}),

@@ -43,7 +43,12 @@ describe('configuration', () => {
     expect(config.outbox).toMatchObject({ attempts: 12, backoff: 1000, rate: { max: 5, per: 1000 } })
     expect(config.routing.maxPerAgent).toBe(10)
     expect(config.staff[0]?.roles).toEqual(['agent'])
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'kefu', batchWrites: true })
+    expect(config.redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      prefix: 'kefu',
+      batchWrites: true,
+      lockTtl: 15_000,
+    })
   })
 
   it('derives the default ladder from a shorter reply timeout', () => {
