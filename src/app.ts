@@ -19,6 +19,7 @@ import { Kernel } from './kernel/kernel.js'
 import { servicesFor, settingsFor } from './kernel/services.js'
 import { createLog, type Log } from './log/log.js'
 import { connectRedis, createRedis, deletePrefix, watchRedis } from './queue/connection.js'
+import { checkDurability } from './queue/durability.js'
 import { Intake } from './queue/intake.js'
 import { jobIds, keysFor } from './queue/keys.js'
 import { InboundSpool } from './queue/spool.js'
@@ -189,6 +190,15 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     })
   }
 
+  /** Says at start what of this Redis may lose the bot's work; where CONFIG is forbidden, says so once. */
+  async function warnOfDurability(): Promise<void> {
+    for (const { field, value, expected, why } of (await checkDurability(redis)).findings) {
+      if (field === 'CONFIG')
+        log.warn({ err: value, why }, 'Redis does not allow CONFIG GET: durability not checked')
+      else log.warn({ field, value, expected, why }, "Redis may lose the bot's work")
+    }
+  }
+
   let stopping: Promise<void> | undefined
   function stop(): Promise<void> {
     stopping ??= (async () => {
@@ -246,6 +256,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       await connectRedis(redis, config.redis.url)
       await takeLock()
       try {
+        await warnOfDurability()
         await store.init()
         built = build()
         const { queues, kernel } = built
