@@ -94,7 +94,9 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
   watchRedis(redis, log.child({ room: 'redis' }))
   const store = openTranscriptStore(config.store)
   const staff = new StaffDirectory(config.staff)
-  const channel = options.channel ?? new WechatyChannel(options.puppet, log.child({ room: 'channel' }), clock)
+  const channel =
+    options.channel ??
+    new WechatyChannel(options.puppet, log.child({ room: 'channel' }), clock, config.wechat.name)
   const events = new EventEmitter<BotEvents>()
   const lock = new InstanceLock(redis, keysFor(config.redis.prefix), config.redis.lockTtl)
   const spoolFile =

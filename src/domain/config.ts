@@ -99,6 +99,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    wechat: z
+      .object({
+        /**
+         * Wechaty's name: it keeps the login in `<name>.memory-card.json` (a path may lead the name),
+         * so a puppet that can resume a session restarts without a scan. Default `kefu-<redis.prefix>`.
+         */
+        name: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     store: z
       .object({
         mongodbUri: z.string().min(1).optional(),
@@ -280,6 +290,7 @@ export const configSchema = z
   })
   .transform((config) => ({
     ...config,
+    wechat: { ...config.wechat, name: config.wechat.name ?? `kefu-${config.redis.prefix}` },
     sla: { ...config.sla, ladder: config.sla.ladder ?? defaultLadder(config.sla.replyTimeout) },
   }))
 

@@ -29,6 +29,11 @@ describe('configuration', () => {
     expect(() => parseDuration(-1)).toThrow(/not a duration/)
   })
 
+  it('names Wechaty after the Redis prefix unless told, so each account keeps its own login', () => {
+    expect(parseConfig({ ...minimal, redis: { prefix: 'shop-1' } }).wechat.name).toBe('kefu-shop-1')
+    expect(parseConfig({ ...minimal, wechat: { name: 'data/shop' } }).wechat.name).toBe('data/shop')
+  })
+
   it('fills the defaults of the regulations: 5-minute reply timeout, ladder at 4, 5 and 10 minutes, 10 per agent', () => {
     const config = parseConfig(minimal)
     expect(config.sla.replyTimeout).toBe(300_000)
