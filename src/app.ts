@@ -146,16 +146,36 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     return built
   }
 
+  /**
+   * Staff listed without an id are looked up at login: by alias when they have one (the remark only
+   * the bot account can set), else by name (which anyone can copy), then by that name as an alias. Each gets a warning, as only an
+   * id is safe (docs/puppets.md); a name two contacts share is given to neither.
+   */
   async function resolveStaffNames(): Promise<void> {
     for (const member of [...staff.unresolved]) {
-      const reference = member.name ?? member.alias ?? ''
-      const id = await channel.findContactId(reference)
-      if (id) staff.resolve(member, id)
-      else
+      const query = member.alias ? { alias: member.alias } : { name: member.name ?? '' }
+      let ids = await channel.findContacts(query)
+      // A name nobody goes by may be the remark the bot account gave them, as it always could.
+      if (ids.length === 0 && member.name && !member.alias)
+        ids = await channel.findContacts({ alias: member.name })
+      const [id] = ids
+      if (ids.length === 1 && id) {
+        staff.resolve(member, id)
         log.warn(
-          { staff: reference },
+          { staff: query, id },
+          'staff member listed without an id, found by it at this login: put the id into the staff list (/whoami tells it)',
+        )
+      } else if (ids.length === 0) {
+        log.warn(
+          { staff: query },
           'no WeChat contact found for a staff member; they are treated as a customer',
         )
+      } else {
+        log.warn(
+          { staff: query, ids },
+          'several WeChat contacts match a staff member listed without an id: none is taken, they are treated as customers',
+        )
+      }
     }
   }
 

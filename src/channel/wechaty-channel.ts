@@ -134,11 +134,12 @@ export class WechatyChannel implements Channel {
     await this.wechaty.puppet.messageForward(message.to, message.messageId)
   }
 
-  /** Finds a contact by name or alias, for staff configured without an id. */
-  async findContactId(nameOrAlias: string): Promise<string | undefined> {
-    const byName = await this.wechaty.Contact.find({ name: nameOrAlias })
-    const contact = byName ?? (await this.wechaty.Contact.find({ alias: nameOrAlias }))
-    return contact?.id
+  /** Every person (no official account) with this name or alias, for staff configured without an id. */
+  async findContacts(query: { name: string } | { alias: string }): Promise<string[]> {
+    const found = await this.wechaty.Contact.findAll(query)
+    return [
+      ...new Set(found.filter((contact) => contact.type() === types.Contact.Individual).map((c) => c.id)),
+    ]
   }
 
   private async receive(

@@ -82,7 +82,7 @@ describe('start-up', () => {
         channel: {
           start: async () => undefined,
           stop: async () => undefined,
-          findContactId: async () => undefined,
+          findContacts: async () => [],
           send: async () => undefined,
         },
       },

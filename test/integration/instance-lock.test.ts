@@ -15,7 +15,7 @@ import { deletePrefix, REDIS_URL, testPrefix, testRedis } from '../support/redis
 const quiet = (): Channel => ({
   start: async () => undefined,
   stop: async () => undefined,
-  findContactId: async () => undefined,
+  findContacts: async () => [],
   send: async () => undefined,
 })
 
