@@ -221,6 +221,8 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     }
   }
 
+  /** The channel has logged in once: contacts can be looked up. */
+  let loggedIn = false
   let stopping: Promise<void> | undefined
   function stop(): Promise<void> {
     stopping ??= (async () => {
@@ -288,6 +290,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
           onLogout: () => void queues.pauseOutbox(),
           onLogin: () => queues.resumeOutbox(),
         })
+        loggedIn = true
         await resolveStaffNames()
         runWorkers()
         await kernel.recover()
@@ -306,6 +309,8 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     queueCounts: async () => (await built?.queues.counts()) ?? {},
     async updateStaff(members) {
       staff.replace(parseStaff(members))
+      // Entries without an id new to the list are looked up as at login (those found before stay).
+      if (loggedIn) await resolveStaffNames()
       await built?.kernel.recover()
       log.info({ staff: staff.all().length }, 'staff list updated')
     },

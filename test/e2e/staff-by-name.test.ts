@@ -69,5 +69,11 @@ describe('staff listed without an id', () => {
     await received(wang, '您已上岗')
     chen.say('/agents')
     await received(chen, '仅供客服人员使用')
+
+    // A reload of the staff list looks up the entries without an id it adds.
+    const liu = world.person('wx-liu-3', '小刘')
+    await bot.updateStaff([...bot.config.staff, { name: '小刘', roles: ['agent'] }])
+    liu.say('/on')
+    await received(liu, '您已上岗')
   })
 })
