@@ -198,7 +198,8 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       lost(holder) {
         // Safest is to stop: the other process now takes the jobs, and anything this one still
         // took in would be answered through that one's account. Work in progress finishes; what
-        // arrives later stays in this account's WeChat for its next start.
+        // arrives meanwhile goes to this bot's local spool, for its next start.
+        intake.closed()
         log.error(
           { holder: shownHolder(holder) },
           'another process took over the instance lock of this prefix: this bot stops taking work',

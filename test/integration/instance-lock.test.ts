@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
@@ -104,6 +104,16 @@ describe('one bot per prefix', () => {
         message: 'another process took over the instance lock of this prefix: this bot stops taking work',
       }),
     )
+    // What still reaches it is kept for its next start, not handed to the other bot's queues.
+    await first.receive({
+      id: 'late-1',
+      from: { id: 'cust-1', name: 'c' },
+      kind: 'text',
+      text: '在吗',
+      receivedAt: Date.now(),
+    })
+    expect(readFileSync(join(dir, `inbound-spool-${prefix}.jsonl`), 'utf8')).toContain('late-1')
+    expect(await second.pendingWork()).toBe(0)
     await eventually(
       () => first.log.lines.some((line) => line.message === 'bot stopped'),
       5000,
