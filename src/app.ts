@@ -148,8 +148,9 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
 
   /**
    * Staff listed without an id are looked up at login: by alias when they have one (the remark only
-   * the bot account can set), else by name (which anyone can copy), then by that name as an alias. Each gets a warning, as only an
-   * id is safe (docs/puppets.md); a name two contacts share is given to neither.
+   * the bot account can set), else by name (which anyone can copy), then by that name as an alias.
+   * Each gets a warning, as only an id is safe (docs/puppets.md); a name two contacts share is given
+   * to neither.
    */
   async function resolveStaffNames(): Promise<void> {
     for (const member of [...staff.unresolved]) {
