@@ -58,8 +58,8 @@ export interface HeartbeatHooks {
 let scripts: ReturnType<typeof loadScripts> | undefined
 
 export class InstanceLock {
-  /** This process, as the lock's value shows it. */
-  readonly me: LockHolder
+  /** This process, as the lock's value shows it; `since` is set when it starts to claim it. */
+  me: LockHolder
   private readonly scripts: Record<'claim-lock' | 'release-lock', ScriptCall>
   private timer: NodeJS.Timeout | undefined
   private beating: Promise<void> | undefined
@@ -93,6 +93,7 @@ export class InstanceLock {
    * expires this process takes it, within one TTL. So a restart after a crash needs no operator.
    */
   async acquire(watching?: (holder: LockHolder | string, ttlMs: number) => void): Promise<void> {
+    this.me = { ...this.me, since: Date.now() }
     let seen: { holder: string; ttlMs: number } | undefined
     for (;;) {
       const claim = await this.claim()
