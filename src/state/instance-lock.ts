@@ -58,8 +58,7 @@ export interface HeartbeatHooks {
 let scripts: ReturnType<typeof loadScripts> | undefined
 
 export class InstanceLock {
-  /** This process, as the lock's value shows it; `since` is set when it starts to claim it. */
-  me: LockHolder
+  private holder: LockHolder
   private readonly scripts: Record<'claim-lock' | 'release-lock', ScriptCall>
   private timer: NodeJS.Timeout | undefined
   private beating: Promise<void> | undefined
@@ -74,12 +73,17 @@ export class InstanceLock {
   ) {
     scripts ??= loadScripts()
     this.scripts = bindScripts(redis, keys, scripts, ['claim-lock', 'release-lock'])
-    this.me = {
+    this.holder = {
       host: hostname(),
       pid: process.pid,
       since: Date.now(),
       token: randomBytes(16).toString('hex'),
     }
+  }
+
+  /** This process, as the lock's value shows it; `since` is set when it starts to claim it. */
+  get me(): LockHolder {
+    return this.holder
   }
 
   get renewEveryMs(): number {
@@ -93,7 +97,7 @@ export class InstanceLock {
    * expires this process takes it, within one TTL. So a restart after a crash needs no operator.
    */
   async acquire(watching?: (holder: LockHolder | string, ttlMs: number) => void): Promise<void> {
-    this.me = { ...this.me, since: Date.now() }
+    this.holder = { ...this.holder, since: Date.now() }
     let seen: { holder: string; ttlMs: number } | undefined
     for (;;) {
       const claim = await this.claim()
