@@ -38,6 +38,29 @@ describe('claim-lock and release-lock', () => {
     expect(await redis.get(keys.instanceLock)).toBe('set by hand')
   })
 
+  it('waits out a lock nobody renews (a crashed holder), and takes it once it expires', async () => {
+    const crashed = new InstanceLock(redis, keys, 1000)
+    await crashed.acquire()
+    const next = new InstanceLock(redis, keys, 1000)
+    const watched: unknown[] = []
+    const started = Date.now()
+    await next.acquire((holder) => watched.push(holder))
+    expect(watched).toEqual([crashed.me])
+    expect(Date.now() - started).toBeGreaterThan(700)
+    expect(JSON.parse((await redis.get(keys.instanceLock)) ?? '')).toEqual(next.me)
+    expect(await next.release()).toBe(true)
+  })
+
+  it('refuses a lock its holder renews, once it sees the renewal', async () => {
+    const alive = new InstanceLock(redis, keys, 1200)
+    await alive.acquire()
+    alive.heartbeat({ lost: () => undefined, retaken: () => undefined, failed: () => undefined })
+    const refusal = await new InstanceLock(redis, keys, 1200).acquire().catch((error: unknown) => error)
+    expect(refusal).toBeInstanceOf(InstanceLockedError)
+    expect((refusal as InstanceLockedError).holder).toEqual(alive.me)
+    expect(await alive.release()).toBe(true)
+  })
+
   it('renews its lock every third of the TTL', async () => {
     const lock = new InstanceLock(redis, keys, 1200)
     await lock.acquire()
