@@ -19,7 +19,7 @@ import { Kernel } from './kernel/kernel.js'
 import { servicesFor, settingsFor } from './kernel/services.js'
 import { createLog, type Log } from './log/log.js'
 import { connectRedis, createRedis, deletePrefix, watchRedis } from './queue/connection.js'
-import { checkDurability } from './queue/durability.js'
+import { checkDurability, type Durability } from './queue/durability.js'
 import { Intake } from './queue/intake.js'
 import { jobIds, keysFor } from './queue/keys.js'
 import { InboundSpool } from './queue/spool.js'
@@ -324,6 +324,17 @@ function shownHolder(holder: LockHolder | string): object {
   return typeof holder === 'string'
     ? { value: holder }
     : { host: holder.host, pid: holder.pid, since: new Date(holder.since).toISOString() }
+}
+
+/** Whether the deployment's Redis keeps what the bot gives it (AOF, no eviction), for a doctor. */
+export async function redisDurability(config: Pick<Config, 'redis'>): Promise<Durability> {
+  const redis = createRedis(config.redis.url, config.redis)
+  try {
+    await connectRedis(redis, config.redis.url)
+    return await checkDurability(redis)
+  } finally {
+    await redis.quit().catch(() => redis.disconnect())
+  }
 }
 
 /** Removes every Redis key of one deployment: what the demo, tests and benchmarks leave behind. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBot } from '../../src/app.js'
+import { createBot, redisDurability } from '../../src/app.js'
 import { memoryLog } from '../../src/log/log.js'
 import { checkDurability } from '../../src/queue/durability.js'
 import { RedisServer } from '../faults/redis-server.js'
@@ -57,6 +57,13 @@ describe('the durability check', () => {
         why: expect.stringContaining('evict'),
       },
     ])
+  })
+
+  it('is there for a doctor, from the configuration alone', async () => {
+    const result = await redisDurability({
+      redis: { url: forgetful.url, prefix: 'doctor', batchWrites: true, lockTtl: 15_000 },
+    })
+    expect(result.findings.map((finding) => finding.field)).toEqual(['appendonly', 'maxmemory-policy'])
   })
 
   it('says it could not look where CONFIG is forbidden', async () => {
