@@ -94,7 +94,7 @@ export async function benchEngine(
       channel: {
         start: async () => undefined,
         stop: async () => undefined,
-        findContactId: async () => undefined,
+        findContacts: async () => [],
         send: async () => {
           sends++
         },

@@ -11,6 +11,7 @@ import { agents, exportTranscript, stats, transcript } from './oversight.js'
 import { recover } from './recovery.js'
 import { cannedAnswer, forceHeldReply, onStaffReply } from './reply.js'
 import { onSendFailed } from './send-failed.js'
+import { whoami } from './whoami.js'
 
 /** Every staff command and its handler; the type refuses a command left without one. */
 const commands: CommandTable = {
@@ -32,6 +33,7 @@ const commands: CommandTable = {
   transcript,
   export: exportTranscript,
   stats,
+  whoami,
 }
 
 /** Every kind of timer and its handler. */

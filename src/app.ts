@@ -20,11 +20,13 @@ import { servicesFor, settingsFor } from './kernel/services.js'
 import { createLog, type Log } from './log/log.js'
 import { Operations } from './ops/ops.js'
 import { connectRedis, createRedis, deletePrefix, watchRedis } from './queue/connection.js'
+import { checkDurability, type Durability } from './queue/durability.js'
 import { Intake } from './queue/intake.js'
 import { jobIds, keysFor } from './queue/keys.js'
 import { InboundSpool } from './queue/spool.js'
 import { withTimeout } from './queue/with-timeout.js'
 import { WorkQueues } from './queue/work-queues.js'
+import { InstanceLock, type LockHolder } from './state/instance-lock.js'
 import { RedisLiveState } from './state/redis-state.js'
 import { openTranscriptStore } from './store/open.js'
 import type { TranscriptReader } from './store/port.js'
@@ -35,6 +37,7 @@ import type { TextKey, TextVars } from './text/text.js'
 export { loadConfig, parseWithEnv } from './config/load.js'
 export { createLog, LogSettingError } from './log/log.js'
 export { RedisUnreachableError } from './queue/connection.js'
+export { InstanceLockedError } from './state/instance-lock.js'
 export { MongoUnavailableError, StoreNotFoundError } from './store/open.js'
 
 export interface BotOptions {
@@ -52,12 +55,17 @@ export interface BotEvents {
   recorded: [TranscriptBatch]
   /** An inbound message has been handled: its sends are in the outbox, its transcript written. */
   handled: [message: InboundMessage, at: number]
+  /** Another process took this prefix's instance lock: this bot has stopped taking work and stops. */
+  'lock-lost': [holder: LockHolder | string]
 }
 
 export interface Bot {
   /** Resolves when the channel is logged in, the workers run and open work is reconciled. */
   start(): Promise<void>
-  /** Lets work in progress finish, then stops the channel and closes every connection. */
+  /**
+   * Lets work in progress finish, then stops the channel, gives back the instance lock and closes
+   * every connection. Called again, it returns the first call's promise.
+   */
   stop(): Promise<void>
   /**
    * The transport boundary (the channel calls it for every message): once this resolves the message
@@ -98,11 +106,12 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
   async function openChannel(): Promise<Channel> {
     if (!channel) {
       const { WechatyChannel } = await import('./channel/wechaty-channel.js')
-      channel = new WechatyChannel(options.puppet, log.child({ room: 'channel' }), clock)
+      channel = new WechatyChannel(options.puppet, log.child({ room: 'channel' }), clock, config.wechat.name)
     }
     return channel
   }
   const events = new EventEmitter<BotEvents>()
+  const lock = new InstanceLock(redis, keysFor(config.redis.prefix), config.redis.lockTtl)
   const spool = new InboundSpool(spoolFileOf(config), config.ingest.spoolLimit)
   const ops = new Operations(
     config,
@@ -178,17 +187,107 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     return built
   }
 
-  async function resolveStaffNames(channel: Channel): Promise<void> {
+  /**
+   * Staff listed without an id are looked up at login: by alias when they have one (the remark only
+   * the bot account can set), else by name (which anyone can copy), then by that name as an alias.
+   * Each gets a warning, as only an id is safe (docs/puppets.md); a name two contacts share is given
+   * to neither.
+   */
+  async function resolveStaffNames(): Promise<void> {
+    if (!channel) return
     for (const member of [...staff.unresolved]) {
-      const reference = member.name ?? member.alias ?? ''
-      const id = await channel.findContactId(reference)
-      if (id) staff.resolve(member, id)
-      else
+      const query = member.alias ? { alias: member.alias } : { name: member.name ?? '' }
+      let ids = await channel.findContacts(query)
+      // A name nobody goes by may be the remark the bot account gave them, as it always could.
+      if (ids.length === 0 && member.name && !member.alias)
+        ids = await channel.findContacts({ alias: member.name })
+      const [id] = ids
+      if (ids.length === 1 && id) {
+        staff.resolve(member, id)
         log.warn(
-          { staff: reference },
+          { staff: query, id },
+          'staff member listed without an id, found by it at this login: put the id into the staff list (/whoami tells it)',
+        )
+      } else if (ids.length === 0) {
+        log.warn(
+          { staff: query },
           'no WeChat contact found for a staff member; they are treated as a customer',
         )
+      } else {
+        log.warn(
+          { staff: query, ids },
+          'several WeChat contacts match a staff member listed without an id: none is taken, they are treated as customers',
+        )
+      }
     }
+  }
+
+  /** Takes the prefix's instance lock, or throws InstanceLockedError; then keeps it renewed. */
+  async function takeLock(): Promise<void> {
+    await lock
+      .acquire((holder, ttlMs) =>
+        log.info(
+          { holder: shownHolder(holder), expiresInMs: ttlMs },
+          'another process holds the instance lock of this prefix: waiting to see whether it renews it',
+        ),
+      )
+      .catch(async (error: unknown) => {
+        // A bot that may not start leaves no connection retrying behind.
+        await redis.quit().catch(() => redis.disconnect())
+        throw error
+      })
+    log.info({ prefix: config.redis.prefix, ttlMs: lock.ttlMs }, 'instance lock taken')
+    lock.heartbeat({
+      lost(holder) {
+        // Safest is to stop: the other process now takes the jobs, and anything this one still
+        // took in would be answered through that one's account. Work in progress finishes; what
+        // arrives meanwhile goes to this bot's local spool, for its next start.
+        intake.closed()
+        log.error(
+          { holder: shownHolder(holder) },
+          'another process took over the instance lock of this prefix: this bot stops taking work',
+        )
+        events.emit('lock-lost', holder)
+        stop().catch((error: unknown) => log.error({ err: (error as Error).message }, 'stop failed'))
+      },
+      retaken: () =>
+        log.warn({ ttlMs: lock.ttlMs }, 'the instance lock had expired (Redis was away); taken again'),
+      failed: (error) => log.warn({ err: (error as Error).message }, 'instance lock not renewed; retrying'),
+    })
+  }
+
+  /** Says at start what of this Redis may lose the bot's work; where CONFIG is forbidden, says so once. */
+  async function warnOfDurability(): Promise<void> {
+    for (const { field, value, expected, why } of (await checkDurability(redis)).findings) {
+      if (field === 'CONFIG')
+        log.warn({ err: value, why }, 'Redis does not allow CONFIG GET: durability not checked')
+      else log.warn({ field, value, expected, why }, "Redis may lose the bot's work")
+    }
+  }
+
+  /** The channel has logged in once: contacts can be looked up. */
+  let loggedIn = false
+  let stopping: Promise<void> | undefined
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      try {
+        // The health server and the alerts first: a stopping bot is no longer ready. Then the
+        // workers, while the channel is still there for the sends in progress; what arrives meanwhile
+        // is queued, durably, for the next start. Then the channel, then the connections.
+        await ops.stop()
+        await built?.queues.stopWorkers()
+        await channel?.stop()
+        await built?.queues.close()
+        await store.close()
+      } finally {
+        // The lock goes last, once nothing of this bot's works any more; a Redis that does not
+        // answer leaves it to expire.
+        await withTimeout(lock.release(), 2000).catch(() => undefined)
+        await redis.quit().catch(() => redis.disconnect())
+      }
+      log.info({}, 'bot stopped')
+    })()
+    return stopping
   }
 
   function runWorkers(channel: Channel): void {
@@ -234,55 +333,49 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     async start() {
       // Redis first, failing fast: a bot that cannot open leaves nothing retrying behind.
       await connectRedis(redis, config.redis.url)
-      // A store that cannot open ends the start: nothing is left connected behind it.
-      await store.init().catch((error: unknown) => {
-        redis.disconnect()
+      await takeLock()
+      try {
+        await warnOfDurability()
+        await store.init()
+        built = build()
+        const { queues, kernel } = built
+        // Pauses and resumes of the outbox take turns: BullMQ resuming a worker still pausing (a login
+        // right after a logout) leaves a connection attempt whose rejection nobody handles.
+        let outboxTurn = Promise.resolve()
+        const outboxTurns = (next: () => Promise<void>) => {
+          outboxTurn = outboxTurn
+            .then(next)
+            .catch((error: unknown) =>
+              log.error({ err: (error as Error).message }, 'outbox pause or resume failed'),
+            )
+        }
+        intake.opened()
+        await ops.start()
+        const opened = await openChannel()
+        await opened.start({
+          onMessage: receive,
+          onLogout: () => {
+            ops.loggedOutOfWeChat()
+            outboxTurns(() => queues.pauseOutbox())
+          },
+          onLogin: () => {
+            ops.loggedInToWeChat()
+            outboxTurns(() => queues.resumeOutbox())
+          },
+        })
+        ops.loggedInToWeChat()
+        loggedIn = true
+        await resolveStaffNames()
+        runWorkers(opened)
+        await kernel.recover()
+      } catch (error) {
+        // What started stops, and the lock goes back: an embedding process may live on.
+        await stop().catch(() => undefined)
         throw error
-      })
-      built = build()
-      const { queues, kernel } = built
-      // Pauses and resumes of the outbox take turns: BullMQ resuming a worker still pausing (a login
-      // right after a logout) leaves a connection attempt whose rejection nobody handles.
-      let outboxTurn = Promise.resolve()
-      const outboxTurns = (next: () => Promise<void>) => {
-        outboxTurn = outboxTurn
-          .then(next)
-          .catch((error: unknown) =>
-            log.error({ err: (error as Error).message }, 'outbox pause or resume failed'),
-          )
       }
-      intake.opened()
-      await ops.start()
-      const opened = await openChannel()
-      await opened.start({
-        onMessage: receive,
-        onLogout: () => {
-          ops.loggedOutOfWeChat()
-          outboxTurns(() => queues.pauseOutbox())
-        },
-        onLogin: () => {
-          ops.loggedInToWeChat()
-          outboxTurns(() => queues.resumeOutbox())
-        },
-      })
-      ops.loggedInToWeChat()
-      await resolveStaffNames(opened)
-      runWorkers(opened)
-      await kernel.recover()
       log.info({ prefix: config.redis.prefix, staff: staff.all().length }, 'bot started')
     },
-    async stop() {
-      // The health server and the alerts first: a stopping bot is no longer ready. Then the workers,
-      // while the channel is still there for the sends in progress; what arrives meanwhile is queued,
-      // durably, for the next start. Then the channel, then the connections.
-      await ops.stop()
-      await built?.queues.stopWorkers()
-      await channel?.stop()
-      await built?.queues.close()
-      await store.close()
-      await redis.quit().catch(() => redis.disconnect())
-      log.info({}, 'bot stopped')
-    },
+    stop,
     async pendingWork() {
       const counts = (await built?.queues.counts()) ?? {}
       return Object.values(counts).reduce((sum, count) => sum + count, 0)
@@ -290,6 +383,8 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     queueCounts: async () => (await built?.queues.counts()) ?? {},
     async updateStaff(members) {
       staff.replace(parseStaff(members))
+      // Entries without an id new to the list are looked up as at login (those found before stay).
+      if (loggedIn) await resolveStaffNames()
       await built?.kernel.recover()
       log.info({ staff: staff.all().length }, 'staff list updated')
     },
@@ -305,6 +400,24 @@ export async function checkRedis(config: Pick<Config, 'redis'>): Promise<void> {
   const redis = createRedis(config.redis.url)
   await connectRedis(redis, config.redis.url)
   await redis.quit().catch(() => redis.disconnect())
+}
+
+/** A lock holder as the log shows it: where and since when (its token stays private). */
+function shownHolder(holder: LockHolder | string): object {
+  return typeof holder === 'string'
+    ? { value: holder }
+    : { host: holder.host, pid: holder.pid, since: new Date(holder.since).toISOString() }
+}
+
+/** Whether the deployment's Redis keeps what the bot gives it (AOF, no eviction), for a doctor. */
+export async function redisDurability(config: Pick<Config, 'redis'>): Promise<Durability> {
+  const redis = createRedis(config.redis.url, config.redis)
+  try {
+    await connectRedis(redis, config.redis.url)
+    return await checkDurability(redis)
+  } finally {
+    await redis.quit().catch(() => redis.disconnect())
+  }
 }
 
 /** Removes every Redis key of one deployment: what the demo, tests and benchmarks leave behind. */

@@ -1,5 +1,12 @@
 /** The public API: embed the bot with `createBot(config, { puppet })`. */
-export { type Bot, type BotEvents, type BotOptions, createBot, removeDeployment } from './app.js'
+export {
+  type Bot,
+  type BotEvents,
+  type BotOptions,
+  createBot,
+  InstanceLockedError,
+  removeDeployment,
+} from './app.js'
 export type { Channel, ChannelHooks } from './channel/port.js'
 export { type Config, ConfigError, type ConfigInput, parseConfig } from './domain/config.js'
 export type { InboundMessage } from './domain/inbound.js'

@@ -1,6 +1,7 @@
 import {
   createBot,
   createLog,
+  InstanceLockedError,
   LogSettingError,
   loadConfig,
   MongoUnavailableError,
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   const log = createLog()
   const config = loadConfig()
   const bot = createBot(config, { log })
+  // Another process took the prefix over: the bot stops itself, and the exit says it failed.
+  bot.events.once('lock-lost', () => void bot.stop().finally(() => process.exit(1)))
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -45,7 +48,8 @@ main().catch((error: unknown) => {
     error instanceof ConfigError ||
     error instanceof RedisUnreachableError ||
     error instanceof LogSettingError ||
-    error instanceof MongoUnavailableError
+    error instanceof MongoUnavailableError ||
+    error instanceof InstanceLockedError
   ) {
     process.stderr.write(`${error.message}\n`)
   } else {

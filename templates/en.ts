@@ -158,6 +158,7 @@ export const en: Templates = {
       '/force send a held reply anyway (recorded)',
       '/on go on duty · /away [minutes] [reason] step away · /off go off duty',
       '/handover [colleague] hand over your shift · /ack acknowledge a handover',
+      '/whoami your own WeChat contact id (for the staff list of the configuration)',
       '/help this help',
     ].join('\n'),
     oversight: [
@@ -171,6 +172,7 @@ export const en: Templates = {
       '/export code the whole transcript (managers only)',
       '/stats [day|week] figures for today or the last 7 days',
       '/ack acknowledge a handover',
+      '/whoami your own WeChat contact id',
       '/help this help',
     ].join('\n'),
   },
@@ -193,6 +195,10 @@ export const en: Templates = {
     handover: '/handover or /handover colleague',
     ack: '/ack',
     export: '/export code',
+    whoami: '/whoami',
+  },
+  whoami: {
+    yourId: 'Your WeChat contact id:\n{id}',
   },
   supervisor: {
     alert: [

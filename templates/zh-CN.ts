@@ -145,6 +145,7 @@ export const zhCN = {
       '/force 发送被拦截的回复（将被记录）',
       '/on 上岗 · /away [分钟] [原因] 暂时离开 · /off 下岗',
       '/handover [同事名] 交班 · /ack 确认接班',
+      '/whoami 查看自己的微信联系人 ID（填入配置的 staff 名单）',
       '/help 查看本帮助',
     ].join('\n'),
     oversight: [
@@ -158,6 +159,7 @@ export const zhCN = {
       '/export 编号 导出完整记录（仅经理）',
       '/stats [day|week] 今天或最近 7 天的统计',
       '/ack 确认交班记录',
+      '/whoami 查看自己的微信联系人 ID',
       '/help 查看本帮助',
     ].join('\n'),
   },
@@ -180,6 +182,11 @@ export const zhCN = {
     handover: '/handover 或 /handover 同事名',
     ack: '/ack',
     export: '/export 会话编号',
+    whoami: '/whoami',
+  },
+  /** `/whoami`, answered to anyone: the id alone on its own line, to copy into the staff list. */
+  whoami: {
+    yourId: '您的微信联系人 ID：\n{id}',
   },
   supervisor: {
     alert: [

@@ -21,6 +21,9 @@ export interface Channel {
   stop(): Promise<void>
   /** `id` is the message's outbox id: the same id is one message, however often it is handed over. */
   send(message: Outgoing, id: string): Promise<void>
-  /** A contact's id by name or alias, for staff configured without an id. */
-  findContactId(nameOrAlias: string): Promise<string | undefined>
+  /**
+   * The ids of every contact with this name (their own WeChat nickname) or alias (the remark the bot
+   * account gave them), for staff configured without an id: more than one means it is ambiguous.
+   */
+  findContacts(query: { name: string } | { alias: string }): Promise<string[]>
 }

@@ -2,11 +2,13 @@ import qrcodeTerminal from 'qrcode-terminal'
 import {
   type Contact,
   type Message,
+  qrcodeValueToImageUrl,
   ScanStatus,
   types,
   type Wechaty,
   WechatyBuilder,
   type WechatyOptions,
+  config as wechatyConfig,
 } from 'wechaty'
 import { type InboundMessage, inboundMessageSchema } from '../domain/inbound.js'
 import type { Outgoing } from '../domain/outgoing.js'
@@ -28,12 +30,24 @@ const KINDS: Partial<Record<number, InboundMessage['kind']>> = {
   [types.Message.Url]: 'link',
 }
 
+/** Which puppet runs, and what chose it: the code embedding the bot, `WECHATY_PUPPET`, or Wechaty. */
+function puppetChoice(puppet: PuppetOption | undefined): { puppet: string; chosenBy: string } {
+  if (typeof puppet === 'string') return { puppet, chosenBy: 'the embedding code' }
+  if (puppet) return { puppet: puppet.constructor.name, chosenBy: 'the embedding code' }
+  return {
+    puppet: wechatyConfig.systemPuppetName(),
+    chosenBy: process.env.WECHATY_PUPPET ? 'WECHATY_PUPPET' : "Wechaty's default",
+  }
+}
+
 /**
  * The only code that knows Wechaty. It turns WeChat messages from people into InboundMessages,
  * sends text and copies of messages, and reports the login life cycle in the log.
  */
 export class WechatyChannel implements Channel {
   private readonly wechaty: Wechaty
+  /** Which puppet runs, as the log says it: its npm name (or class), and what chose it. */
+  private readonly puppet: { puppet: string; chosenBy: string }
   private readonly contacts = new Map<string, Contact>()
   private loggedIn = false
   private stopping = false
@@ -43,26 +57,32 @@ export class WechatyChannel implements Channel {
     private readonly log: Log,
     /** When a message arrived, as the bot's clock tells it. */
     private readonly clock: () => number,
-    name?: string,
+    /** Wechaty keeps the login in `<name>.memory-card.json`: a puppet that can resume does so. */
+    private readonly name?: string,
   ) {
     const options: WechatyOptions = { ...(name ? { name } : {}) }
     if (typeof puppet === 'string') Object.assign(options, { puppet })
     else if (puppet) options.puppet = puppet
     this.wechaty = WechatyBuilder.build(options)
+    this.puppet = puppetChoice(puppet)
   }
 
   /**
-   * Starts Wechaty and resolves once an account is logged in. Until then the log and the terminal
-   * show the login QR code.
+   * Starts Wechaty and resolves once an account is logged in. Until then the log shows the login
+   * QR code as a link, and a terminal (not a log file) shows the code itself.
    */
   async start(hooks: ChannelHooks): Promise<void> {
     const { onMessage } = hooks
     const wechaty = this.wechaty
     wechaty.on('scan', (qrcode, status) => {
-      this.log.info({ status: ScanStatus[status] }, 'scan the QR code to log in')
-      if (status === ScanStatus.Waiting || status === ScanStatus.Timeout) {
-        qrcodeTerminal.generate(qrcode, { small: true })
-      }
+      const fresh = status === ScanStatus.Waiting || status === ScanStatus.Timeout
+      if (!fresh) return this.log.info({ status: ScanStatus[status] }, 'login scan status changed')
+      this.log.info(
+        { status: ScanStatus[status], qrcode: qrcodeValueToImageUrl(qrcode) },
+        'scan the QR code to log in (open the link for the code)',
+      )
+      // Drawn for a person at a terminal only: in a log file or the journal it is noise.
+      if (process.stdout.isTTY) qrcodeTerminal.generate(qrcode, { small: true })
     })
     wechaty.on('logout', (user, reason) => {
       this.loggedIn = false
@@ -89,6 +109,10 @@ export class WechatyChannel implements Channel {
         firstLogin = false
       })
     })
+    this.log.info(
+      { ...this.puppet, name: this.name },
+      'WeChat starting: waiting for the account to log in (a QR code to scan, unless the puppet resumes the saved session)',
+    )
     await wechaty.start()
     await loggedIn
   }
@@ -110,11 +134,12 @@ export class WechatyChannel implements Channel {
     await this.wechaty.puppet.messageForward(message.to, message.messageId)
   }
 
-  /** Finds a contact by name or alias, for staff configured without an id. */
-  async findContactId(nameOrAlias: string): Promise<string | undefined> {
-    const byName = await this.wechaty.Contact.find({ name: nameOrAlias })
-    const contact = byName ?? (await this.wechaty.Contact.find({ alias: nameOrAlias }))
-    return contact?.id
+  /** Every person (no official account) with this name or alias, for staff configured without an id. */
+  async findContacts(query: { name: string } | { alias: string }): Promise<string[]> {
+    const found = await this.wechaty.Contact.findAll(query)
+    return [
+      ...new Set(found.filter((contact) => contact.type() === types.Contact.Individual).map((c) => c.id)),
+    ]
   }
 
   private async receive(

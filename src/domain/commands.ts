@@ -6,10 +6,13 @@ import { editDistance } from './suggest.js'
  * code (`A17 您好…` or `【A17】您好…`), and plain text.
  */
 
-export type Permission = 'agent' | 'oversight' | 'manager' | 'staff'
+export type Permission = 'agent' | 'oversight' | 'manager' | 'staff' | 'anyone'
 
 interface CommandSpec {
-  /** Who may run it: agents, supervisors/managers, managers only, or any staff member. */
+  /**
+   * Who may run it: agents, supervisors/managers, managers only, any staff member, or anyone who
+   * writes to the bot (customers too: for them it is no customer message).
+   */
   permission: Permission
   /** The arguments in order; `?` marks an optional one. */
   args: readonly ArgSpec[]
@@ -39,10 +42,15 @@ export const COMMANDS = {
   transcript: { permission: 'oversight', args: ['code'] },
   export: { permission: 'manager', args: ['code'] },
   stats: { permission: 'oversight', args: ['period?'] },
+  whoami: { permission: 'anyone', args: [] },
 } as const satisfies Record<string, CommandSpec>
 
 export type CommandName = keyof typeof COMMANDS
 export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[]
+/** The commands anyone may send, customers included. */
+export type OpenCommandName = {
+  [N in CommandName]: (typeof COMMANDS)[N]['permission'] extends 'anyone' ? N : never
+}[CommandName]
 
 /** The longest away time an agent can announce: a shift. */
 export const MAX_AWAY_MINUTES = 480
@@ -67,6 +75,12 @@ type ArgsOf<Specs extends readonly ArgSpec[]> = {
 /** One command as parsed, with the arguments its spec gives it: `/transfer` always has a code and a colleague. */
 export type CommandOf<N extends CommandName> = { name: N } & ArgsOf<(typeof COMMANDS)[N]['args']>
 export type Command = { [N in CommandName]: CommandOf<N> }[CommandName]
+export type OpenCommand = CommandOf<OpenCommandName>
+
+/** A customer's text is answered as a command only when it is one anyone may send (`/whoami`). */
+export function isOpenCommand(command: Command): command is OpenCommand {
+  return COMMANDS[command.name].permission === 'anyone'
+}
 
 export type UsageProblem =
   | 'missing-code'

@@ -105,6 +105,23 @@ export const configSchema = z
           .default('kefu'),
         /** Commands issued together leave in one socket write (src/queue/write-batching.ts). */
         batchWrites: z.boolean().default(true),
+        /**
+         * One bot per prefix: the running bot holds a lock this long, renewed every third of it; a
+         * crashed bot's lock expires within it, and a restart waits that long at most.
+         */
+        lockTtl: durationSchema
+          .default(15_000)
+          .refine((ms) => ms >= 1000, 'at least 1s: the lock is renewed every third of it'),
+      })
+      .strict()
+      .prefault({}),
+    wechat: z
+      .object({
+        /**
+         * Wechaty's name: it keeps the login in `<name>.memory-card.json` (a path may lead the name),
+         * so a puppet that can resume a session restarts without a scan. Default `kefu-<redis.prefix>`.
+         */
+        name: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),
@@ -306,6 +323,7 @@ export const configSchema = z
   })
   .transform((config) => ({
     ...config,
+    wechat: { ...config.wechat, name: config.wechat.name ?? `kefu-${config.redis.prefix}` },
     sla: { ...config.sla, ladder: config.sla.ladder ?? defaultLadder(config.sla.replyTimeout) },
   }))
 

@@ -65,7 +65,8 @@ export class Composer<C extends Context = Context> {
   command<N extends CommandName>(name: N, handler: CommandHandler<N>): this {
     return this.filter(
       (ctx): ctx is C & CommandContext<N> =>
-        ctx.update.kind === 'staff-command' && ctx.update.command.name === name,
+        (ctx.update.kind === 'staff-command' || ctx.update.kind === 'open-command') &&
+        ctx.update.command.name === name,
       (ctx) => handler(ctx),
     )
   }

@@ -8,11 +8,12 @@ const REFUSALS = {
   oversight: 'staff.oversightOnly',
   agent: 'staff.agentOnly',
   manager: 'staff.managerOnly',
-} as const satisfies Record<Exclude<Permission, 'staff'>, TextKey>
+} as const satisfies Record<Exclude<Permission, 'staff' | 'anyone'>, TextKey>
 
 export function allows(staff: Staff, permission: Permission): boolean {
   switch (permission) {
     case 'staff':
+    case 'anyone':
       return true
     case 'agent':
       return staff.roles.includes('agent')

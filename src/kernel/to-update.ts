@@ -1,4 +1,4 @@
-import { parseStaffInput } from '../domain/commands.js'
+import { isOpenCommand, parseStaffInput } from '../domain/commands.js'
 import type { InboundMessage } from '../domain/inbound.js'
 import type { StaffDirectory } from '../domain/staff.js'
 import type { Update } from './updates.js'
@@ -8,11 +8,14 @@ import type { Update } from './updates.js'
  * like a staff member is still a customer), and what staff type is parsed by the command grammar.
  */
 export function toUpdate(message: InboundMessage, staffDirectory: StaffDirectory): Update {
+  const input = message.kind === 'text' ? parseStaffInput(message.text) : undefined
+  if (input?.kind === 'command' && isOpenCommand(input.command)) {
+    return { kind: 'open-command', message, command: input.command }
+  }
   const staff = staffDirectory.get(message.from.id)
   if (!staff) return { kind: 'customer-message', message }
   // Images and files from staff are answers too.
-  if (message.kind !== 'text') return { kind: 'staff-reply', message, staff, text: '' }
-  const input = parseStaffInput(message.text)
+  if (input === undefined) return { kind: 'staff-reply', message, staff, text: '' }
   switch (input.kind) {
     case 'command':
       return { kind: 'staff-command', message, staff, command: input.command }

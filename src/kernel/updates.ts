@@ -1,4 +1,11 @@
-import type { Command, CommandName, CommandOf, StaffInput } from '../domain/commands.js'
+import type {
+  Command,
+  CommandName,
+  CommandOf,
+  OpenCommand,
+  OpenCommandName,
+  StaffInput,
+} from '../domain/commands.js'
 import type { InboundMessage } from '../domain/inbound.js'
 import type { Outgoing } from '../domain/outgoing.js'
 import type { Staff } from '../domain/staff.js'
@@ -14,6 +21,11 @@ export interface UpdateTypes {
   'customer-message': { message: InboundMessage }
   /** A staff member typed a command the grammar accepts. */
   'staff-command': { message: InboundMessage; staff: Staff; command: Command }
+  /**
+   * Anyone, customer or staff, sent a command anyone may send (`/whoami`): from a customer it is
+   * no customer message, and opens, times and forwards nothing.
+   */
+  'open-command': { message: InboundMessage; command: OpenCommand }
   /** Staff text that is not a command: an answer for a customer (`code` when they typed one). */
   'staff-reply': { message: InboundMessage; staff: Staff; code?: string; text: string }
   /** Staff typed a command that does not exist, or one without the arguments it needs. */
@@ -32,10 +44,11 @@ export type UpdateOf<K extends UpdateKind> = Extract<Update, { kind: K }>
 
 export type StaffMistake = Extract<StaffInput, { kind: 'unknown-command' | 'bad-usage' }>
 
-/** A staff command of one name, with the arguments that command has. */
-export type CommandUpdate<N extends CommandName> = Omit<UpdateOf<'staff-command'>, 'command'> & {
-  command: CommandOf<N>
-}
+/** A command of one name, with the arguments that command has: from staff, or from anyone. */
+export type CommandUpdate<N extends CommandName> = Omit<
+  UpdateOf<N extends OpenCommandName ? 'open-command' : 'staff-command'>,
+  'command'
+> & { command: CommandOf<N> }
 /** The update of one kind of timer. */
 export type TimerUpdate<K extends TimerKind> = { kind: 'timer'; timer: TimerOf<K> }
 /** Updates that come from a staff member's message: someone to answer. */

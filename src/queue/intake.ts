@@ -42,6 +42,11 @@ export class Intake {
     this.drain()
   }
 
+  /** The queues are another process's now (the instance lock was lost): what arrives is spooled. */
+  closed(): void {
+    this.open = false
+  }
+
   async receive(input: InboundMessage): Promise<void> {
     const { spool, redis, log } = this.parts
     // Nothing from outside is trusted (invariant 6): a malformed message is refused here, with the

@@ -42,6 +42,8 @@ export function keysFor(prefix: string) {
     staffInFlight: key('inflight', 'staff'),
     /** The last service day whose end was swept (YYYY-MM-DD): start-up catches up a missed one. */
     lastDayEnd: key('daily', 'last-day-end'),
+    /** Which process runs the bot for this prefix (src/state/instance-lock.ts): one at a time. */
+    instanceLock: key('instance', 'lock'),
     // ── key families: one key per id ──
     conversation: (id: string) => key('conv', part(id)),
     /** Customer messages not yet handed to an agent, oldest first. */

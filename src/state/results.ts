@@ -210,6 +210,21 @@ export const ackPendingResult = z.object({
   dropped: z.number(),
 })
 
+/** The instance lock: `held` names the process holding it (its JSON) and how long it has left. */
+export const claimLockResult = z.discriminatedUnion('status', [
+  /** It was free: now it is this process's. */
+  z.object({ status: z.literal('taken') }),
+  /** It was this process's already: it lasts a TTL more. */
+  z.object({ status: z.literal('renewed') }),
+  /** Another process's, for `ttlMs` more (-1: it never expires). */
+  z.object({ status: z.literal('held'), holder: z.string(), ttlMs: z.number() }),
+])
+
+export const releaseLockResult = z.object({
+  /** False when the lock was no longer this process's: it was left alone. */
+  released: z.boolean(),
+})
+
 export type Assignment = z.infer<typeof assignment>
 export type IngestResult = z.infer<typeof ingestResult>
 export type ReplyResult = z.infer<typeof replyResult>

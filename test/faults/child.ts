@@ -33,7 +33,7 @@ const bot = createBot(config, {
       hooks = given
     },
     stop: async () => undefined,
-    findContactId: async () => undefined,
+    findContacts: async () => [],
     send: (message, id) =>
       send(message.to, message.kind === 'text' ? message.text : `[copy ${message.messageId}]`, id),
   },

@@ -13,10 +13,14 @@ export class RedisServer {
   private process: ChildProcess | undefined
   private readonly dir = mkdtempSync(join(tmpdir(), 'kefu-faults-redis-'))
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** Settings after the defaults, which they override (`--appendonly no`). */
+    private readonly settings: string[],
+  ) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort())
+  static async start(settings: string[] = []): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), settings)
     await server.up()
     return server
   }
@@ -45,6 +49,7 @@ export class RedisServer {
         'noeviction',
         '--logfile',
         join(this.dir, 'redis.log'),
+        ...this.settings,
       ],
       { stdio: 'ignore' },
     )

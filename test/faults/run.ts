@@ -27,7 +27,8 @@ const REPLY_TIMEOUT_MS = 2000
 
 function config(redisUrl: string): ConfigInput {
   return {
-    redis: { url: redisUrl, prefix: `faults-${randomBytes(3).toString('hex')}` },
+    // A killed bot's lock holds its restart back until it expires: 1 s, not 15 s, per kill.
+    redis: { url: redisUrl, prefix: `faults-${randomBytes(3).toString('hex')}`, lockTtl: '1s' },
     staff: [
       ...AGENTS.map((id) => ({ id, name: id, roles: ['agent' as const] })),
       { id: 'supervisor-1', name: 'supervisor-1', roles: ['supervisor' as const] },

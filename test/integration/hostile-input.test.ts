@@ -172,7 +172,7 @@ beforeAll(async () => {
       channel: {
         start: async () => undefined,
         stop: async () => undefined,
-        findContactId: async () => undefined,
+        findContacts: async () => [],
         send: async (outgoing, id) => {
           sent.push({ id, message: outgoing })
         },

@@ -70,6 +70,11 @@ describe('configuration', () => {
     expect(config.survey.window).toBe(0)
   })
 
+  it('names Wechaty after the Redis prefix unless told, so each account keeps its own login', () => {
+    expect(parseConfig({ ...minimal, redis: { prefix: 'shop-1' } }).wechat.name).toBe('kefu-shop-1')
+    expect(parseConfig({ ...minimal, wechat: { name: 'data/shop' } }).wechat.name).toBe('data/shop')
+  })
+
   it('fills the defaults of the regulations: 5-minute reply timeout, ladder at 4, 5 and 10 minutes, 10 per agent', () => {
     const config = parseConfig(minimal)
     expect(config.sla.replyTimeout).toBe(300_000)
@@ -84,7 +89,12 @@ describe('configuration', () => {
     expect(config.outbox).toMatchObject({ attempts: 12, backoff: 1000, rate: { max: 5, per: 1000 } })
     expect(config.routing.maxPerAgent).toBe(10)
     expect(config.staff[0]?.roles).toEqual(['agent'])
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'kefu', batchWrites: true })
+    expect(config.redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      prefix: 'kefu',
+      batchWrites: true,
+      lockTtl: 15_000,
+    })
   })
 
   it('derives the default ladder from a shorter reply timeout', () => {
