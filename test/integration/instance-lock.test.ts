@@ -150,9 +150,10 @@ class BotProcess {
   }
 
   /** When the line with this message was logged (epoch ms). */
+  /** When the line was logged, in epoch ms (the log writes ISO times). */
   timeLogged(message: string): number {
     const line = this.out.find((text) => text.includes(`"msg":"${message}"`))
-    return line ? (JSON.parse(line) as { time: number }).time : Number.NaN
+    return line ? Date.parse((JSON.parse(line) as { time: string }).time) : Number.NaN
   }
 
   logged(message: string): boolean {
