@@ -30,9 +30,9 @@ import type { TranscriptReader } from './store/port.js'
 import { TranscriptRecorder } from './store/recorder.js'
 import type { TextKey, TextVars } from './text/text.js'
 
-/** What entry points (src/main.ts, src/cli.ts, src/demo/) need besides the bot itself. */
+/** What entry points (src/bin/, src/cli.ts, src/demo/) need besides the bot itself. */
 export { loadConfig } from './config/load.js'
-export { createLog } from './log/log.js'
+export { createLog, type Log } from './log/log.js'
 export { RedisUnreachableError } from './queue/connection.js'
 
 export interface BotOptions {
@@ -227,6 +227,26 @@ export async function removeDeployment(config: Pick<Config, 'redis'>): Promise<n
     return await deletePrefix(redis, config.redis.prefix)
   } finally {
     await redis.quit().catch(() => redis.disconnect())
+  }
+}
+
+/** Connects to the configured Redis as the bot would and hears PING answered (`kefu doctor`). */
+export async function pingRedis(config: Pick<Config, 'redis'>): Promise<void> {
+  const redis = createRedis(config.redis.url, config.redis)
+  try {
+    await connectRedis(redis, config.redis.url)
+  } finally {
+    redis.disconnect()
+  }
+}
+
+/** Opens the configured transcript store as the bot would, then closes it (`kefu doctor`). */
+export async function openStore(config: Pick<Config, 'store'>): Promise<void> {
+  const store = openTranscriptStore(config.store)
+  try {
+    await store.init()
+  } finally {
+    await store.close().catch(() => undefined)
   }
 }
 
