@@ -1,17 +1,7 @@
 import { loadConfig, openStore, pingRedis } from '../app.js'
 import { type Config, ConfigError } from '../domain/config.js'
-import { type CommandSpec, parseOrExplain, type Streams } from './args.js'
-
-export const DOCTOR: CommandSpec = {
-  name: 'kefu doctor',
-  usage: 'kefu doctor [options]',
-  summary: 'Checks the configuration, Redis and the transcript store.',
-  options: {},
-  notes: [
-    'Prints one line per check, ok or FAIL, with what it found; exits 1 when any check fails.',
-    'It reads the configuration as `kefu start` does (KEFU_CONFIG, REDIS_URL, MONGODB_URI…).',
-  ],
-}
+import { parseOrExplain, type Streams } from './args.js'
+import { DOCTOR } from './commands.js'
 
 /** What a check found: whether the bot can rely on it, and lines saying what (a failure's reason first). */
 export interface CheckResult {

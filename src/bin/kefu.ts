@@ -1,56 +1,35 @@
 #!/usr/bin/env node
-import { main as cli } from '../cli.js'
-import { type CommandSpec, helpText, USAGE_EXIT } from './args.js'
-import { DOCTOR, doctor } from './doctor.js'
-import { START, start } from './start.js'
+import { type CommandSpec, helpText, type Streams, USAGE_EXIT } from './args.js'
+import { DOCTOR, REPORT, START } from './commands.js'
 
 /**
  * `kefu <command>`: the installed entry point (package.json "bin"). `kefu start` is the process a
- * service manager runs; see README, "Running as a service".
+ * service manager runs; see README, "Running as a service". Each command's code is loaded only
+ * when it runs, so help and a mistyped line are answered at once.
  */
 
-const REPORT: CommandSpec = {
-  name: 'kefu report',
-  usage: 'kefu report --from YYYY-MM-DD --to YYYY-MM-DD [options]',
-  summary: 'Prints the KPI report per agent and day from the transcript store.',
-  options: {
-    from: { type: 'string', value: 'date', description: 'first local day of the report' },
-    to: { type: 'string', value: 'date', description: 'last local day of the report' },
-    format: { type: 'string', value: 'md|csv', description: 'Markdown (default) or CSV' },
-    by: {
-      type: 'string',
-      value: 'day|range',
-      description: 'a row per agent and day (default), or per agent',
-    },
-    out: { type: 'string', value: 'file', description: 'write the report to a file instead of stdout' },
-    locale: {
-      type: 'string',
-      value: 'zh-CN|en',
-      description: 'language of the report (default: the configured one)',
-    },
-  },
-  notes: ['Exit codes: 0 done, 1 configuration or store problem, 2 bad arguments.'],
-}
+type IO = Streams & { env: NodeJS.ProcessEnv }
 
 interface Command {
   spec: CommandSpec
-  run(args: readonly string[], io: typeof STREAMS): Promise<number | undefined>
+  /** Resolves to the exit code, or to nothing while the process stays up as the bot. */
+  run(args: readonly string[], io: IO): Promise<number | undefined>
 }
 
-const STREAMS = { stdout: process.stdout, stderr: process.stderr, env: process.env }
-
 const COMMANDS: Record<string, Command> = {
-  start: { spec: START, run: start },
+  start: { spec: START, run: async (args, io) => (await import('./start.js')).start(args, io) },
   report: {
     spec: REPORT,
     // The report reads its own options, and says their problems in the configured language.
     async run(args, io) {
-      if (!args.includes('--help') && !args.includes('-h')) return cli(['report', ...args], io)
+      if (!args.includes('--help') && !args.includes('-h')) {
+        return (await import('../cli.js')).main(['report', ...args], io)
+      }
       io.stdout.write(helpText(REPORT))
       return 0
     },
   },
-  doctor: { spec: DOCTOR, run: doctor },
+  doctor: { spec: DOCTOR, run: async (args, io) => (await import('./doctor.js')).doctor(args, io) },
 }
 
 function overview(): string {
@@ -71,26 +50,25 @@ function overview(): string {
   ].join('\n')
 }
 
-/** Resolves to the exit code, or to nothing when the process stays up as the bot. */
-async function kefu(argv: readonly string[]): Promise<number | undefined> {
+async function kefu(argv: readonly string[], io: IO): Promise<number | undefined> {
   const [name, ...args] = argv
   if (name === '--help' || name === '-h') {
-    STREAMS.stdout.write(overview())
+    io.stdout.write(overview())
     return 0
   }
   const command = name === undefined ? undefined : COMMANDS[name]
-  if (command) return command.run(args, STREAMS)
+  if (command) return command.run(args, io)
   const problem =
     name === undefined
       ? 'no command given'
       : name.startsWith('-')
         ? `unknown option '${name}'`
         : `unknown command '${name}'`
-  STREAMS.stderr.write(`kefu: ${problem}\n\n${overview()}`)
+  io.stderr.write(`kefu: ${problem}\n\n${overview()}`)
   return USAGE_EXIT
 }
 
-kefu(process.argv.slice(2)).then(
+kefu(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
   (code) => {
     if (code !== undefined) process.exit(code)
   },

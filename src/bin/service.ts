@@ -1,11 +1,6 @@
 import type { Bot, Log } from '../app.js'
 import type { ConfigInput } from '../domain/config.js'
-
-/**
- * How long SIGTERM/SIGINT give the work in progress before the process gives up and exits 1.
- * A supervisor's stop timeout (systemd `TimeoutStopSec`, `docker stop -t`) must be longer.
- */
-export const DRAIN_MS = 30_000
+import { DRAIN_MS } from './commands.js'
 
 export interface ServeOptions {
   log: Log
