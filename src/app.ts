@@ -69,7 +69,7 @@ export interface Bot {
   pendingWork(): Promise<number>
   /** Jobs not yet done, per queue (`ingest-0`…, `sla`, `outbox`, `transcript`). */
   queueCounts(): Promise<Record<string, number>>
-  /** Applies a new staff list at once (`npm start` reloads it from the config file on SIGHUP). */
+  /** Applies a new staff list at once (`kefu start` reloads it from the config file on SIGHUP). */
   updateStaff(staff: ConfigInput['staff']): Promise<void>
 }
 

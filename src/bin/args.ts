@@ -27,14 +27,14 @@ export interface CommandSpec {
 const HELP: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help' }
 
 /** A command line that cannot be run; its message says why in one line. */
-export class UsageError extends Error {
+class UsageError extends Error {
   override readonly name = 'UsageError'
 }
 
-export type Parsed = { help: true } | { help: false; values: Record<string, string | boolean | undefined> }
+type Parsed = { help: true } | { help: false; values: Record<string, string | boolean | undefined> }
 
 /** Parses `args` against `spec`; an unknown option, a missing value or a stray argument is a UsageError. */
-export function parseCommand(spec: CommandSpec, args: readonly string[]): Parsed {
+function parseCommand(spec: CommandSpec, args: readonly string[]): Parsed {
   const options = Object.fromEntries(
     Object.entries({ ...spec.options, help: HELP }).map(([name, option]) => [
       name,
