@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,7 +27,10 @@ export async function buildInstall(): Promise<string> {
       cwd: ROOT,
     },
   )
-  if (build.code !== 0) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`)
+  if (build.code !== 0) {
+    rmSync(dir, { recursive: true, force: true })
+    throw new Error(`the build failed:\n${build.stdout}${build.stderr}`)
+  }
   return dir
 }
 
