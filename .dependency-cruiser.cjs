@@ -21,6 +21,7 @@ const room = {
   ops: '^src/ops/',
   handlers: '^handlers/',
   templates: '^templates/',
+  bin: '^src/bin/',
 }
 /** The ports other rooms may name: interfaces and the result schemas they are inferred from. */
 const ports = [
@@ -94,16 +95,23 @@ module.exports = {
     { from: { path: '^src/app\\.ts$' }, to: core },
     // Entry points go through the root for everything that does I/O.
     {
-      from: { path: '^src/(main|cli)\\.ts$' },
+      from: { path: '^src/cli\\.ts$' },
       to: { path: ['^src/app\\.ts$', room.domain, room.text, room.templates, ...npm('zod')] },
     },
-    { from: { path: '^src/(main|cli)\\.ts$' }, to: core },
+    { from: { path: '^src/cli\\.ts$' }, to: core },
+    // The `kefu` bin: its commands, the report entry it dispatches to, and the root.
+    {
+      from: { path: room.bin },
+      to: { path: [room.bin, '^src/cli\\.ts$', '^src/app\\.ts$', room.domain, room.text, room.templates] },
+    },
+    { from: { path: room.bin }, to: core },
     {
       from: { path: '^src/demo/' },
       to: {
         path: [
           '^src/demo/',
           '^src/app\\.ts$',
+          '^src/bin/args\\.ts$',
           room.domain,
           room.text,
           room.templates,

@@ -33,9 +33,9 @@ import type { TranscriptReader } from './store/port.js'
 import { TranscriptRecorder } from './store/recorder.js'
 import type { TextKey, TextVars } from './text/text.js'
 
-/** What entry points (src/main.ts, src/cli.ts, src/demo/) need besides the bot itself. */
+/** What entry points (src/bin/, src/cli.ts, src/demo/) need besides the bot itself. */
 export { loadConfig, parseWithEnv } from './config/load.js'
-export { createLog, LogSettingError } from './log/log.js'
+export { createLog, type Log, LogSettingError } from './log/log.js'
 export { RedisUnreachableError } from './queue/connection.js'
 export { InstanceLockedError } from './state/instance-lock.js'
 export { MongoUnavailableError, StoreNotFoundError } from './store/open.js'
@@ -79,7 +79,7 @@ export interface Bot {
   pendingWork(): Promise<number>
   /** Jobs not yet done, per queue (`ingest-0`…, `sla`, `outbox`, `transcript`). */
   queueCounts(): Promise<Record<string, number>>
-  /** Applies a new staff list at once (`npm start` reloads it from the config file on SIGHUP). */
+  /** Applies a new staff list at once (`kefu start` reloads it from the config file on SIGHUP). */
   updateStaff(staff: ConfigInput['staff']): Promise<void>
   /** Where `/healthz`, `/readyz` and `/metrics` are served once started (`http.port`), if anywhere. */
   httpAddress(): { address: string; port: number } | undefined
@@ -428,6 +428,26 @@ export async function removeDeployment(config: Pick<Config, 'redis'>): Promise<n
     return await deletePrefix(redis, config.redis.prefix)
   } finally {
     await redis.quit().catch(() => redis.disconnect())
+  }
+}
+
+/** Connects to the configured Redis as the bot would and hears PING answered (`kefu doctor`). */
+export async function pingRedis(config: Pick<Config, 'redis'>): Promise<void> {
+  const redis = createRedis(config.redis.url, config.redis)
+  try {
+    await connectRedis(redis, config.redis.url)
+  } finally {
+    redis.disconnect()
+  }
+}
+
+/** Opens the configured transcript store as the bot would, then closes it (`kefu doctor`). */
+export async function openStore(config: Pick<Config, 'store'>): Promise<void> {
+  const store = openTranscriptStore(config.store)
+  try {
+    await store.init()
+  } finally {
+    await store.close().catch(() => undefined)
   }
 }
 

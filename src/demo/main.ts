@@ -13,6 +13,7 @@ import {
   RedisUnreachableError,
   removeDeployment,
 } from '../app.js'
+import { type CommandSpec, parseOrExplain } from '../bin/args.js'
 import { ConfigError, type ConfigInput } from '../domain/config.js'
 import { StaffDirectory } from '../domain/staff.js'
 import type { TranscriptBatch } from '../domain/transcript.js'
@@ -27,7 +28,16 @@ import { received, sleep } from './wait.js'
  * escalated and reassigned; an agent steps away; a closed conversation is rated. It prints a
  * timeline of who said what and what the bot did, then a transcript excerpt and the day's figures.
  */
-const locale: Locale = process.argv.includes('--en') ? 'en' : 'zh-CN'
+const DEMO: CommandSpec = {
+  name: 'npm run demo',
+  usage: 'npm run demo -- [options]',
+  summary: 'The whole bot on a mock WeChat: customers, two agents, a supervisor; about 12 s.',
+  options: { en: { type: 'boolean', description: 'the English locale instead of zh-CN' } },
+  notes: ['Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); removes its keys when done.'],
+}
+const line = parseOrExplain(DEMO, process.argv.slice(2), process)
+if ('exit' in line) process.exit(line.exit)
+const locale: Locale = line.values.en ? 'en' : 'zh-CN'
 const started = Date.now()
 const dataDir = mkdtempSync(join(tmpdir(), 'kefu-demo-'))
 const input: ConfigInput = {

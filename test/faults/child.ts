@@ -1,4 +1,5 @@
 import { createBot } from '../../src/app.js'
+import { serve } from '../../src/bin/service.js'
 import type { ChannelHooks } from '../../src/channel/port.js'
 import type { ConfigInput } from '../../src/domain/config.js'
 import type { InboundMessage } from '../../src/domain/inbound.js'
@@ -26,8 +27,9 @@ export type FromChild =
 
 const config = JSON.parse(process.env.FAULT_CONFIG ?? '{}') as ConfigInput
 let hooks: ChannelHooks | undefined
+const log = createLog({ level: 'warn', destination: process.stderr })
 const bot = createBot(config, {
-  log: createLog({ level: 'warn', destination: process.stderr }),
+  log,
   channel: {
     start: async (given) => {
       hooks = given
@@ -74,15 +76,6 @@ async function send(to: string, text: string, id: string): Promise<void> {
   await tell({ type: 'sent', id, to, text })
 }
 
-let stopping = false
-process.on('SIGTERM', () => {
-  if (stopping) return
-  stopping = true
-  void (async () => {
-    await bot.stop()
-    process.exit(0)
-  })()
-})
-
-await bot.start()
+// Signals as `kefu start` takes them: the stop scenario sends SIGTERM to the service entry's code.
+await serve(bot, { log, reloadStaff: () => config.staff })
 await tell({ type: 'ready' })

@@ -136,14 +136,18 @@ function stopScenario(redis: RedisServer): Promise<Row> {
     async (world, loadRunning) => {
       let stops = 0
       let longest = 0
+      let unclean = 0
       while (loadRunning()) {
         await sleep(between(1500, 3500))
-        longest = Math.max(longest, await world.stop())
+        const { ms, code } = await world.stop()
+        longest = Math.max(longest, ms)
+        if (code !== 0) unclean++
         stops++
         await world.start()
       }
       stopBound.longest = Math.max(stopBound.longest, longest)
-      return `${stops} stops, slowest exit ${longest} ms`
+      stopBound.unclean += unclean
+      return `${stops} stops (${unclean ? `${unclean} not exit 0` : 'each exit 0'}), slowest exit ${longest} ms`
     },
   )
 }
@@ -212,9 +216,9 @@ const SCENARIOS: Record<string, (redis: RedisServer) => Promise<Row>> = {
 /** The blocked customer's messages can never go out: each must reach the supervisor as an alert. */
 const sendFailures: { alerts: () => number } = { alerts: () => 0 }
 
-/** SIGTERM must end the bot within this bound, work in progress done. */
+/** SIGTERM must end the bot within this bound, work in progress done, with exit code 0. */
 const STOP_BOUND_MS = 10_000
-const stopBound = { longest: 0 }
+const stopBound = { longest: 0, unclean: 0 }
 
 function table(rows: Row[]): string {
   const columns: [string, (row: Row) => string | number][] = [
@@ -300,6 +304,10 @@ async function main(): Promise<void> {
       `\nfaults: a graceful stop took ${stopBound.longest} ms (bound ${STOP_BOUND_MS} ms)\n`,
     )
     failures++
+  }
+  if (stopBound.unclean > 0) {
+    process.stdout.write(`\nfaults: ${stopBound.unclean} graceful stops did not exit 0\n`)
+    failures += stopBound.unclean
   }
   process.stdout.write(
     failures ? `\nfaults: ${failures} invariant violations\n` : '\nfaults: every invariant held\n',

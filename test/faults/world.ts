@@ -88,17 +88,17 @@ export class FaultWorld {
     this.child = undefined
   }
 
-  /** SIGTERM: the bot finishes what it is doing and exits; returns how long that took. */
-  async stop(): Promise<number> {
+  /** SIGTERM: the bot finishes what it is doing and exits; says how long that took, and how it ended. */
+  async stop(): Promise<{ ms: number; code: number | null }> {
     const child = this.child
-    if (!child) return 0
+    if (!child) return { ms: 0, code: 0 }
     this.ready = false
     const started = Date.now()
-    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     child.kill('SIGTERM')
-    await exited
+    const code = await exited
     this.child = undefined
-    return Date.now() - started
+    return { ms: Date.now() - started, code }
   }
 
   async restart(): Promise<void> {

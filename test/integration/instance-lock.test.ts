@@ -134,7 +134,7 @@ class BotProcess {
   readonly child: ChildProcess
 
   constructor(configFile: string) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/kefu.ts', 'start'], {
       env: {
         ...process.env,
         KEFU_CONFIG: configFile,

@@ -34,8 +34,8 @@ function configFile(name: string, redisUrl: string): { file: string; store: stri
   return { file, store }
 }
 
-function run(script: string, env: NodeJS.ProcessEnv): ChildProcess & { stderrText: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+function run(args: string[], env: NodeJS.ProcessEnv): ChildProcess & { stderrText: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     env: { ...process.env, WECHATY_PUPPET: 'wechaty-puppet-mock', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -68,10 +68,10 @@ async function closedPort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 1
 }
 
-describe('npm start', () => {
+describe('kefu start', () => {
   it('goes on when its stdout is closed (npm start | head), and still stops cleanly on SIGTERM', async () => {
     const { file, store } = configFile('epipe', REDIS_URL)
-    const bot = run('src/main.ts', { KEFU_CONFIG: file })
+    const bot = run(['src/bin/kefu.ts', 'start'], { KEFU_CONFIG: file })
     // The store file exists once Redis has answered and the store is open: the bot is up, waiting for WeChat.
     await until(() => existsSync(store), 20_000)
     bot.stdout?.destroy()
@@ -90,7 +90,7 @@ describe('npm start', () => {
     const port = await closedPort()
     const { file, store } = configFile('noredis', `redis://127.0.0.1:${port}`)
     const started = Date.now()
-    const bot = run('src/main.ts', { KEFU_CONFIG: file })
+    const bot = run(['src/bin/kefu.ts', 'start'], { KEFU_CONFIG: file })
     expect(await exited(bot)).toBe(1)
     expect(Date.now() - started).toBeLessThan(5000)
     expectOneRedisLine(bot.stderrText(), port)
@@ -99,7 +99,7 @@ describe('npm start', () => {
 
   it('refuses an unknown LOG_LEVEL in one line listing the levels', async () => {
     const { file } = configFile('level', REDIS_URL)
-    const bot = run('src/main.ts', { KEFU_CONFIG: file, LOG_LEVEL: 'verbose' })
+    const bot = run(['src/bin/kefu.ts', 'start'], { KEFU_CONFIG: file, LOG_LEVEL: 'verbose' })
     expect(await exited(bot)).toBe(1)
     expect(bot.stderrText()).toBe(
       'LOG_LEVEL: "verbose" is not a log level; use one of debug, info, warn, error, silent\n',
@@ -111,7 +111,7 @@ describe('npm run demo', () => {
   it('without Redis, fails within 5 s in one line saying how to get Redis', async () => {
     const port = await closedPort()
     const started = Date.now()
-    const demo = run('src/demo/main.ts', { REDIS_URL: `redis://127.0.0.1:${port}` })
+    const demo = run(['src/demo/main.ts'], { REDIS_URL: `redis://127.0.0.1:${port}` })
     expect(await exited(demo)).toBe(1)
     expect(Date.now() - started).toBeLessThan(5000)
     expectOneRedisLine(demo.stderrText(), port)

@@ -1,0 +1,61 @@
+import type { CommandSpec } from './args.js'
+
+/**
+ * What each `kefu` command takes, apart from the code that runs it: `kefu --help` and a wrong
+ * command line are answered without loading the bot (Wechaty, BullMQ, the stores).
+ */
+
+/**
+ * SIGTERM/SIGINT give the work in progress this long (src/bin/service.ts) before the process exits 1.
+ * A supervisor's stop timeout (systemd `TimeoutStopSec`, `docker stop -t`) must be longer.
+ */
+export const DRAIN_MS = 30_000
+
+export const START: CommandSpec = {
+  name: 'kefu start',
+  usage: 'kefu start [options]',
+  summary: 'Runs the bot on WeChat until a signal stops it.',
+  options: {},
+  notes: [
+    'WeChat: WECHATY_PUPPET names the puppet; the login QR code shows in the terminal.',
+    'Configuration: kefu.yaml (or kefu.yml, kefu.json) in the working directory, or the file KEFU_CONFIG names.',
+    'Logs: JSON lines on stdout. Problems at start-up: one line on stderr, exit 1.',
+    `Signals: SIGTERM or SIGINT finish the work in progress and exit 0 (1 if that takes over ${DRAIN_MS / 1000} s);`,
+    '  SIGHUP reloads the staff list from the configuration file.',
+    'Run it as the service process itself (systemd, Docker), never through npm: npm does not pass SIGHUP on.',
+  ],
+}
+
+export const REPORT: CommandSpec = {
+  name: 'kefu report',
+  usage: 'kefu report --from YYYY-MM-DD --to YYYY-MM-DD [options]',
+  summary: 'Prints the KPI report per agent and day from the transcript store.',
+  options: {
+    from: { type: 'string', value: 'date', description: 'first local day of the report' },
+    to: { type: 'string', value: 'date', description: 'last local day of the report' },
+    format: { type: 'string', value: 'md|csv', description: 'Markdown (default) or CSV' },
+    by: {
+      type: 'string',
+      value: 'day|range',
+      description: 'a row per agent and day (default), or per agent',
+    },
+    out: { type: 'string', value: 'file', description: 'write the report to a file instead of stdout' },
+    locale: {
+      type: 'string',
+      value: 'zh-CN|en',
+      description: 'language of the report (default: the configured one)',
+    },
+  },
+  notes: ['Exit codes: 0 done, 1 configuration or store problem, 2 bad arguments.'],
+}
+
+export const DOCTOR: CommandSpec = {
+  name: 'kefu doctor',
+  usage: 'kefu doctor [options]',
+  summary: 'Checks the configuration, Redis and the transcript store.',
+  options: {},
+  notes: [
+    'Prints one line per check, ok or FAIL, with what it found; exits 1 when any check fails.',
+    'It reads the configuration as `kefu start` does (KEFU_CONFIG, REDIS_URL, MONGODB_URI…).',
+  ],
+}
