@@ -132,7 +132,7 @@ describe('kefu doctor', () => {
   it('fails on a configuration that does not load, and skips what needs it', async () => {
     const doctor = await run(kefu, ['doctor'], { env: env(join(install, 'missing.yaml')) })
     expect(doctor.code).toBe(1)
-    expect(doctor.stdout).toMatch(/^FAIL {2}config {2}.*missing\.yaml: cannot be read/m)
+    expect(doctor.stdout).toMatch(/^FAIL {2}config {6}.*missing\.yaml \(from KEFU_CONFIG\): no such file/m)
     expect(doctor.stdout).toMatch(/^skip {2}redis {7}needs the configuration/m)
   })
 })
