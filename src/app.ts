@@ -38,6 +38,7 @@ export { loadConfig, parseWithEnv } from './config/load.js'
 export { createLog, type Log, LogSettingError } from './log/log.js'
 export { RedisUnreachableError } from './queue/connection.js'
 export { InstanceLockedError } from './state/instance-lock.js'
+export { BackupCheckError, type BackupProgress, backupEmbeddedStore } from './store/backup.js'
 export { MongoUnavailableError, StoreNotFoundError } from './store/open.js'
 
 export interface BotOptions {

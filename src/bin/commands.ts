@@ -59,3 +59,25 @@ export const DOCTOR: CommandSpec = {
     'It reads the configuration as `kefu start` does (KEFU_CONFIG, REDIS_URL, MONGODB_URI…).',
   ],
 }
+
+export const BACKUP: CommandSpec = {
+  name: 'kefu backup',
+  usage: 'kefu backup [options]',
+  summary: 'Copies the embedded transcript store while the bot runs, and checks the copy.',
+  options: {
+    to: {
+      type: 'string',
+      value: 'file',
+      description: 'where the copy goes (default: transcripts-<UTC time>.db beside the store)',
+    },
+    force: { type: 'boolean', description: 'replace a file already at the destination' },
+  },
+  notes: [
+    "SQLite's online backup: safe while `kefu start` writes to the same file. Progress on stderr,",
+    '  the result on stdout. The copy must pass integrity_check and hold every conversation and entry',
+    '  the store held when the backup began.',
+    'MongoDB (store.mongodbUri or MONGODB_URI) is refused: back it up with mongodump.',
+    'Restoring, and what to keep of Redis: docs/backup.md.',
+    'Exit codes: 0 done, 1 configuration, store or check problem, or the destination exists, 2 bad arguments.',
+  ],
+}
