@@ -136,6 +136,17 @@ export const configSchema = z
           .optional(),
         /** The embedded single-file store used when no MongoDB URI is set. */
         file: z.string().min(1).default('./data/transcripts.db'),
+        /**
+         * How long a closed conversation's transcript is kept after its close; without it, forever
+         * (the regulations ask that records be kept, and deleting is the choice that cannot be undone).
+         * The floor leaves the rating, the follow-up visit and last month's report their data.
+         */
+        retention: durationSchema
+          .refine(
+            (ms) => ms >= 30 * DAY_MS,
+            'keep transcripts at least 30 days after the close (ratings, follow-up visits and monthly reports read them)',
+          )
+          .optional(),
       })
       .strict()
       .prefault({}),

@@ -10,7 +10,7 @@ import {
   type TranscriptEntry,
   transcriptEntrySchema,
 } from '../domain/transcript.js'
-import type { TranscriptStore } from './port.js'
+import type { PurgedTranscripts, TranscriptStore } from './port.js'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -67,7 +67,14 @@ interface Statements {
   writeHandover(record: Handover): void
   acknowledgeHandover(id: string, by: string, at: number): Row | undefined
   purgeHandoversBefore(at: number): number
+  purgeClosedChunk(at: number, keep: string, limit: number): PurgedTranscripts
 }
+
+/**
+ * Conversations deleted per transaction by the retention purge: with their entries a few thousand
+ * rows, a few milliseconds during which the bot's writes wait.
+ */
+const PURGE_CHUNK = 200
 
 interface Row {
   id: string
@@ -142,6 +149,18 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
       'DELETE FROM handover_recipients WHERE handover_id IN (SELECT id FROM handovers WHERE at < ?)',
     )
     const purgeHandovers = db.prepare('DELETE FROM handovers WHERE at < ?')
+    // A conversation closes after it opened, so the opened_at index bounds the scan; `keep` is a JSON
+    // array of ids (open in live state). A row whose JSON is damaged is left for a reader to report.
+    const selectClosed = db.prepare(`
+      SELECT id FROM conversations
+      WHERE opened_at < @at
+        AND CASE WHEN json_valid(json)
+          THEN json_extract(json, '$.status') = 'closed' AND json_extract(json, '$.closedAt') < @at
+          ELSE 0 END
+        AND id NOT IN (SELECT value FROM json_each(@keep))
+      ORDER BY opened_at LIMIT @limit`)
+    const deleteEntries = db.prepare('DELETE FROM entries WHERE conversation_id = ?')
+    const deleteConversation = db.prepare('DELETE FROM conversations WHERE id = ?')
     this.statements = {
       writeBatch(batch) {
         for (const entry of batch.entries) {
@@ -179,6 +198,14 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
       purgeHandoversBefore(at) {
         purgeRecipients.run(at)
         return purgeHandovers.run(at).changes
+      },
+      purgeClosedChunk(at, keep, limit) {
+        const purged = { conversations: 0, entries: 0 }
+        for (const { id } of selectClosed.all({ at, keep, limit }) as { id: string }[]) {
+          purged.entries += deleteEntries.run(id).changes
+          purged.conversations += deleteConversation.run(id).changes
+        }
+        return purged
       },
     }
     this.runGroup = db.transaction((operations: (() => void)[]) => {
@@ -230,6 +257,18 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
 
   purgeHandoversBefore(at: number): Promise<number> {
     return this.enqueue((statements) => statements.purgeHandoversBefore(at))
+  }
+
+  /** One transaction per chunk, each in its own group commit: the bot's writes go on in between. */
+  async purgeConversationsClosedBefore(at: number, keep: readonly string[]): Promise<PurgedTranscripts> {
+    const kept = JSON.stringify(keep)
+    const purged = { conversations: 0, entries: 0 }
+    for (;;) {
+      const chunk = await this.enqueue((statements) => statements.purgeClosedChunk(at, kept, PURGE_CHUNK))
+      purged.conversations += chunk.conversations
+      purged.entries += chunk.entries
+      if (chunk.conversations < PURGE_CHUNK) return purged
+    }
   }
 
   /** Adds one operation to the group that commits at the next turn of the event loop; its result. */

@@ -13,7 +13,7 @@ import {
   type TranscriptEntry,
   transcriptEntrySchema,
 } from '../domain/transcript.js'
-import type { TranscriptStore } from './port.js'
+import type { PurgedTranscripts, TranscriptStore } from './port.js'
 
 /**
  * The production transcript store: MongoDB through mongoose (the only code that imports it). One
@@ -187,6 +187,16 @@ export const queries = {
     sort: { at: 1, _id: 1 } as const,
   }),
   handoversBefore: (at: number) => ({ filter: { at: { $lt: at } } }),
+  /** A conversation closes after it opened: the `openedAt` bound lets the index narrow the scan. */
+  closedBefore: (at: number, keep: readonly string[]) => ({
+    filter: {
+      openedAt: { $lt: at },
+      status: 'closed' as const,
+      closedAt: { $lt: at },
+      _id: { $nin: [...keep] },
+    },
+    sort: { openedAt: 1 } as const,
+  }),
   /** Matches only a handover nobody has acknowledged yet: the first acknowledgement stays. */
   unacknowledged: (id: string) => ({ filter: { _id: id, ackedAt: { $exists: false } } }),
 }
@@ -212,6 +222,8 @@ function fromDocument<T>(document: Record<string, unknown>, parse: (value: unkno
 }
 
 const DUPLICATE_KEY = 11000
+/** Conversations deleted per round of the retention purge. */
+const PURGE_CHUNK = 500
 
 function defineModels(connection: Connection, prefix: string) {
   return {
@@ -395,6 +407,23 @@ export class MongoTranscriptStore implements TranscriptStore {
   async purgeHandoversBefore(at: number): Promise<number> {
     const { filter } = queries.handoversBefore(at)
     return (await this.open().handovers.deleteMany(filter)).deletedCount
+  }
+
+  /** In chunks of ids: each `deleteMany` stays small, and a purge cut short leaves whole conversations. */
+  async purgeConversationsClosedBefore(at: number, keep: readonly string[]): Promise<PurgedTranscripts> {
+    const { conversations, entries } = this.open()
+    const { filter, sort } = queries.closedBefore(at, keep)
+    const purged = { conversations: 0, entries: 0 }
+    for (;;) {
+      const ids = (await conversations.find(filter, { _id: 1 }).sort(sort).limit(PURGE_CHUNK).lean()).map(
+        (document) => String(document._id),
+      )
+      if (ids.length === 0) return purged
+      // Entries first: a conversation whose entries are gone but whose summary is not is found again.
+      purged.entries += (await entries.deleteMany({ conversationId: { $in: ids } })).deletedCount
+      purged.conversations += (await conversations.deleteMany({ _id: { $in: ids } })).deletedCount
+      if (ids.length < PURGE_CHUNK) return purged
+    }
   }
 
   async close(): Promise<void> {

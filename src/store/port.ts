@@ -41,7 +41,18 @@ export interface TranscriptStore {
   handoversBetween(from: number, to: number): Promise<Handover[]>
   /** Deletes handovers with `at` before the given time (now − retention, daily); returns how many. */
   purgeHandoversBefore(at: number): Promise<number>
+  /**
+   * Deletes closed conversations whose `closedAt` is before the given time (now − `store.retention`,
+   * daily), with all their entries; never one whose id is in `keep` (open in live state) or whose
+   * summary is not closed. Returns how many of each went.
+   */
+  purgeConversationsClosedBefore(at: number, keep: readonly string[]): Promise<PurgedTranscripts>
   close(): Promise<void>
+}
+
+export interface PurgedTranscripts {
+  conversations: number
+  entries: number
 }
 
 /** What embedding code and tests may read (the `transcripts` of `createBot`). */

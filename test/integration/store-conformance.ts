@@ -227,6 +227,56 @@ export function describeTranscriptStoreConformance(name: string, make: () => Pro
       expect(await store.handoversFor('nobody')).toEqual([])
       expect(await store.handoversBetween(0, 10_000)).toEqual([])
       expect(await store.purgeHandoversBefore(10_000)).toBe(0)
+      expect(await store.purgeConversationsClosedBefore(10_000, [])).toEqual({ conversations: 0, entries: 0 })
+    })
+
+    describe('retention purge', () => {
+      /** A conversation of three entries, closed at `closedAt` (open when it is undefined). */
+      async function stored(id: string, openedAt: number, closedAt?: number) {
+        await store.write({
+          entries: [0, 1, 2].map((n) => message(`${id}-m${n}`, id, openedAt + n, n)),
+          conversation: summary({
+            id,
+            code: id.toUpperCase(),
+            openedAt,
+            ...(closedAt === undefined ? {} : { status: 'closed' as const, closedAt }),
+          }),
+        })
+      }
+
+      it('deletes conversations closed before the cut-off with their entries, and counts them', async () => {
+        await stored('old', 100, 500)
+        await stored('edge', 200, 1000)
+        await stored('recent', 300, 5000)
+        await stored('open', 50)
+        await stored('kept', 60, 400)
+        expect(await store.purgeConversationsClosedBefore(1000, ['kept'])).toEqual({
+          conversations: 1,
+          entries: 3,
+        })
+        expect(await store.conversation('old')).toBeNull()
+        expect(await store.entries('old')).toEqual([])
+        expect(await store.conversationByCode('OLD')).toBeNull()
+        for (const id of ['edge', 'recent', 'open', 'kept']) {
+          expect(await store.conversation(id), id).not.toBeNull()
+          expect(await store.entries(id), id).toHaveLength(3)
+        }
+        expect(await store.purgeConversationsClosedBefore(1000, ['kept'])).toEqual({
+          conversations: 0,
+          entries: 0,
+        })
+      })
+
+      it('purges more conversations than fit in one round, leaving nothing of them', async () => {
+        for (let n = 0; n < 1200; n++) await stored(`c${n}`, n, 2000 + n)
+        await stored('after', 5000, 9000)
+        expect(await store.purgeConversationsClosedBefore(8000, [])).toEqual({
+          conversations: 1200,
+          entries: 3600,
+        })
+        expect((await store.conversationsOpenedBetween(0, 10_000)).map(({ id }) => id)).toEqual(['after'])
+        expect(await store.eventsBetween('assigned', 0, 10_000)).toEqual([])
+      })
     })
 
     describe('handovers (交班)', () => {

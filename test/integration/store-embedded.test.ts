@@ -94,6 +94,30 @@ describe('embedded transcript store', () => {
     await store.close()
   })
 
+  it('lets writes in between the rounds of a long retention purge', async () => {
+    const store = new EmbeddedTranscriptStore(freshFile())
+    await store.init()
+    await Promise.all(
+      Array.from({ length: 1000 }, (_, n) =>
+        store.write({
+          entries: [message(`m${n}`, `c${n}`, n, 0)],
+          conversation: summary({ id: `c${n}`, openedAt: n, status: 'closed', closedAt: n + 1 }),
+        }),
+      ),
+    )
+    const order: string[] = []
+    const purge = store.purgeConversationsClosedBefore(5000, []).then((purged) => {
+      order.push('purge')
+      return purged
+    })
+    await new Promise((wake) => setImmediate(wake))
+    await store.write({ entries: [message('new', 'c-new', 9000, 0)] }).then(() => order.push('write'))
+    expect(await purge).toEqual({ conversations: 1000, entries: 1000 })
+    expect(order).toEqual(['write', 'purge'])
+    expect(await store.entries('c-new')).toHaveLength(1)
+    await store.close()
+  })
+
   it('answers the handover queries from indexes, not by scanning every record', async () => {
     const file = freshFile()
     const store = new EmbeddedTranscriptStore(file)

@@ -57,6 +57,7 @@ describe('configuration', () => {
     ['alerts.digestWindow', { alerts: { digestWindow: 3 } }],
     ['handover.ackWithin', { handover: { ackWithin: 15 } }],
     ['handover.retention', { handover: { retention: 30 } }],
+    ['store.retention', { store: { retention: 180 } }],
   ])('refuses a bare number for %s', (field, wrong) => {
     const found = problems(() => parseConfig({ ...minimal, ...wrong }))
     expect(found.some((problem) => problem.startsWith(`${field}: `) && problem.includes('has no unit'))).toBe(
@@ -263,7 +264,7 @@ describe('every field, wrong in turn', () => {
     locale: 'en',
     timeZone: 'Asia/Shanghai',
     redis: { url: 'redis://127.0.0.1:6379', prefix: 'kefu', batchWrites: true },
-    store: { mongodbUri: 'mongodb://127.0.0.1/kefu', file: './data/t.db' },
+    store: { mongodbUri: 'mongodb://127.0.0.1/kefu', file: './data/t.db', retention: '180d' },
     hours: {
       periods: [{ days: ['mon', 'tue'], from: '09:00', to: '18:00' }],
       holidays: ['2026-10-01'],
@@ -365,6 +366,14 @@ describe('every field, wrong in turn', () => {
         expect(shift.to).toBeLessThanOrEqual(Math.max(...open.map((period) => period.to)))
       }
     }
+  })
+
+  it('keeps transcripts forever unless told, and at least 30 days after the close', () => {
+    expect(parseConfig(minimal).store.retention).toBeUndefined()
+    expect(parseConfig({ ...minimal, store: { retention: '180d' } }).store.retention).toBe(180 * 86_400_000)
+    expect(problems(() => parseConfig({ ...minimal, store: { retention: '29d' } }))).toEqual([
+      'store.retention: keep transcripts at least 30 days after the close (ratings, follow-up visits and monthly reports read them)',
+    ])
   })
 
   it('refuses skills and shifts the configuration does not have, and a too short handover retention', () => {

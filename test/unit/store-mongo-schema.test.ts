@@ -66,6 +66,19 @@ describe('MongoDB transcript schemas', () => {
     }
   })
 
+  it('bounds the retention purge by the openedAt index, and never matches an open or kept conversation', () => {
+    const { filter, sort } = queries.closedBefore(1000, ['c1'])
+    expect(filter).toEqual({
+      openedAt: { $lt: 1000 },
+      status: 'closed',
+      closedAt: { $lt: 1000 },
+      _id: { $nin: ['c1'] },
+    })
+    expect(served({ openedAt: 1 }, { openedAt: filter.openedAt }, sort)).toBe(true)
+    // The entries of the chosen conversations go by the conversationId index.
+    expect(served({ conversationId: 1, at: 1, seq: 1 }, { conversationId: 'c1' }, {})).toBe(true)
+  })
+
   it('accepts documents made from valid entries and summaries', async () => {
     const validate = (schema: typeof entrySchema, document: Record<string, unknown>) =>
       new (offlineModel(schema))(document).validate()
