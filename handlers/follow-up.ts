@@ -36,7 +36,8 @@ export async function scheduleDays(ctx: Context, catchUp = false): Promise<void>
 /**
  * The service day is over: every open conversation counts a day unresolved. Each agent gets the list
  * of theirs, the supervisors the whole list, and conversations delayed more than a day go to the
- * managers as well. Old handover records past their retention are dropped here too.
+ * managers as well. Handover records past their retention are dropped here too, and, once the
+ * lists are out, transcripts past `store.retention`: one purge per service day.
  */
 export const onDayEnd: TimerHandler<'day-end'> = async (ctx) => {
   const { day } = ctx.update.timer
@@ -82,7 +83,31 @@ export const onDayEnd: TimerHandler<'day-end'> = async (ctx) => {
   ctx.touch(...open)
   const purged = await store.purgeHandoversBefore(ctx.now - handover.retention)
   ctx.log.info({ day, unresolved: open.length, handoversPurged: purged }, 'service day ended')
+  // After the commit: the day-end lists go out first, however long a first purge of years takes.
+  if (ctx.settings.transcriptRetention !== undefined) {
+    const before = ctx.now - ctx.settings.transcriptRetention
+    ctx.afterCommit(() => purgeTranscripts(ctx, day, before))
+  }
   await scheduleDays(ctx)
+}
+
+/**
+ * Deletes the transcripts of conversations closed before `before`, never one open in live state
+ * (its stored summary may lag behind). The transcript cannot record its own deletion, so the log
+ * line is the record: the day, the cut-off, and how many conversations and entries went.
+ */
+async function purgeTranscripts(ctx: Context, day: string, before: number): Promise<void> {
+  const open = (await ctx.io.state.openConversations()).map((conversation) => conversation.id)
+  const purged = await ctx.io.store.purgeConversationsClosedBefore(before, open)
+  ctx.log.info(
+    {
+      day,
+      closedBefore: new Date(before).toISOString(),
+      conversations: purged.conversations,
+      entries: purged.entries,
+    },
+    'transcripts past their retention purged',
+  )
 }
 
 /** A new service day: each conversation left unresolved gets a follow-up reminder to its agent. */

@@ -28,6 +28,7 @@ export interface Io {
     | 'handover'
     | 'handoversFor'
     | 'purgeHandoversBefore'
+    | 'purgeConversationsClosedBefore'
   >
   timers: Timers
 }
@@ -50,6 +51,8 @@ export type Settings = Pick<
 > & {
   /** Past this many messages in the window a customer's messages are recorded, not passed on. */
   customerRate: Config['ingest']['customerRate']
+  /** How long closed conversations are kept (`store.retention`); undefined: forever. */
+  transcriptRetention: Config['store']['retention']
 }
 
 /** What a timer handler may answer: look at this timer again later, without counting a failure. */

@@ -33,5 +33,6 @@ export function settingsFor(config: Config): Settings {
     duty,
     timeZone,
     customerRate: config.ingest.customerRate,
+    transcriptRetention: config.store.retention,
   }
 }

@@ -88,12 +88,16 @@ export class KernelHarness {
   private readonly dir = mkdtempSync(join(tmpdir(), 'kefu-handlers-'))
   private number = 0
 
-  constructor(sections: Partial<Omit<ConfigInput, 'redis' | 'store' | 'staff'>> = {}) {
+  constructor(
+    sections: Partial<Omit<ConfigInput, 'redis' | 'store' | 'staff'>> & {
+      store?: Pick<NonNullable<ConfigInput['store']>, 'retention'>
+    } = {},
+  ) {
     const config = parseConfig({
       alerts: { digestWindow: 0 },
       ...sections,
       redis: { url: REDIS_URL, prefix: this.prefix },
-      store: { file: join(this.dir, 'transcripts.db') },
+      store: { ...sections.store, file: join(this.dir, 'transcripts.db') },
       staff: [
         { ...STAFF.agentA, roles: ['agent'] },
         { ...STAFF.agentB, roles: ['agent'] },
