@@ -49,9 +49,9 @@ describe('kefu on the command line', () => {
     const help = await run(kefu, ['--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/^Usage: kefu <command>/)
-    for (const command of ['start', 'report', 'doctor'])
+    for (const command of ['start', 'report', 'doctor', 'backup'])
       expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'))
-    for (const command of ['start', 'report', 'doctor']) {
+    for (const command of ['start', 'report', 'doctor', 'backup']) {
       const own = await run(kefu, [command, '--help'])
       expect(own.code).toBe(0)
       expect(own.stdout).toContain(`Usage: kefu ${command}`)
