@@ -1,4 +1,5 @@
 import type { Handover } from '../domain/handover.js'
+import type { AuditRecord, CustomerData, ErasedCounts } from '../domain/privacy.js'
 import type {
   ConversationSummary,
   EventType,
@@ -41,6 +42,14 @@ export interface TranscriptStore {
   handoversBetween(from: number, to: number): Promise<Handover[]>
   /** Deletes handovers with `at` before the given time (now − retention, daily); returns how many. */
   purgeHandoversBefore(at: number): Promise<number>
+  /** Everything stored about one customer (their conversations and those conversations' entries). */
+  customerData(customerId: string): Promise<CustomerData>
+  /** Deletes the customer's conversations and their entries, all or nothing; how many of each. */
+  eraseCustomer(customerId: string): Promise<ErasedCounts>
+  /** Stores an export or erase record. Idempotent by id. It holds no personal data (docs/privacy.md). */
+  writeAudit(record: AuditRecord): Promise<void>
+  /** Every audit record, oldest first (ties by id); erasing a customer keeps theirs. */
+  auditRecords(): Promise<AuditRecord[]>
   close(): Promise<void>
 }
 
