@@ -28,6 +28,9 @@ export interface Io {
     | 'handover'
     | 'handoversFor'
     | 'purgeHandoversBefore'
+    | 'customerData'
+    | 'eraseCustomer'
+    | 'writeAudit'
   >
   timers: Timers
 }
