@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { type CommandSpec, helpText, type Streams, USAGE_EXIT } from './args.js'
-import { DOCTOR, REPORT, START } from './commands.js'
+import { DOCTOR, ERASE, EXPORT, REPORT, START } from './commands.js'
 
 /**
  * `kefu <command>`: the installed entry point (package.json "bin"). `kefu start` is the process a
@@ -30,6 +30,8 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   doctor: { spec: DOCTOR, run: async (args, io) => (await import('./doctor.js')).doctor(args, io) },
+  export: { spec: EXPORT, run: async (args, io) => (await import('./privacy.js')).exportCommand(args, io) },
+  erase: { spec: ERASE, run: async (args, io) => (await import('./privacy.js')).eraseCommand(args, io) },
 }
 
 function overview(): string {
