@@ -33,17 +33,19 @@ const named = (ref: CustomerRef) => ('code' in ref ? ref.code : ref.customerId)
 
 async function audit(ctx: PrivacyContext, action: AuditAction, customerId: string, counts: ErasedCounts) {
   const { staff, message } = ctx.update
+  const { conversations, entries } = counts
+  const id = composeId('audit', action, message.id)
   await ctx.io.store.writeAudit({
-    id: composeId('audit', action, message.id),
+    id,
     at: ctx.now,
     action,
     by: staff.id,
     via: 'wechat',
     customerId,
-    conversations: counts.conversations,
-    entries: counts.entries,
+    conversations,
+    entries,
   })
-  ctx.log.info({ by: staff.id, action, ...counts }, 'personal data audited')
+  ctx.log.info({ by: staff.id, action, conversations, entries }, 'personal data audited')
 }
 
 function range(ctx: PrivacyContext, data: CustomerData) {
