@@ -7,7 +7,8 @@ import { onReplyTimer } from './escalation.js'
 import { onDayEnd, onDayStart, onFollowUpDue } from './follow-up.js'
 import { onAck, onHandoverAckDue, onHandoverCommand, onShiftEnd } from './handover.js'
 import { onStaffMistake } from './mistakes.js'
-import { agents, exportTranscript, stats, transcript } from './oversight.js'
+import { agents, stats, transcript } from './oversight.js'
+import { eraseCustomer, exportCustomer } from './privacy.js'
 import { recover } from './recovery.js'
 import { cannedAnswer, forceHeldReply, onStaffReply } from './reply.js'
 import { onSendFailed } from './send-failed.js'
@@ -31,7 +32,8 @@ const commands: CommandTable = {
   ack: onAck,
   agents,
   transcript,
-  export: exportTranscript,
+  export: exportCustomer,
+  erase: eraseCustomer,
   stats,
   whoami,
 }

@@ -33,29 +33,19 @@ function status(ctx: CommandContext<'agents'>, load: AgentLoad | undefined): str
 }
 
 /**
- * The archive is confidential: supervisors and managers read the last entries with /transcript,
- * managers alone the whole record with /export, and every read is recorded in the transcript itself.
+ * The archive is confidential: supervisors and managers read the last entries with /transcript, and
+ * every read is recorded in the transcript itself. A customer's whole record is a manager's
+ * `/export` (handlers/privacy.ts), audited apart.
  */
-export function transcript(ctx: CommandContext<'transcript'>): Promise<void> {
-  return readTranscript(ctx, { limit: TRANSCRIPT_LINES })
-}
-
-export function exportTranscript(ctx: CommandContext<'export'>): Promise<void> {
-  return readTranscript(ctx, { export: true })
-}
-
-async function readTranscript(
-  ctx: CommandContext<'transcript' | 'export'>,
-  how: { limit?: number; export?: boolean },
-): Promise<void> {
+export async function transcript(ctx: CommandContext<'transcript'>): Promise<void> {
   const { staff, command } = ctx.update
   const { text } = ctx.services
   const live = await ctx.io.state.conversationByCode(command.code)
   const conversation = live ? toSummary(live) : await ctx.io.store.conversationByCode(command.code)
   if (!conversation)
     return ctx.reply('transcript', ctx.t('supervisor.transcriptNotFound', { code: command.code }))
-  const entries = await ctx.io.store.entries(conversation.id, how.limit ? { limit: how.limit } : {})
-  const header = ctx.t(how.export ? 'supervisor.exportHeader' : 'supervisor.transcriptHeader', {
+  const entries = await ctx.io.store.entries(conversation.id, { limit: TRANSCRIPT_LINES })
+  const header = ctx.t('supervisor.transcriptHeader', {
     code: conversation.code,
     customer: conversation.customerName,
     opened: text.dateTime(conversation.openedAt),
@@ -63,15 +53,8 @@ async function readTranscript(
   })
   const nameOf = (id: string) => ctx.services.staff.nameOf(id)
   ctx.reply('transcript', [header, ...entries.map((entry) => text.entry(entry, nameOf))].join('\n'))
-  ctx.event(conversation, 'transcript-read', staffActor(staff), {
-    by: staff.id,
-    entries: entries.length,
-    ...(how.export ? { export: true } : {}),
-  })
-  ctx.log.info(
-    { reader: staff.id, conversation: conversation.id, export: how.export === true },
-    'transcript read',
-  )
+  ctx.event(conversation, 'transcript-read', staffActor(staff), { by: staff.id, entries: entries.length })
+  ctx.log.info({ reader: staff.id, conversation: conversation.id }, 'transcript read')
 }
 
 /**

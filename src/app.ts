@@ -4,7 +4,15 @@ import type { Channel } from './channel/port.js'
 import type { PuppetOption } from './channel/wechaty-channel.js'
 import { checkPaths, spoolFileOf } from './config/paths.js'
 import { type Config, type ConfigInput, parseConfig, parseStaff } from './domain/config.js'
+import { composeId } from './domain/ids.js'
 import type { InboundMessage } from './domain/inbound.js'
+import {
+  type AuditAction,
+  type CustomerDataSummary,
+  type ErasedCounts,
+  exportDocument,
+  summarise,
+} from './domain/privacy.js'
 import {
   buildReport,
   type KpiReport,
@@ -449,6 +457,82 @@ export async function openStore(config: Pick<Config, 'store'>): Promise<void> {
     await store.init()
   } finally {
     await store.close().catch(() => undefined)
+  }
+}
+
+/** Who runs a `kefu export` or `kefu erase`, and when: what its audit record names. */
+export interface Operator {
+  customerId: string
+  by: string
+  at: number
+}
+
+const cliAudit = (action: AuditAction, operator: Operator, counts: ErasedCounts) => ({
+  id: composeId('audit', action, 'cli', operator.at, process.pid),
+  at: operator.at,
+  action,
+  by: operator.by,
+  via: 'cli' as const,
+  customerId: operator.customerId,
+  ...counts,
+})
+
+/**
+ * Everything stored about one customer, as the WeChat `/export` gives it, audited (docs/privacy.md);
+ * undefined, and nothing audited, when nothing is stored.
+ */
+export async function exportCustomerData(
+  config: Pick<Config, 'store'>,
+  operator: Operator,
+): Promise<{ document: string; summary: CustomerDataSummary } | undefined> {
+  const store = openTranscriptStore(config.store, { existing: true })
+  try {
+    await store.init()
+    const data = await store.customerData(operator.customerId)
+    if (!data.conversations.length) return undefined
+    const summary = summarise(data)
+    await store.writeAudit(cliAudit('export', operator, summary))
+    return { document: exportDocument(data, operator.at), summary }
+  } finally {
+    await store.close().catch(() => undefined)
+  }
+}
+
+export type EraseOutcome =
+  | { status: 'erased'; counts: ErasedCounts }
+  | { status: 'refused'; code: string }
+  | { status: 'not-found' }
+
+/**
+ * Erases one customer as the WeChat `/erase … confirm` does, for when the bot account is logged out:
+ * their live state in Redis (refused while a conversation is open), then their transcripts, audited.
+ * Redis must answer: without it an open conversation could not be seen.
+ */
+export async function eraseCustomerData(
+  config: Pick<Config, 'store' | 'redis'>,
+  operator: Operator,
+): Promise<EraseOutcome> {
+  const store = openTranscriptStore(config.store, { existing: true })
+  const redis = createRedis(config.redis.url, config.redis)
+  try {
+    await store.init()
+    const conversations = await store.conversationsOfCustomer(operator.customerId)
+    if (!conversations.length) return { status: 'not-found' }
+    await connectRedis(redis, config.redis.url)
+    const forgotten = await new RedisLiveState(redis, keysFor(config.redis.prefix)).forgetCustomer({
+      customerId: operator.customerId,
+      mode: 'now',
+      by: operator.by,
+      askFor: 0,
+      conversationIds: conversations.map((conversation) => conversation.id),
+    })
+    if (forgotten.status === 'refused') return { status: 'refused', code: forgotten.code }
+    const counts = await store.eraseCustomer(operator.customerId)
+    await store.writeAudit(cliAudit('erase', operator, counts))
+    return { status: 'erased', counts }
+  } finally {
+    await store.close().catch(() => undefined)
+    await redis.quit().catch(() => redis.disconnect())
   }
 }
 

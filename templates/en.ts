@@ -169,7 +169,8 @@ export const en: Templates = {
       '/assign code agent assign a conversation',
       '/transfer code agent · /close code',
       '/transcript code read a conversation (each read is recorded)',
-      '/export code the whole transcript (managers only)',
+      '/export code-or-customer-id all personal data of that customer (managers only)',
+      '/erase code-or-customer-id delete all personal data of that customer (managers only, confirmed)',
       '/stats [day|week] figures for today or the last 7 days',
       '/ack acknowledge a handover',
       '/whoami your own WeChat contact id',
@@ -194,8 +195,21 @@ export const en: Templates = {
     force: '/force',
     handover: '/handover or /handover colleague',
     ack: '/ack',
-    export: '/export code',
+    export: '/export code or customer id',
+    erase: '/erase code or customer id, then /erase code or customer id confirm',
     whoami: '/whoami',
+  },
+  privacy: {
+    notFound: 'No record of {customer}.',
+    exportSummary:
+      "Customer {customer}'s personal data: {conversations} conversations, {entries} entries, {from} to {to}. The data follows as JSON (in parts when long). Customer data is confidential: do not pass it on; this export is recorded.",
+    eraseAsk:
+      'This deletes every record of customer {customer}: {conversations} conversations, {entries} entries ({from} to {to}), and their live state in the bot. It cannot be undone.\nTo confirm, send within {minutes} minutes: {command}',
+    eraseOpen:
+      'Customer {customer} still has the open conversation {code}: it cannot be erased yet. /close {code} first, then send the erase again.',
+    eraseNotAsked: 'No erase is waiting for confirmation (or its time ran out). Send {command} first.',
+    erased:
+      'Every record of customer {customer} is deleted: {conversations} conversations, {entries} entries. This erase is recorded (the record holds no customer data).',
   },
   whoami: {
     yourId: 'Your WeChat contact id:\n{id}',
@@ -249,8 +263,6 @@ export const en: Templates = {
       "【{code}】Follow-up: customer {customer}'s problem has been unresolved for {days} day(s) and nobody holds it; please give it to an agent.",
     handoverUnacked:
       "⚠️【Handover not acknowledged】{from}'s handover of {at} has not been acknowledged by {to} within {within}; please follow up.",
-    exportHeader:
-      'Conversation {code}, the whole record · customer {customer} · opened {opened} ({count} entries). Customer data is confidential: do not pass it on; this export is recorded.',
     digest:
       '⚠️【Overdue digest】{count} conversations need attention:\n{lines}\nAct: /assign code agent · /transcript code · /queue',
     digestLine: '{code} level {level} · customer {customer} · agent {agent} · waiting {waited}',

@@ -156,7 +156,8 @@ export const zhCN = {
       '/assign 编号 客服名 分配会话',
       '/transfer 编号 客服名 · /close 编号',
       '/transcript 编号 查看会话记录（查看会被记录）',
-      '/export 编号 导出完整记录（仅经理）',
+      '/export 编号或客户ID 导出该客户的全部个人信息（仅经理）',
+      '/erase 编号或客户ID 删除该客户的全部个人信息（仅经理，需确认）',
       '/stats [day|week] 今天或最近 7 天的统计',
       '/ack 确认交班记录',
       '/whoami 查看自己的微信联系人 ID',
@@ -181,8 +182,21 @@ export const zhCN = {
     force: '/force',
     handover: '/handover 或 /handover 同事名',
     ack: '/ack',
-    export: '/export 会话编号',
+    export: '/export 会话编号或客户ID',
+    erase: '/erase 会话编号或客户ID，确认时 /erase 会话编号或客户ID confirm',
     whoami: '/whoami',
+  },
+  /** `/export` and `/erase`: a customer's personal data (PIPL), for managers; docs/privacy.md. */
+  privacy: {
+    notFound: '没有找到 {customer} 的任何记录。',
+    exportSummary:
+      '客户 {customer} 的个人信息导出：{conversations} 个会话，{entries} 条记录，{from} 至 {to}。数据为 JSON，见随后的消息（较长时分段发送）。客户信息属公司机密，请勿外传；本次导出已记录。',
+    eraseAsk:
+      '将删除客户 {customer} 的全部记录：{conversations} 个会话，{entries} 条记录（{from} 至 {to}），以及机器人中的实时状态。删除后无法恢复。\n如确认，请在 {minutes} 分钟内发送：{command}',
+    eraseOpen: '客户 {customer} 还有进行中的会话 {code}，暂不能删除。请先 /close {code}，再发送删除指令。',
+    eraseNotAsked: '没有待确认的删除请求（或已超过确认时限）。请先发送 {command}。',
+    erased:
+      '已删除客户 {customer} 的全部记录：{conversations} 个会话，{entries} 条记录。本次删除已记录（记录中不含客户信息）。',
   },
   /** `/whoami`, answered to anyone: the id alone on its own line, to copy into the staff list. */
   whoami: {
@@ -235,8 +249,6 @@ export const zhCN = {
     morningUnassigned:
       '【{code}】跟进提醒：客户 {customer} 的问题已 {days} 天未解决，目前无人接待，请安排客服跟进。',
     handoverUnacked: '⚠️【交班未确认】{from} 在 {at} 的交班记录，{to} 已超过 {within} 仍未确认，请跟进。',
-    exportHeader:
-      '会话 {code} 完整记录 · 客户 {customer} · 开始于 {opened}（共 {count} 条）。客户信息属公司机密，请勿外传；本次导出已记录。',
     digest:
       '⚠️【超时汇总】{count} 个会话需要处理：\n{lines}\n可操作：/assign 编号 客服名 · /transcript 编号 · /queue',
     digestLine: '{code} 第{level}级 · 客户 {customer} · 客服 {agent} · 已等待 {waited}',

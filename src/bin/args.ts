@@ -20,6 +20,8 @@ export interface CommandSpec {
   usage: string
   summary: string
   options: Record<string, OptionSpec>
+  /** Arguments that are no options, in order (`kefu erase <customer-id>`): each one required. */
+  positionals?: readonly string[]
   /** Lines after the options: environment, signals, exit codes. */
   notes?: readonly string[]
 }
@@ -31,7 +33,8 @@ class UsageError extends Error {
   override readonly name = 'UsageError'
 }
 
-type Parsed = { help: true } | { help: false; values: Record<string, string | boolean | undefined> }
+type Values = Record<string, string | boolean | undefined>
+type Parsed = { help: true } | { help: false; values: Values; positionals: string[] }
 
 /** Parses `args` against `spec`; an unknown option, a missing value or a stray argument is a UsageError. */
 function parseCommand(spec: CommandSpec, args: readonly string[]): Parsed {
@@ -41,15 +44,27 @@ function parseCommand(spec: CommandSpec, args: readonly string[]): Parsed {
       option.short ? { type: option.type, short: option.short } : { type: option.type },
     ]),
   )
-  let values: Record<string, string | boolean | undefined>
+  const names = spec.positionals ?? []
+  let values: Values
+  let positionals: string[]
   try {
-    ;({ values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }))
+    ;({ values, positionals } = parseArgs({
+      args: [...args],
+      options,
+      strict: true,
+      allowPositionals: names.length > 0,
+    }))
   } catch (error) {
     // Node's messages go on with advice about `--`; the first sentence is the one that matters here.
     const reason = ((error as Error).message.split('. ')[0] ?? '').replace(/\.$/, '')
     throw new UsageError(reason.charAt(0).toLowerCase() + reason.slice(1))
   }
-  return values.help ? { help: true } : { help: false, values }
+  if (values.help) return { help: true }
+  const missing = names[positionals.length]
+  if (missing) throw new UsageError(`missing <${missing}>`)
+  const extra = positionals[names.length]
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`)
+  return { help: false, values, positionals }
 }
 
 export function helpText(spec: CommandSpec): string {
@@ -87,7 +102,7 @@ export function parseOrExplain(
   spec: CommandSpec,
   args: readonly string[],
   io: Streams,
-): { exit: number } | { values: Record<string, string | boolean | undefined> } {
+): { exit: number } | { values: Values; positionals: string[] } {
   let parsed: Parsed
   try {
     parsed = parseCommand(spec, args)
@@ -100,5 +115,5 @@ export function parseOrExplain(
     io.stdout.write(helpText(spec))
     return { exit: 0 }
   }
-  return { values: parsed.values }
+  return { values: parsed.values, positionals: parsed.positionals }
 }

@@ -81,3 +81,44 @@ export const BACKUP: CommandSpec = {
     'Exit codes: 0 done, 1 configuration, store or check problem, or the destination exists, 2 bad arguments.',
   ],
 }
+
+const PRIVACY_NOTES = [
+  'A customer is named by their WeChat contact id (a manager sees it in an export, a customer with /whoami).',
+  'Each run is audited in the store (who, which customer id, when, how many records): docs/privacy.md.',
+  'Exit codes: 0 done, 1 nothing stored, a refusal, or a configuration, Redis or store problem, 2 bad arguments.',
+]
+const BY = {
+  type: 'string',
+  value: 'name',
+  description: 'who runs it, for the audit record (default: the OS user)',
+} as const
+
+export const EXPORT: CommandSpec = {
+  name: 'kefu export',
+  usage: 'kefu export <customer-id> [--to file] [--by name]',
+  summary:
+    'Writes everything stored about one customer as JSON (PIPL access), e.g. while the bot is logged out.',
+  positionals: ['customer-id'],
+  options: {
+    to: {
+      type: 'string',
+      value: 'file',
+      description: 'write the JSON to a file (readable by its owner only) instead of stdout',
+    },
+    by: BY,
+  },
+  notes: ['The summary goes to stderr, the JSON to stdout or the file.', ...PRIVACY_NOTES],
+}
+
+export const ERASE: CommandSpec = {
+  name: 'kefu erase',
+  usage: 'kefu erase <customer-id> --confirm [--by name]',
+  summary:
+    "Deletes one customer's transcripts and live state (PIPL deletion); refused while a conversation is open.",
+  positionals: ['customer-id'],
+  options: {
+    confirm: { type: 'boolean', description: 'required: the erase cannot be undone' },
+    by: BY,
+  },
+  notes: ['Needs Redis as well as the store: an open conversation must be closed first.', ...PRIVACY_NOTES],
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { type CommandSpec, helpText, type Streams, USAGE_EXIT } from './args.js'
-import { BACKUP, DOCTOR, REPORT, START } from './commands.js'
+import { BACKUP, DOCTOR, ERASE, EXPORT, REPORT, START } from './commands.js'
 
 /**
  * `kefu <command>`: the installed entry point (package.json "bin"). `kefu start` is the process a
@@ -31,6 +31,8 @@ const COMMANDS: Record<string, Command> = {
   },
   doctor: { spec: DOCTOR, run: async (args, io) => (await import('./doctor.js')).doctor(args, io) },
   backup: { spec: BACKUP, run: async (args, io) => (await import('./backup.js')).backup(args, io) },
+  export: { spec: EXPORT, run: async (args, io) => (await import('./privacy.js')).exportCommand(args, io) },
+  erase: { spec: ERASE, run: async (args, io) => (await import('./privacy.js')).eraseCommand(args, io) },
 }
 
 function overview(): string {

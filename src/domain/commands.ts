@@ -1,4 +1,5 @@
 import { normaliseCode } from './conversation.js'
+import { type CustomerRef, parseCustomerRef } from './privacy.js'
 import { editDistance } from './suggest.js'
 
 /**
@@ -18,10 +19,22 @@ interface CommandSpec {
   args: readonly ArgSpec[]
 }
 /**
- * `code`: a conversation code; `staff`: a colleague (the rest of the line); `force`: the word force;
- * `minutes`: a whole number of minutes; `word`: one word; `period`: day or week; `text`: the rest.
+ * `code`: a conversation code; `customer`: a conversation code or a contact id; `staff`: a colleague
+ * (the rest of the line); `force`: the word force; `confirm`: the word confirm (确认); `minutes`: a
+ * whole number of minutes; `word`: one word; `period`: day or week; `text`: the rest.
  */
-type ArgSpec = 'code' | 'code?' | 'staff' | 'staff?' | 'force?' | 'minutes?' | 'word?' | 'period?' | 'text?'
+type ArgSpec =
+  | 'code'
+  | 'code?'
+  | 'customer'
+  | 'staff'
+  | 'staff?'
+  | 'force?'
+  | 'confirm?'
+  | 'minutes?'
+  | 'word?'
+  | 'period?'
+  | 'text?'
 
 export const COMMANDS = {
   help: { permission: 'staff', args: [] },
@@ -40,7 +53,8 @@ export const COMMANDS = {
   agents: { permission: 'oversight', args: [] },
   assign: { permission: 'oversight', args: ['code', 'staff'] },
   transcript: { permission: 'oversight', args: ['code'] },
-  export: { permission: 'manager', args: ['code'] },
+  export: { permission: 'manager', args: ['customer'] },
+  erase: { permission: 'manager', args: ['customer', 'confirm?'] },
   stats: { permission: 'oversight', args: ['period?'] },
   whoami: { permission: 'anyone', args: [] },
 } as const satisfies Record<string, CommandSpec>
@@ -58,8 +72,11 @@ export const MAX_AWAY_MINUTES = 480
 /** What each kind of argument holds once parsed. */
 interface ArgValues {
   code: string
+  /** Whose personal data (`/export`, `/erase`): named by a conversation code or a contact id. */
+  customer: CustomerRef
   staff: string
   force: true
+  confirm: true
   minutes: number
   /** One word, e.g. the name of a canned answer (`/t 稍等`). */
   word: string
@@ -84,6 +101,7 @@ export function isOpenCommand(command: Command): command is OpenCommand {
 
 export type UsageProblem =
   | 'missing-code'
+  | 'missing-customer'
   | 'bad-code'
   | 'missing-staff'
   | 'bad-minutes'
@@ -120,6 +138,7 @@ export function parseStaffInput(raw: string): StaffInput {
   return { kind: 'text', text }
 }
 
+const CONFIRM_WORDS = new Set(['confirm', '确认'])
 const MINUTES = /^(\d{1,4})(?:m|min|分钟|分)?$/i
 const PERIODS: Record<string, 'day' | 'week'> = {
   day: 'day',
@@ -147,7 +166,9 @@ function parseCommand(text: string): StaffInput {
     const optional = spec.endsWith('?')
     if (arg === undefined) {
       if (optional) continue
-      return bad(spec === 'code' ? 'missing-code' : 'missing-staff')
+      return bad(
+        spec === 'code' ? 'missing-code' : spec === 'customer' ? 'missing-customer' : 'missing-staff',
+      )
     }
     switch (spec) {
       case 'code':
@@ -157,6 +178,9 @@ function parseCommand(text: string): StaffInput {
         command.code = code
         break
       }
+      case 'customer':
+        command.customer = parseCustomerRef(arg)
+        break
       case 'staff':
       case 'staff?':
       case 'text?': {
@@ -170,6 +194,10 @@ function parseCommand(text: string): StaffInput {
       case 'force?':
         if (arg.toLowerCase() !== 'force') return bad('extra')
         command.force = true
+        break
+      case 'confirm?':
+        if (!CONFIRM_WORDS.has(arg.toLowerCase())) return bad('extra')
+        command.confirm = true
         break
       case 'minutes?': {
         const minutes = MINUTES.exec(arg)

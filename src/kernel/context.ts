@@ -29,6 +29,9 @@ export interface Io {
     | 'handoversFor'
     | 'purgeHandoversBefore'
     | 'purgeConversationsClosedBefore'
+    | 'customerData'
+    | 'eraseCustomer'
+    | 'writeAudit'
   >
   timers: Timers
 }

@@ -69,6 +69,8 @@ export function keysFor(prefix: string) {
     alertFlush: (recipient: string) => key('alerts', part(recipient), 'flush'),
     /** The alerts a digest took, kept until it is in the outbox so a crash re-sends the same digest. */
     alertBatch: (recipient: string, flush: string) => key('alerts', 'batch', part(recipient), part(flush)),
+    /** Who asked to erase a customer's data: their confirmation is awaited while this lasts. */
+    eraseAsked: (customerId: string) => key('erase', part(customerId)),
     /** Set once an alert was gathered, so handling its cause again adds it no second time. */
     alertSeen: (alertId: string) => key('alert-seen', part(alertId)),
   }

@@ -5,6 +5,7 @@ import type {
   AwayExpiredResult,
   CloseResult,
   FireResult,
+  ForgetCustomerResult,
   GatheredAlert,
   GoAwayResult,
   GoOffDutyResult,
@@ -20,6 +21,7 @@ export type {
   ClockStop,
   CloseResult,
   FireResult,
+  ForgetCustomerResult,
   GatheredAlert,
   GoAwayResult,
   GoOffDutyResult,
@@ -182,6 +184,19 @@ export interface LiveState {
   pending(conversationId: string): Promise<PendingMessage[]>
   /** Forgets pending messages up to and including `messageId`, once they are on their way. */
   ackPending(conversationId: string, messageId: string): Promise<void>
+
+  /**
+   * Forgets a customer's live state (docs/privacy.md): `ask` notes a request that `confirm` by the
+   * same person must follow within `askFor` ms; `now` erases at once. Refused while a conversation
+   * is open. `conversationIds`: the customer's conversations the store knows.
+   */
+  forgetCustomer(input: {
+    customerId: string
+    mode: 'ask' | 'confirm' | 'now'
+    by: string
+    askFor: number
+    conversationIds: readonly string[]
+  }): Promise<ForgetCustomerResult>
 
   /** A staff message has been received: timers due after it wait until it has been handled. */
   staffMessageReceived(messageId: string, at: number): Promise<void>

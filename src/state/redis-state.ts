@@ -10,6 +10,7 @@ import type {
   AwayExpiredResult,
   CloseResult,
   FireResult,
+  ForgetCustomerResult,
   GatheredAlert,
   GoAwayResult,
   GoOffDutyResult,
@@ -27,6 +28,7 @@ import {
   dayEndResult,
   drainResult,
   fireResult,
+  forgetCustomerResult,
   gatherAlertResult,
   gatheredAlert,
   goAwayResult,
@@ -73,6 +75,7 @@ const SCRIPT_NAMES = [
   'take-alerts',
   'drain-queue',
   'ack-pending',
+  'forget-customer',
 ] as const
 type ScriptName = (typeof SCRIPT_NAMES)[number]
 
@@ -279,6 +282,18 @@ export class RedisLiveState implements LiveState {
 
   async ackPending(conversationId: string, messageId: string): Promise<void> {
     await this.run('ack-pending', ackPendingResult, conversationId, messageId)
+  }
+
+  forgetCustomer(input: Parameters<LiveState['forgetCustomer']>[0]): Promise<ForgetCustomerResult> {
+    return this.run(
+      'forget-customer',
+      forgetCustomerResult,
+      input.customerId,
+      input.mode,
+      input.by,
+      Math.max(1, Math.ceil(input.askFor / 1000)),
+      JSON.stringify(input.conversationIds),
+    )
   }
 
   async staffMessageReceived(messageId: string, at: number): Promise<void> {

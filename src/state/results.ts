@@ -210,6 +210,17 @@ export const ackPendingResult = z.object({
   dropped: z.number(),
 })
 
+export const forgetCustomerResult = z.discriminatedUnion('status', [
+  /** The erase was asked for: a confirmation may follow. */
+  z.object({ status: z.literal('asked') }),
+  /** A confirmation without a request in time: nothing was erased. */
+  z.object({ status: z.literal('unconfirmed') }),
+  /** How many Redis keys held something of the customer. */
+  z.object({ status: z.literal('erased'), keys: z.number() }),
+  /** The customer has an open conversation (`code`): close it first. */
+  z.object({ status: z.literal('refused'), reason: z.literal('open'), code: z.string() }),
+])
+
 /** The instance lock: `held` names the process holding it (its JSON) and how long it has left. */
 export const claimLockResult = z.discriminatedUnion('status', [
   /** It was free: now it is this process's. */
@@ -236,6 +247,7 @@ export type GoOffDutyResult = z.infer<typeof goOffDutyResult>
 export type AwayExpiredResult = z.infer<typeof awayExpiredResult>
 export type FireResult = z.infer<typeof fireResult>
 export type GatheredAlert = z.infer<typeof gatheredAlert>
+export type ForgetCustomerResult = z.infer<typeof forgetCustomerResult>
 /** What every reply-clock stop says about the timer it made obsolete. */
 export type ClockStop = Pick<
   Extract<CloseResult, { status: 'closed' }>,

@@ -3,6 +3,12 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { type Handover, handoverAckSchema, handoverSchema } from '../domain/handover.js'
 import {
+  type AuditRecord,
+  auditRecordSchema,
+  type CustomerData,
+  type ErasedCounts,
+} from '../domain/privacy.js'
+import {
   type ConversationSummary,
   conversationSummarySchema,
   type EventType,
@@ -51,6 +57,11 @@ CREATE TABLE IF NOT EXISTS handover_recipients (
   PRIMARY KEY (handover_id, staff_id)
 );
 CREATE INDEX IF NOT EXISTS handover_recipients_by_staff ON handover_recipients (staff_id, at, handover_id);
+CREATE TABLE IF NOT EXISTS audit (
+  id TEXT PRIMARY KEY,
+  at INTEGER NOT NULL,
+  json TEXT NOT NULL
+);
 `
 
 /**
@@ -68,6 +79,8 @@ interface Statements {
   acknowledgeHandover(id: string, by: string, at: number): Row | undefined
   purgeHandoversBefore(at: number): number
   purgeClosedChunk(at: number, keep: string, limit: number): PurgedTranscripts
+  eraseCustomer(customerId: string): ErasedCounts
+  writeAudit(record: AuditRecord): void
 }
 
 /**
@@ -161,6 +174,11 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
       ORDER BY opened_at LIMIT @limit`)
     const deleteEntries = db.prepare('DELETE FROM entries WHERE conversation_id = ?')
     const deleteConversation = db.prepare('DELETE FROM conversations WHERE id = ?')
+    const eraseEntries = db.prepare(
+      'DELETE FROM entries WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = ?)',
+    )
+    const eraseConversations = db.prepare('DELETE FROM conversations WHERE customer_id = ?')
+    const insertAudit = db.prepare('INSERT OR IGNORE INTO audit (id, at, json) VALUES (?, ?, ?)')
     this.statements = {
       writeBatch(batch) {
         for (const entry of batch.entries) {
@@ -206,6 +224,13 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
           purged.conversations += deleteConversation.run(id).changes
         }
         return purged
+      },
+      eraseCustomer(customerId) {
+        const entries = eraseEntries.run(customerId).changes
+        return { conversations: eraseConversations.run(customerId).changes, entries }
+      },
+      writeAudit(record) {
+        insertAudit.run(record.id, record.at, JSON.stringify(record))
       },
     }
     this.runGroup = db.transaction((operations: (() => void)[]) => {
@@ -269,6 +294,28 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
       purged.entries += chunk.entries
       if (chunk.conversations < PURGE_CHUNK) return purged
     }
+  }
+
+  /** In the write group's transaction: entries and conversations go together or not at all. */
+  eraseCustomer(customerId: string): Promise<ErasedCounts> {
+    return this.enqueue((statements) => statements.eraseCustomer(customerId))
+  }
+
+  async writeAudit(record: AuditRecord): Promise<void> {
+    const parsed = auditRecordSchema.parse(record)
+    return this.enqueue((statements) => statements.writeAudit(parsed))
+  }
+
+  async auditRecords(): Promise<AuditRecord[]> {
+    const rows = this.open().prepare('SELECT id, json FROM audit ORDER BY at, id').all() as Row[]
+    return rows.map((row) => auditRecordSchema.parse(JSON.parse(row.json)))
+  }
+
+  async customerData(customerId: string): Promise<CustomerData> {
+    const conversations = await this.conversationsOfCustomer(customerId)
+    const entries: TranscriptEntry[] = []
+    for (const conversation of conversations) entries.push(...(await this.entries(conversation.id)))
+    return { customerId, conversations, entries }
   }
 
   /** Adds one operation to the group that commits at the next turn of the event loop; its result. */

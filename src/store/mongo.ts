@@ -5,6 +5,12 @@ import {
   handoverSchema as handoverRecordSchema,
 } from '../domain/handover.js'
 import {
+  type AuditRecord,
+  auditRecordSchema,
+  type CustomerData,
+  type ErasedCounts,
+} from '../domain/privacy.js'
+import {
   type ConversationSummary,
   conversationSummarySchema,
   type EventType,
@@ -157,6 +163,22 @@ export const handoverSchema = new Schema(
 handoverSchema.index({ to: 1, at: -1, _id: -1 })
 handoverSchema.index({ at: 1, _id: 1 })
 
+/** Export and erase records (docs/privacy.md): counts and ids, no personal data. */
+const auditSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    at: { type: Number, required: true },
+    action: { type: String, required: true, enum: ['export', 'erase'] },
+    by: { type: String, required: true },
+    via: { type: String, required: true, enum: ['wechat', 'cli'] },
+    customerId: { type: String, required: true },
+    conversations: { type: Number, required: true },
+    entries: { type: Number, required: true },
+  },
+  { versionKey: false },
+)
+auditSchema.index({ at: 1, _id: 1 })
+
 /** The query shapes, named so the unit tests can check them against the indexes without a server. */
 export const queries = {
   entries: (conversationId: string) => ({ filter: { conversationId }, sort: { at: 1, seq: 1 } as const }),
@@ -230,6 +252,7 @@ function defineModels(connection: Connection, prefix: string) {
     entries: connection.model(`${prefix}Entry`, entrySchema, `${prefix}transcript_entries`),
     conversations: connection.model(`${prefix}Conversation`, conversationSchema, `${prefix}conversations`),
     handovers: connection.model(`${prefix}Handover`, handoverSchema, `${prefix}handovers`),
+    audit: connection.model(`${prefix}Audit`, auditSchema, `${prefix}audit`),
   }
 }
 
@@ -424,6 +447,39 @@ export class MongoTranscriptStore implements TranscriptStore {
       purged.conversations += (await conversations.deleteMany({ _id: { $in: ids } })).deletedCount
       if (ids.length < PURGE_CHUNK) return purged
     }
+  }
+
+  async customerData(customerId: string): Promise<CustomerData> {
+    const conversations = await this.conversationsOfCustomer(customerId)
+    const entries: TranscriptEntry[] = []
+    for (const conversation of conversations) entries.push(...(await this.entries(conversation.id)))
+    return { customerId, conversations, entries }
+  }
+
+  /**
+   * Entries first, then the conversations that lead to them: cut short in between, the
+   * conversations are still there, so erasing again finds and finishes the rest.
+   */
+  async eraseCustomer(customerId: string): Promise<ErasedCounts> {
+    const { entries, conversations } = this.open()
+    const ids = (await conversations.find({ customerId }, { _id: 1 }).lean()).map((c) => String(c._id))
+    const erasedEntries = (await entries.deleteMany({ conversationId: { $in: ids } })).deletedCount
+    const erased = (await conversations.deleteMany({ _id: { $in: ids } })).deletedCount
+    return { conversations: erased, entries: erasedEntries }
+  }
+
+  async writeAudit(record: AuditRecord): Promise<void> {
+    const { id, ...rest } = auditRecordSchema.parse(record)
+    try {
+      await this.open().audit.updateOne({ _id: id }, { $setOnInsert: { _id: id, ...rest } }, { upsert: true })
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error
+    }
+  }
+
+  async auditRecords(): Promise<AuditRecord[]> {
+    const documents = await this.open().audit.find({}).sort({ at: 1, _id: 1 }).lean()
+    return documents.map((document) => fromDocument(document, (value) => auditRecordSchema.parse(value)))
   }
 
   async close(): Promise<void> {

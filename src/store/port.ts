@@ -1,4 +1,5 @@
 import type { Handover } from '../domain/handover.js'
+import type { AuditRecord, CustomerData, ErasedCounts } from '../domain/privacy.js'
 import type {
   ConversationSummary,
   EventType,
@@ -47,6 +48,14 @@ export interface TranscriptStore {
    * summary is not closed. Returns how many of each went.
    */
   purgeConversationsClosedBefore(at: number, keep: readonly string[]): Promise<PurgedTranscripts>
+  /** Everything stored about one customer (their conversations and those conversations' entries). */
+  customerData(customerId: string): Promise<CustomerData>
+  /** Deletes the customer's conversations and their entries, all or nothing; how many of each. */
+  eraseCustomer(customerId: string): Promise<ErasedCounts>
+  /** Stores an export or erase record. Idempotent by id. It holds no personal data (docs/privacy.md). */
+  writeAudit(record: AuditRecord): Promise<void>
+  /** Every audit record, oldest first (ties by id); erasing a customer keeps theirs. */
+  auditRecords(): Promise<AuditRecord[]>
   close(): Promise<void>
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { EmbeddedTranscriptStore } from '../../src/store/embedded.js'
 import { Harness, received } from '../support/harness.js'
 
 let h: Harness
@@ -41,8 +42,9 @@ describe('figures and confidential data', () => {
     await received(h.agentA, '/stats 仅限主管或经理使用')
   })
 
-  it('lets only managers export a whole transcript, and records every read', async () => {
-    h = await new Harness({ sla: { replyTimeout: '30s' } }).start()
+  it("lets only managers export and erase a customer's data, each audited without that data", async () => {
+    // Short messages: the export arrives in numbered parts, as a long one does on WeChat.
+    h = await new Harness({ sla: { replyTimeout: '30s' }, outbox: { maxTextLength: 400 } }).start()
     await h.onDuty(h.agentA)
     const li = h.customer('cust-li', '李四')
     li.say('我的电话是13912345678，地址上海市浦东新区张江路123弄45号')
@@ -52,24 +54,46 @@ describe('figures and confidential data', () => {
 
     h.supervisor.say('/export A1')
     await received(h.supervisor, '/export 仅限经理使用')
-    h.manager.say('/export A1')
-    const exported = await received(h.manager, '会话 A1 完整记录')
-    expect(exported).toContain('本次导出已记录')
-    expect(exported).toContain('李四：我的电话是13912345678')
     h.supervisor.say('/list')
     const listing = await received(h.supervisor, '全部进行中会话')
     expect(listing).toContain('李*')
     expect(listing).not.toContain('李四')
-
     li.say('/export A1')
     await received(li, '以 / 开头的指令仅供客服人员使用')
     await h.settle()
-    const [conversation] = await h.bot.transcripts.conversationsOfCustomer('cust-li')
-    const reads = (await h.bot.transcripts.entries(conversation?.id ?? '')).filter(
-      (entry) => entry.kind === 'event' && entry.type === 'transcript-read',
-    )
-    expect(reads.map((read) => [read.actor.id, read.kind === 'event' && read.data.export])).toEqual([
-      ['manager-1', true],
+
+    h.manager.say('/export A1')
+    const summary = await received(h.manager, '客户 cust-li 的个人信息导出：1 个会话')
+    expect(summary).toContain('本次导出已记录')
+    await h.settle()
+    const parts = h.manager.texts().filter((text) => / \(\d+\/\d+\)$/.test(text))
+    expect(parts.length).toBeGreaterThan(1)
+    const exported = JSON.parse(parts.map((part) => part.replace(/ \(\d+\/\d+\)$/, '')).join('\n'))
+    expect(exported.customerId).toBe('cust-li')
+    expect(JSON.stringify(exported.entries)).toContain('我的电话是13912345678')
+
+    h.manager.say('/erase A1')
+    await received(h.manager, '客户 cust-li 还有进行中的会话 A1，暂不能删除')
+    h.agentA.say('/close A1')
+    await received(li, '请您为本次服务打分')
+    await h.settle()
+    h.manager.say('/erase A1')
+    await received(h.manager, '如确认，请在 5 分钟内发送：/erase A1 confirm')
+    h.manager.say('/erase A1 confirm')
+    await received(h.manager, '已删除客户 cust-li 的全部记录：1 个会话')
+    await h.settle()
+    expect(await h.bot.transcripts.conversationsOfCustomer('cust-li')).toEqual([])
+
+    // The audit lives in the store's own table, and names only ids and counts.
+    const store = new EmbeddedTranscriptStore(h.config().store?.file ?? '', { existing: true })
+    await store.init()
+    const audit = await store.auditRecords()
+    await store.close()
+    expect(audit.map(({ action, by, customerId }) => [action, by, customerId])).toEqual([
+      ['export', 'manager-1', 'cust-li'],
+      ['erase', 'manager-1', 'cust-li'],
     ])
+    for (const personal of ['李四', '13912345678', '张江路'])
+      expect(JSON.stringify(audit)).not.toContain(personal)
   })
 })

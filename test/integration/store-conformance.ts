@@ -386,5 +386,78 @@ export function describeTranscriptStoreConformance(name: string, make: () => Pro
         expect(await store.handover('h1')).toEqual(handover({ id: 'h1' }))
       })
     })
+
+    describe("one customer's data (PIPL access and deletion)", () => {
+      async function twoCustomers() {
+        await store.write({
+          entries: [message('m1', 'c1', 1000, 0, '我的电话是13912345678'), event('e1', 'c1', 1001)],
+          conversation: summary({ id: 'c1', openedAt: 1000 }),
+        })
+        await store.write({
+          entries: [message('m2', 'c2', 5000, 0)],
+          conversation: summary({ id: 'c2', code: 'A7', openedAt: 5000 }),
+        })
+        await store.write({
+          entries: [{ ...message('m3', 'c3', 3000, 0), actor: { id: 'cust-2', role: 'customer' } }],
+          conversation: summary({ id: 'c3', code: 'B1', customerId: 'cust-2', customerName: '李四' }),
+        })
+      }
+
+      it('gives everything stored about one customer, and nothing of anyone else', async () => {
+        await twoCustomers()
+        const data = await store.customerData('cust-1')
+        expect(data.customerId).toBe('cust-1')
+        expect(data.conversations.map((c) => c.id)).toEqual(['c2', 'c1'])
+        expect(data.entries.map((e) => e.id)).toEqual(['m2', 'm1', 'e1'])
+        expect(await store.customerData('nobody')).toEqual({
+          customerId: 'nobody',
+          conversations: [],
+          entries: [],
+        })
+      })
+
+      it("erases one customer's conversations and entries, counts them, and leaves others alone", async () => {
+        await twoCustomers()
+        expect(await store.eraseCustomer('cust-1')).toEqual({ conversations: 2, entries: 3 })
+        expect(await store.customerData('cust-1')).toEqual({
+          customerId: 'cust-1',
+          conversations: [],
+          entries: [],
+        })
+        expect(await store.conversationByCode('A7')).toBeNull()
+        expect(await store.entries('c1')).toEqual([])
+        expect((await store.customerData('cust-2')).entries.map((e) => e.id)).toEqual(['m3'])
+        expect(await store.eraseCustomer('cust-1')).toEqual({ conversations: 0, entries: 0 })
+      })
+
+      it('keeps audit records, once per id, oldest first, through an erase', async () => {
+        const record = {
+          id: 'audit-2',
+          at: 2000,
+          action: 'erase' as const,
+          by: 'manager-1',
+          via: 'wechat' as const,
+          customerId: 'cust-1',
+          conversations: 2,
+          entries: 3,
+        }
+        await store.writeAudit(record)
+        await store.writeAudit({ ...record, entries: 99 })
+        await store.writeAudit({
+          ...record,
+          id: 'audit-1',
+          at: 1000,
+          action: 'export',
+          via: 'cli',
+          by: 'ops',
+        })
+        await store.eraseCustomer('cust-1')
+        expect(await store.auditRecords()).toEqual([
+          { ...record, id: 'audit-1', at: 1000, action: 'export', via: 'cli', by: 'ops' },
+          record,
+        ])
+        await expect(store.writeAudit({ ...record, id: 'bad', customerId: '' })).rejects.toThrow()
+      })
+    })
   })
 }

@@ -46,6 +46,20 @@ describe('what staff type', () => {
     expect(parseStaffInput('/off now')).toMatchObject({ kind: 'bad-usage', problem: 'extra' })
   })
 
+  it('names a customer by a conversation code or else by a contact id, and reads the erase confirmation', () => {
+    expect(parseStaffInput('/export a17')).toEqual({
+      kind: 'command',
+      command: { name: 'export', customer: { code: 'A17' } },
+    })
+    expect(parseStaffInput('/erase wxid_li88 confirm')).toEqual({
+      kind: 'command',
+      command: { name: 'erase', customer: { customerId: 'wxid_li88' }, confirm: true },
+    })
+    expect(parseStaffInput('/erase A17 确认')).toMatchObject({ command: { confirm: true } })
+    expect(parseStaffInput('/erase')).toMatchObject({ kind: 'bad-usage', problem: 'missing-customer' })
+    expect(parseStaffInput('/erase A17 now')).toMatchObject({ kind: 'bad-usage', problem: 'extra' })
+  })
+
   it('suggests the command meant by a typo, and nothing when it is unclear', () => {
     expect(parseStaffInput('/lsit')).toEqual({ kind: 'unknown-command', typed: '/lsit', suggestion: 'list' })
     expect(closestCommand('trasnfer')).toBe('transfer')
