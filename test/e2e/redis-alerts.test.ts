@@ -80,5 +80,6 @@ describe('when Redis goes away', () => {
       severity: 'critical',
       text: `🔴 [${prefix}] The local spool is full (4 messages): new messages are refused. Bring Redis back now.`,
     })
-  })
+    // The waits above are bounded one by one; on a loaded machine they may add up past the default.
+  }, 90_000)
 })
