@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { closedPort } from '../support/closed-port.js'
 import { deletePrefix, REDIS_URL, testPrefix, testRedis } from '../support/redis.js'
 
 /**
@@ -57,15 +57,6 @@ async function until(check: () => boolean, ms: number): Promise<void> {
     if (Date.now() > deadline) throw new Error(`not within ${ms} ms`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-}
-
-/** A local port nothing listens on: a Redis that is not there. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return typeof address === 'object' && address ? address.port : 1
 }
 
 describe('kefu start', () => {

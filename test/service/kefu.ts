@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { copyFileSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -138,16 +137,4 @@ export function writeConfig(file: string, prefix: string, storeFile: string, sta
   writeFileSync(file, JSON.stringify({ redis: { prefix }, store: { file: storeFile }, staff: members }))
 }
 
-/** A loopback port nothing listens on: a Redis that is not there. */
-export function closedPort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.on('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
-      )
-    })
-  })
-}
+export { closedPort } from '../support/closed-port.js'

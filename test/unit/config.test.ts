@@ -3,21 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ENV_OVERRIDES, loadConfig, parseWithEnv, readConfigFile } from '../../src/config/load.js'
-import { ConfigError, parseConfig, parseStaff } from '../../src/domain/config.js'
+import { parseConfig, parseStaff } from '../../src/domain/config.js'
 import { fieldName } from '../../src/domain/config-problems.js'
 import { parseDuration } from '../../src/domain/duration.js'
+import { problems } from '../support/config-problems.js'
 
 const minimal = { staff: [{ id: 'wxid_agent' }] }
-
-function problems(run: () => unknown): string[] {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected a ConfigError')
-}
 
 describe('configuration', () => {
   it('reads durations as 300ms, 5s, 5m, 1.5h or 1d, and 0', () => {

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, parseConfig } from '../../src/domain/config.js'
+import { parseConfig } from '../../src/domain/config.js'
+import { problems } from '../support/config-problems.js'
 
 const minimal = { staff: [{ id: 'wxid_agent' }] }
-
-function problems(run: () => unknown): string[] {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected a ConfigError')
-}
 
 describe('the alerts webhook and HTTP configuration', () => {
   it('serves no HTTP and posts no alerts unless told to', () => {

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { MongoTranscriptStore, MongoUnavailableError } from '../../src/store/mongo.js'
+import { closedPort } from '../support/closed-port.js'
 
 /** What an operator sees when MongoDB cannot be used at start-up; none of it needs a server. */
 
@@ -12,14 +12,6 @@ async function failure(uri: string): Promise<Error> {
     },
     (error: Error) => error,
   )
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return typeof address === 'object' && address ? address.port : 1
 }
 
 describe('MongoDB at start-up', () => {
