@@ -7,6 +7,7 @@ import { type TranscriptBatch, transcriptBatchSchema } from '../domain/transcrip
 import type { Log } from '../log/log.js'
 import { jobIds, type Keys, queueNames } from './keys.js'
 import type { Outbox, Recorder, Timers } from './port.js'
+import { withTimeout } from './with-timeout.js'
 
 export interface WorkQueueOptions {
   partitions: number
@@ -37,6 +38,8 @@ const CRASH_RECOVERY = { lockDuration: 10_000, stalledInterval: 10_000, maxStall
 const SENT_MARKER_TTL_SECONDS = 3 * 24 * 3600
 /** A delayed timer this close to its time counts as work in progress for `counts`. */
 const DUE_SOON_MS = 1000
+/** How long a worker's close may take once its job is done: well inside the service's 30 s drain. */
+const WORKER_CLOSE_MS = 10_000
 const KEEP_FINISHED = { age: 3600, count: 10_000 }
 const KEEP_FAILED = { age: 7 * 24 * 3600 }
 
@@ -53,6 +56,7 @@ export class WorkQueues implements Timers, Outbox, Recorder {
   private readonly outboxQueue: Queue
   private readonly transcriptQueue: Queue
   private readonly workers: Worker[] = []
+  private stoppingWorkers: Promise<void> | undefined
   private outboxWorker: Worker | undefined
 
   constructor(
@@ -205,8 +209,25 @@ export class WorkQueues implements Timers, Outbox, Recorder {
   }
 
   /** Stops taking work and lets jobs in progress finish; jobs can still be added. */
-  async stopWorkers(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.close()))
+  /**
+   * Lets every worker finish its job and close. BullMQ's `close()` can wait forever on a blocking
+   * connection left reconnecting by a Redis outage (taskforcesh/bullmq#4656); past WORKER_CLOSE_MS the
+   * stop goes on without that worker. A job it still held is taken up again at the next start, as
+   * after a crash: outbox ids keep the sends single.
+   */
+  stopWorkers(): Promise<void> {
+    this.stoppingWorkers ??= Promise.all(
+      this.workers.map((worker) =>
+        withTimeout(worker.close(), WORKER_CLOSE_MS, `the ${worker.name} worker's close`).catch(
+          (error: unknown) =>
+            this.log.warn(
+              { queue: worker.name, err: (error as Error).message },
+              'worker did not close; stopping without it',
+            ),
+        ),
+      ),
+    ).then(() => undefined)
+    return this.stoppingWorkers
   }
 
   /** Stops the workers, then closes the queues. */
