@@ -1,6 +1,6 @@
 import { normaliseCode } from './conversation.js'
 import { type CustomerRef, parseCustomerRef } from './privacy.js'
-import { editDistance } from './suggest.js'
+import { closest } from './suggest.js'
 
 /**
  * The grammar of what staff type to the bot: `/commands`, replies that start with a conversation
@@ -239,18 +239,5 @@ function isCommandName(name: string): name is CommandName {
 
 /** The command within two edits of what was typed, if exactly one is closest. */
 export function closestCommand(typed: string): CommandName | undefined {
-  let best: CommandName | undefined
-  let bestDistance = 3
-  let tie = false
-  for (const name of COMMAND_NAMES) {
-    const distance = editDistance(typed, name)
-    if (distance < bestDistance) {
-      best = name
-      bestDistance = distance
-      tie = false
-    } else if (distance === bestDistance) {
-      tie = true
-    }
-  }
-  return tie ? undefined : best
+  return closest(typed, COMMAND_NAMES, 2)
 }

@@ -3,9 +3,13 @@
  * aside), if it is near enough to be a typo and no other option is as near. Near enough: a third of
  * the word's letters, at least two (a swap, `agnet`), one for words of three letters or fewer.
  */
-export function closest(word: string, options: readonly string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = (word.length <= 3 ? 1 : Math.max(2, Math.floor(word.length / 3))) + 1
+export function closest<T extends string>(
+  word: string,
+  options: readonly T[],
+  maxDistance = word.length <= 3 ? 1 : Math.max(2, Math.floor(word.length / 3)),
+): T | undefined {
+  let best: T | undefined
+  let bestDistance = maxDistance + 1
   let tie = false
   for (const option of options) {
     const distance = editDistance(word.toLowerCase(), option.toLowerCase())
