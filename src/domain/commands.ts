@@ -56,6 +56,8 @@ export const COMMANDS = {
   export: { permission: 'manager', args: ['customer'] },
   erase: { permission: 'manager', args: ['customer', 'confirm?'] },
   stats: { permission: 'oversight', args: ['period?'] },
+  groups: { permission: 'staff', args: [] },
+  group: { permission: 'oversight', args: ['code'] },
   whoami: { permission: 'anyone', args: [] },
 } as const satisfies Record<string, CommandSpec>
 

@@ -3,6 +3,7 @@ import { hoursSchema, shiftsSchema } from './calendar.js'
 import { configErrorMap, fieldName } from './config-problems.js'
 import { categoriesSchema, DEFAULT_CATEGORIES } from './customer-text.js'
 import { durationSchema } from './duration.js'
+import { groupsSchema } from './group-config.js'
 import { keywordSchema } from './keywords.js'
 import { tallyAmountsSchema } from './report.js'
 
@@ -287,6 +288,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Watched customer groups (社群) and their 10-minute rule: docs/groups.md. Default: none. */
+    groups: groupsSchema.prefault({}),
     /** Reward (+) and penalty (−) amounts per event in the reports; defaults from the regulations. */
     tally: tallyAmountsSchema.prefault({}),
   })
@@ -321,6 +324,28 @@ export const configSchema = z
         message: 'one category needs no keywords: it takes the conversations no keyword names',
       })
     }
+    const staffNames = new Set(
+      config.staff.flatMap((member) => [member.id, member.name, member.alias].filter(Boolean)),
+    )
+    const watch = config.groups.watch
+    config.groups.rooms.forEach((room, index) => {
+      if (watch !== 'all' && !watch.includes(room.room)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['groups', 'rooms', index, 'room'],
+          message: `"${room.room}" is not watched: add it to groups.watch (or watch: all)`,
+        })
+      }
+      room.agents.forEach((agent, at) => {
+        if (!staffNames.has(agent)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['groups', 'rooms', index, 'agents', at],
+            message: `no staff member with the id, name or alias "${agent}"`,
+          })
+        }
+      })
+    })
     config.sla.ladder?.forEach((step, index, ladder) => {
       const previous = ladder[index - 1]
       if (previous && step.after <= previous.after) {

@@ -54,6 +54,8 @@ export function timerIdentity(timer: Timer): string {
   switch (timer.kind) {
     case 'reply':
       return composeId('timer', timer.kind, timer.conversationId, timer.version, timer.step)
+    case 'group-reply':
+      return composeId('timer', timer.kind, timer.roomId, timer.customerId, timer.version, timer.step)
     case 'away':
       return composeId('timer', timer.kind, timer.agentId, timer.seq)
     case 'digest':

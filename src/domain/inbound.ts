@@ -23,5 +23,17 @@ export const inboundMessageSchema = z.object({
   text: wellFormed(100_000),
   /** When the bot received it (bot clock); the reply clock and deadlines use this. */
   receivedAt: z.number().int().nonnegative(),
+  /** Present for a message in a WeChat group (room): which room, and whom it @-mentions. */
+  room: z
+    .object({
+      id: z.string().min(1).max(200),
+      topic: wellFormed(200).default(''),
+      /** Contact ids the message @-mentions (the bot account's own id is `mentionsBot`). */
+      mentions: z.array(z.string().min(1).max(200)).max(500).default([]),
+      mentionsBot: z.boolean().default(false),
+      /** Written from the bot's own account: by the bot, or by staff on its phone. */
+      fromBot: z.boolean().default(false),
+    })
+    .optional(),
 })
 export type InboundMessage = z.infer<typeof inboundMessageSchema>

@@ -31,6 +31,8 @@ export const tallyAmountsSchema = z
     praise: z.number().int().default(50),
     /** Improper wording: a forbidden phrase sent anyway (−20). */
     improperWording: z.number().int().default(-20),
+    /** A customer message in a watched group unanswered past its timeout (群消息超过10分钟未回复 −50). */
+    groupOverdue: z.number().int().default(-50),
   })
   .strict()
 export type TallyAmounts = z.output<typeof tallyAmountsSchema>

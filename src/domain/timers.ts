@@ -12,6 +12,17 @@ export const timerSchema = z.discriminatedUnion('kind', [
     version: z.number().int(),
     step: z.number().int().nonnegative(),
   }),
+  /**
+   * An escalation step of a customer's waiting period in a watched group (one per room and
+   * customer), for the version it was set for.
+   */
+  z.object({
+    kind: z.literal('group-reply'),
+    roomId: z.string().min(1),
+    customerId: z.string().min(1),
+    version: z.number().int(),
+    step: z.number().int().nonnegative(),
+  }),
   /** An agent's away time is up: their conversations go to colleagues (`seq` names the away period). */
   z.object({ kind: z.literal('away'), agentId: z.string().min(1), seq: z.number().int().positive() }),
   /** Alerts gathered for one recipient go out together (`flush` names the gathering). */

@@ -47,6 +47,26 @@ export const eventTypeSchema = z.enum([
   'follow-up-due',
   /** The conversation was listed in a shift handover (`handoverId`, `from`, `to`). */
   'handed-over',
+  // ── watched groups (社群): entries of a room's record, whose conversationId is groupThreadId(room) ──
+  /**
+   * A customer's message in a watched room waits for an answer: `roomId`, `code`, `topic`,
+   * `customerId`, `messageId`, `clockStarted` (it began the customer's waiting period).
+   */
+  'group-waiting',
+  /**
+   * Staff answered a customer waiting in the room: `by` (staff id, or '' for the bot account),
+   * `customerId`, `responsesMs` (one per message answered: how long each waited), `relayed`.
+   */
+  'group-answered',
+  /** A step of the group ladder was taken for `customerId`: `level`, `waitedMs`, `notified`, `late`. */
+  'group-escalated',
+  /**
+   * Messages of `customerId` left unanswered past the group timeout: `messages` (how many), counted
+   * for `agentId` (the room's one responsible agent, else '').
+   */
+  'group-overdue',
+  /** Staff typed a forbidden phrase straight into the room (`agentId`, `phrase`): improper wording. */
+  'group-wording',
 ])
 export type EventType = z.infer<typeof eventTypeSchema>
 

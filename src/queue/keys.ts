@@ -44,6 +44,12 @@ export function keysFor(prefix: string) {
     lastDayEnd: key('daily', 'last-day-end'),
     /** Which process runs the bot for this prefix (src/state/instance-lock.ts): one at a time. */
     instanceLock: key('instance', 'lock'),
+    /** Every watched room the bot has seen a message in. */
+    groups: key('groups'),
+    /** Watched rooms where a customer is waiting for an answer. */
+    groupsWaiting: key('groups', 'waiting'),
+    /** The counter room codes (G1, G2…) are made from; a room keeps its code for good. */
+    groupCodeSequence: key('seq', 'group-code'),
     // ── key families: one key per id ──
     conversation: (id: string) => key('conv', part(id)),
     /** Customer messages not yet handed to an agent, oldest first. */
@@ -73,6 +79,14 @@ export function keysFor(prefix: string) {
     eraseAsked: (customerId: string) => key('erase', part(customerId)),
     /** Set once an alert was gathered, so handling its cause again adds it no second time. */
     alertSeen: (alertId: string) => key('alert-seen', part(alertId)),
+    /** A watched room: its code, topic, last customer, revision. */
+    group: (roomId: string) => key('group', part(roomId)),
+    /** The room a code (G7) names. */
+    groupCode: (code: string) => key('group-code', part(code)),
+    /** Customers waiting for an answer in a room, scored by when their waiting began. */
+    groupWaiters: (roomId: string) => key('group', part(roomId), 'waiting'),
+    /** One customer's waiting period in a room: version, ladder step, deadlines, messages. */
+    groupWait: (roomId: string, customerId: string) => key('group', part(roomId), 'wait', part(customerId)),
   }
 }
 export type Keys = ReturnType<typeof keysFor>

@@ -101,7 +101,7 @@ export class WorkQueues implements Timers, Outbox, Recorder {
   async send(messages: { id: string; message: Outgoing }[]): Promise<void> {
     const jobs = messages.flatMap(({ id, message }) => {
       const parts =
-        message.kind === 'text' ? splitText(message.text, this.options.outbox.maxTextLength) : [undefined]
+        message.kind === 'forward' ? [undefined] : splitText(message.text, this.options.outbox.maxTextLength)
       return parts.map((text, index) => ({
         name: message.kind,
         data: text === undefined ? message : { ...message, text },

@@ -1,4 +1,6 @@
 import type { LiveConversation } from '../domain/conversation.js'
+import type { GroupAnswerTarget } from '../domain/group-messages.js'
+import type { LiveGroupWait, LiveRoom } from '../domain/groups.js'
 import type { InboundMessage } from '../domain/inbound.js'
 import type {
   Assignment,
@@ -10,9 +12,13 @@ import type {
   GoAwayResult,
   GoOffDutyResult,
   GoOnDutyResult,
+  GroupAnswerResult,
+  GroupFireResult,
+  GroupIngestResult,
   IngestResult,
   MoveResult,
   ReplyResult,
+  TakeHeldGroupReplyResult,
 } from './results.js'
 
 export type {
@@ -26,9 +32,14 @@ export type {
   GoAwayResult,
   GoOffDutyResult,
   GoOnDutyResult,
+  EndedGroupWait,
+  GroupAnswerResult,
+  GroupFireResult,
+  GroupIngestResult,
   IngestResult,
   MoveResult,
   ReplyResult,
+  TakeHeldGroupReplyResult,
 } from './results.js'
 
 /**
@@ -197,6 +208,56 @@ export interface LiveState {
     askFor: number
     conversationIds: readonly string[]
   }): Promise<ForgetCustomerResult>
+
+  // ── watched groups (社群) ──
+  /**
+   * A customer's message in a watched room: `waits` starts (or joins) their waiting period there,
+   * whose steps fall due at `deadlines`; `overdueAt` is when this message itself is overdue.
+   */
+  groupMessage(input: {
+    messageId: string
+    roomId: string
+    topic: string
+    customerId: string
+    customerName: string
+    text: string
+    at: number
+    waits: boolean
+    deadlines: number[]
+    overdueAt: number
+  }): Promise<GroupIngestResult>
+  /** Staff answered in a room: ends the waiting periods `target` names. */
+  groupAnswer(input: {
+    messageId: string
+    roomId: string
+    topic: string
+    at: number
+    target: GroupAnswerTarget
+  }): Promise<GroupAnswerResult>
+  fireGroupStep(input: {
+    roomId: string
+    customerId: string
+    version: number
+    step: number
+    countsAsOverdue: boolean
+    at: number
+  }): Promise<GroupFireResult>
+  /** Keeps a relay with a forbidden phrase for its author (one kept reply per staff member). */
+  holdGroupReply(input: {
+    messageId: string
+    staffId: string
+    held: { roomId: string; code: string; text: string; phrase: string }
+  }): Promise<void>
+  /** `/force`: the kept reply, when it was meant for a room. */
+  takeHeldGroupReply(input: { messageId: string; staffId: string }): Promise<TakeHeldGroupReplyResult>
+  room(roomId: string): Promise<LiveRoom | null>
+  roomByCode(code: string): Promise<LiveRoom | null>
+  /** Every watched room seen so far, by code. */
+  rooms(): Promise<LiveRoom[]>
+  /** The customers waiting in a room, longest first. */
+  groupWaits(roomId: string): Promise<LiveGroupWait[]>
+  /** Rooms where someone is waiting. */
+  roomsWaiting(): Promise<string[]>
 
   /** A staff message has been received: timers due after it wait until it has been handled. */
   staffMessageReceived(messageId: string, at: number): Promise<void>

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import { z } from 'zod'
 import { type LiveConversation, liveConversationSchema } from '../domain/conversation.js'
+import { type LiveGroupWait, type LiveRoom, liveGroupWaitSchema, liveRoomSchema } from '../domain/groups.js'
 import { timerIdentity } from '../domain/ids.js'
 import { inboundMessageSchema } from '../domain/inbound.js'
 import type { Keys } from '../queue/keys.js'
@@ -15,11 +16,15 @@ import type {
   GoAwayResult,
   GoOffDutyResult,
   GoOnDutyResult,
+  GroupAnswerResult,
+  GroupFireResult,
+  GroupIngestResult,
   IngestResult,
   LiveState,
   MoveResult,
   PendingMessage,
   ReplyResult,
+  TakeHeldGroupReplyResult,
 } from './port.js'
 import {
   ackPendingResult,
@@ -34,11 +39,16 @@ import {
   goAwayResult,
   goOffDutyResult,
   goOnDutyResult,
+  groupAnswerResult,
+  groupFireResult,
+  groupHoldResult,
+  groupIngestResult,
   ingestResult,
   moveResult,
   queuePlacesResult,
   replyResult,
   takeAlertsResult,
+  takeHeldGroupReplyResult,
 } from './results.js'
 import { bindScripts, loadScripts, type ScriptCall, type StateScript } from './script-loader.js'
 
@@ -58,6 +68,8 @@ const ALERT_TTL_SECONDS = 24 * 3600
 const CLOSED_TTL_SECONDS = 7 * 24 * 3600
 /** A staff message not handled within this long no longer holds timers back (its job is retried). */
 const IN_FLIGHT_HORIZON_MS = 30_000
+/** A waiting period's messages are kept one by one up to this many (each one's wait and deadline). */
+const GROUP_MESSAGES_KEPT = 200
 
 const SCRIPT_NAMES = [
   'ingest',
@@ -76,6 +88,11 @@ const SCRIPT_NAMES = [
   'drain-queue',
   'ack-pending',
   'forget-customer',
+  'group-ingest',
+  'group-answer',
+  'group-fire-step',
+  'hold-group-reply',
+  'take-held-group-reply',
 ] as const
 type ScriptName = (typeof SCRIPT_NAMES)[number]
 
@@ -294,6 +311,99 @@ export class RedisLiveState implements LiveState {
       Math.max(1, Math.ceil(input.askFor / 1000)),
       JSON.stringify(input.conversationIds),
     )
+  }
+
+  groupMessage(input: Parameters<LiveState['groupMessage']>[0]): Promise<GroupIngestResult> {
+    return this.run(
+      'group-ingest',
+      groupIngestResult,
+      input.messageId,
+      input.roomId,
+      input.topic,
+      input.customerId,
+      input.customerName,
+      [...input.text].slice(0, 60).join(''),
+      input.at,
+      flag(input.waits),
+      input.deadlines.join(','),
+      input.overdueAt,
+      SEEN_TTL_SECONDS,
+      GROUP_MESSAGES_KEPT,
+    )
+  }
+
+  groupAnswer(input: Parameters<LiveState['groupAnswer']>[0]): Promise<GroupAnswerResult> {
+    return this.run(
+      'group-answer',
+      groupAnswerResult,
+      input.messageId,
+      input.roomId,
+      input.topic,
+      input.at,
+      JSON.stringify(input.target),
+      SEEN_TTL_SECONDS,
+    )
+  }
+
+  fireGroupStep(input: Parameters<LiveState['fireGroupStep']>[0]): Promise<GroupFireResult> {
+    const { roomId, customerId, version, step } = input
+    return this.run(
+      'group-fire-step',
+      groupFireResult,
+      roomId,
+      customerId,
+      version,
+      step,
+      input.at,
+      flag(input.countsAsOverdue),
+      IN_FLIGHT_HORIZON_MS,
+      timerIdentity({ kind: 'group-reply', roomId, customerId, version, step }),
+      SEEN_TTL_SECONDS,
+    )
+  }
+
+  async holdGroupReply(input: Parameters<LiveState['holdGroupReply']>[0]): Promise<void> {
+    await this.run(
+      'hold-group-reply',
+      groupHoldResult,
+      input.messageId,
+      input.staffId,
+      JSON.stringify(input.held),
+      SEEN_TTL_SECONDS,
+    )
+  }
+
+  takeHeldGroupReply(input: Parameters<LiveState['takeHeldGroupReply']>[0]): Promise<TakeHeldGroupReplyResult> {
+    return this.run('take-held-group-reply', takeHeldGroupReplyResult, input.messageId, input.staffId, SEEN_TTL_SECONDS)
+  }
+
+  async room(roomId: string): Promise<LiveRoom | null> {
+    const fields = await this.redis.hgetall(this.keys.group(roomId))
+    return Object.keys(fields).length ? liveRoomSchema.parse(fields) : null
+  }
+
+  async roomByCode(code: string): Promise<LiveRoom | null> {
+    const id = await this.redis.get(this.keys.groupCode(code))
+    return id ? this.room(id) : null
+  }
+
+  async rooms(): Promise<LiveRoom[]> {
+    const ids = await this.redis.smembers(this.keys.groups)
+    const rooms = await Promise.all(ids.map((id) => this.room(id)))
+    const number = (room: LiveRoom) => Number(room.code.slice(1))
+    return rooms.filter((room): room is LiveRoom => room !== null).sort((a, b) => number(a) - number(b))
+  }
+
+  async groupWaits(roomId: string): Promise<LiveGroupWait[]> {
+    const customers = await this.redis.zrange(this.keys.groupWaiters(roomId), '0', '-1')
+    const waits = await Promise.all(
+      customers.map((customerId) => this.redis.hgetall(this.keys.groupWait(roomId, customerId))),
+    )
+    return waits.filter((fields) => Object.keys(fields).length).map((fields) => liveGroupWaitSchema.parse(fields))
+  }
+
+  roomsWaiting(): Promise<string[]> {
+    return this.redis.smembers(this.keys.groupsWaiting)
   }
 
   async staffMessageReceived(messageId: string, at: number): Promise<void> {

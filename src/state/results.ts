@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { liveConversationSchema } from '../domain/conversation.js'
+import { liveGroupWaitSchema, liveRoomSchema } from '../domain/groups.js'
 
 /**
  * What each state script returns: one JSON document with named fields, parsed here with one schema
@@ -246,6 +247,7 @@ export type GoAwayResult = z.infer<typeof goAwayResult>
 export type GoOffDutyResult = z.infer<typeof goOffDutyResult>
 export type AwayExpiredResult = z.infer<typeof awayExpiredResult>
 export type FireResult = z.infer<typeof fireResult>
+
 export type GatheredAlert = z.infer<typeof gatheredAlert>
 export type ForgetCustomerResult = z.infer<typeof forgetCustomerResult>
 /** What every reply-clock stop says about the timer it made obsolete. */
@@ -253,3 +255,75 @@ export type ClockStop = Pick<
   Extract<CloseResult, { status: 'closed' }>,
   'wasWaiting' | 'waitingSince' | 'previousVersion' | 'previousStep'
 >
+
+// ── watched groups (社群) ──
+
+const room = liveRoomSchema
+const groupWait = liveGroupWaitSchema
+
+export const groupIngestResult = z.object({
+  status: z.literal('taken'),
+  replayed,
+  room,
+  /** The customer's waiting period in the room, when the message waits (or one was already running). */
+  wait: groupWait.optional(),
+  /** The message began the customer's waiting period. */
+  clockStarted: z.boolean(),
+  clockVersion: z.number().optional(),
+})
+
+/** A waiting period a staff message ended. */
+const endedWait = z.object({
+  customerId: z.string(),
+  customerName: z.string(),
+  since: z.number(),
+  version: z.number(),
+  /** The next step the ladder would have taken. */
+  ladderStep: z.number(),
+  /** How long each of the period's messages waited for this answer. */
+  responsesMs: list(z.number()),
+  /** Steps that fell due before the answer but were not taken (their timers had not fired yet). */
+  lateSteps: list(z.number()),
+  /** Messages overdue by the answer that no step counted yet. */
+  overdueMessages: z.number(),
+  lastText: z.string(),
+})
+export type EndedGroupWait = z.infer<typeof endedWait>
+
+export const groupAnswerResult = z.object({
+  status: z.literal('answered'),
+  replayed,
+  room,
+  ended: list(endedWait),
+})
+
+export const groupFireResult = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('fired'),
+    replayed,
+    room,
+    wait: groupWait,
+    /** At the overdue step: the customer's messages overdue by now, not counted before. */
+    overdueMessages: z.number(),
+  }),
+  z.object({ status: z.literal('early'), dueAt: z.number() }),
+  z.object({ status: z.literal('wait') }),
+  z.object({ status: z.literal('stale') }),
+])
+
+export const groupHoldResult = z.object({ status: z.literal('held'), replayed })
+
+const heldGroupReply = z.object({
+  roomId: z.string(),
+  code: z.string(),
+  text: z.string(),
+  phrase: z.string(),
+})
+export const takeHeldGroupReplyResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('taken'), replayed, held: heldGroupReply }),
+  z.object({ status: z.literal('none'), replayed }),
+])
+export type GroupIngestResult = z.infer<typeof groupIngestResult>
+export type GroupAnswerResult = z.infer<typeof groupAnswerResult>
+export type GroupFireResult = z.infer<typeof groupFireResult>
+export type TakeHeldGroupReplyResult = z.infer<typeof takeHeldGroupReplyResult>

@@ -48,6 +48,8 @@ if mode == 'force' then
   local kept = redis.call('GET', KEY.heldReply(staff_id))
   if not kept then return refuse('nothing-held') end
   forced = cjson.decode(kept)
+  -- A reply kept for a room is posted by take-held-group-reply-0.lua, not here.
+  if not forced.conversationId then return refuse('nothing-held') end
   id = forced.conversationId
   local status = redis.call('HGET', KEY.conversation(id), 'status')
   if not status or status == 'closed' then
