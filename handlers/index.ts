@@ -5,6 +5,10 @@ import { onDigestDue } from './digest.js'
 import { goAway, goOffDuty, goOnDuty, onAwayExpired } from './duty.js'
 import { onReplyTimer } from './escalation.js'
 import { onDayEnd, onDayStart, onFollowUpDue } from './follow-up.js'
+import { group, groups } from './groups/commands.js'
+import { onGroupMessage } from './groups/customer-message.js'
+import { onGroupReplyTimer } from './groups/ladder.js'
+import { onGroupStaffMessage } from './groups/staff-message.js'
 import { onAck, onHandoverAckDue, onHandoverCommand, onShiftEnd } from './handover.js'
 import { onStaffMistake } from './mistakes.js'
 import { agents, stats, transcript } from './oversight.js'
@@ -35,12 +39,15 @@ const commands: CommandTable = {
   export: exportCustomer,
   erase: eraseCustomer,
   stats,
+  groups,
+  group,
   whoami,
 }
 
 /** Every kind of timer and its handler. */
 const timers: TimerTable = {
   reply: onReplyTimer,
+  'group-reply': onGroupReplyTimer,
   digest: onDigestDue,
   away: onAwayExpired,
   'day-end': onDayEnd,
@@ -55,6 +62,8 @@ export function handlers(): Composer {
   return new Composer()
     .on('customer-message', onCustomerMessage)
     .on('staff-reply', onStaffReply)
+    .on('group-message', onGroupMessage)
+    .on('group-staff-message', onGroupStaffMessage)
     .on('staff-mistake', onStaffMistake)
     .on('send-failed', onSendFailed)
     .on('recovery', recover)

@@ -3,6 +3,7 @@ import type { Context } from '../src/kernel/context.js'
 import type { UpdateOf } from '../src/kernel/updates.js'
 import { announceAssignments, armStep, deliverPending } from './delivery.js'
 import { scheduleDays } from './follow-up.js'
+import { rearmGroupWaits } from './groups/ladder.js'
 import { scheduleShiftEnd } from './handover.js'
 
 type Recovery = Context<UpdateOf<'recovery'>>
@@ -31,13 +32,14 @@ export async function recover(ctx: Recovery): Promise<void> {
       await deliverPending(ctx, conversation, conversation.agentId)
     }
   }
+  const groupTimers = await rearmGroupWaits(ctx)
   await rearmDigests(ctx)
   await scheduleDays(ctx, true)
   await scheduleShiftEnd(ctx)
   const assigned = await state.drainQueue()
   await announceAssignments(ctx, assigned)
   ctx.touch(...assigned.map((assignment) => assignment.conversation))
-  ctx.log.info({ open: open.length, timers, assigned: assigned.length }, 'open work reconciled')
+  ctx.log.info({ open: open.length, timers, groupTimers, assigned: assigned.length }, 'open work reconciled')
 }
 
 /**

@@ -1,5 +1,6 @@
 import { staffActor } from '../src/domain/actors.js'
 import type { LiveConversation } from '../src/domain/conversation.js'
+import { ROOM_CODE } from '../src/domain/groups.js'
 import type { InboundMessage } from '../src/domain/inbound.js'
 import { overdueStep } from '../src/domain/sla.js'
 import { oversees, type Staff } from '../src/domain/staff.js'
@@ -9,6 +10,7 @@ import type { UpdateOf } from '../src/kernel/updates.js'
 import type { HeldReply, ReplyResult } from '../src/state/port.js'
 import { cancelTimer } from './delivery.js'
 import { recordLateSteps } from './escalation.js'
+import { forceHeldGroupReply, relayToRoom } from './groups/relay.js'
 
 /**
  * Staff answering customers through the bot: typed answers, canned answers (`/t`), and the
@@ -38,6 +40,7 @@ export async function cannedAnswer(ctx: CommandContext<'t'>): Promise<void> {
 /** Sends the reply held for a forbidden phrase after all; the breach is recorded against the sender. */
 export async function forceHeldReply(ctx: CommandContext<'force'>): Promise<void> {
   const { staff, message } = ctx.update
+  if (await forceHeldGroupReply(ctx, staff, message)) return
   await answer(ctx, { staff, message, text: '' }, { force: true })
 }
 
@@ -55,6 +58,9 @@ interface Answer {
  */
 async function answer(ctx: Context, input: Answer, mode: { force?: boolean } = {}): Promise<void> {
   const { staff, message, code } = input
+  // A room's code (G7) posts in the group; a conversation of that code from before rooms had codes still works.
+  if (code && ROOM_CODE.test(code) && (await relayToRoom(ctx, { staff, message, code, text: input.text })))
+    return
   const phrase = mode.force || message.kind !== 'text' ? undefined : ctx.services.phrases.find(input.text)
   const hold: HeldReply | undefined = phrase ? { text: input.text, phrase } : undefined
   const result = await ctx.io.state.staffReply({

@@ -4,6 +4,7 @@ import type { Channel } from './channel/port.js'
 import type { PuppetOption } from './channel/wechaty-channel.js'
 import { checkPaths, spoolFileOf } from './config/paths.js'
 import { type Config, type ConfigInput, parseConfig, parseStaff } from './domain/config.js'
+import { watches } from './domain/group-config.js'
 import { composeId } from './domain/ids.js'
 import type { InboundMessage } from './domain/inbound.js'
 import {
@@ -151,13 +152,16 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       },
     )
   events.on('recorded', (batch) => ops.recorded(batch))
+  /** Staff messages, and posts from the bot's own account in a group: timers wait for them. */
+  const answersCustomers = (message: InboundMessage) =>
+    staff.get(message.from.id) !== undefined || message.room?.fromBot === true
   const intake = new Intake({
     redis,
     spool,
     log,
     async enqueue(message) {
       const { state, queues } = running()
-      if (staff.get(message.from.id)) await state.staffMessageReceived(message.id, message.receivedAt)
+      if (answersCustomers(message)) await state.staffMessageReceived(message.id, message.receivedAt)
       await queues.enqueueInbound(message)
     },
     // Every spooled staff answer holds the timers back before any customer message goes in, so a
@@ -165,7 +169,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     async beforeDrain(messages) {
       const { state } = running()
       for (const message of messages) {
-        if (staff.get(message.from.id)) await state.staffMessageReceived(message.id, message.receivedAt)
+        if (answersCustomers(message)) await state.staffMessageReceived(message.id, message.receivedAt)
       }
     },
   })
@@ -304,7 +308,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     queues.start({
       inbound: async (message) => {
         await kernel.receive(message)
-        if (staff.get(message.from.id)) await state.staffMessageHandled(message.id)
+        if (answersCustomers(message)) await state.staffMessageHandled(message.id)
         events.emit('handled', message, clock())
       },
       // Messages still in the spool may include answers that beat the deadline: timers wait for them.
@@ -331,8 +335,17 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     })
   }
 
-  /** The spool may have grown, or refused the message: the alerts look at once. */
-  const receive = (message: InboundMessage) => intake.receive(message).finally(() => ops.spoolChanged())
+  /**
+   * The spool may have grown, or refused the message: the alerts look at once. A message in a room
+   * nobody watches goes no further than this (`groups.watch`).
+   */
+  const receive = async (message: InboundMessage) => {
+    if (message.room && !watches(config.groups, message.room)) {
+      log.debug({ room: message.room.id, message: message.id }, 'message in a room not watched; ignored')
+      return
+    }
+    await intake.receive(message).finally(() => ops.spoolChanged())
+  }
 
   return {
     config,

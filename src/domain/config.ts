@@ -327,15 +327,7 @@ export const configSchema = z
     const staffNames = new Set(
       config.staff.flatMap((member) => [member.id, member.name, member.alias].filter(Boolean)),
     )
-    const watch = config.groups.watch
     config.groups.rooms.forEach((room, index) => {
-      if (watch !== 'all' && !watch.includes(room.room)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['groups', 'rooms', index, 'room'],
-          message: `"${room.room}" is not watched: add it to groups.watch (or watch: all)`,
-        })
-      }
       room.agents.forEach((agent, at) => {
         if (!staffNames.has(agent)) {
           ctx.addIssue({

@@ -51,11 +51,7 @@ export const groupsSchema = z
     watch: z.union([z.literal('all'), z.array(roomReference)]).default([]),
     /** Per room, the agents responsible for it (ids, names or aliases of staff members). */
     rooms: z
-      .array(
-        z
-          .object({ room: roomReference, agents: z.array(z.string().trim().min(1)).min(1) })
-          .strict(),
-      )
+      .array(z.object({ room: roomReference, agents: z.array(z.string().trim().min(1)).min(1) }).strict())
       .default([]),
     /**
      * `any`: any staff message in the room answers everyone waiting there (as SCRM tools count);
@@ -84,7 +80,11 @@ export const groupsSchema = z
     const seen = new Set<string>()
     groups.rooms.forEach((room, index) => {
       if (seen.has(room.room))
-        ctx.addIssue({ code: 'custom', path: ['rooms', index, 'room'], message: `"${room.room}" is listed twice` })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rooms', index, 'room'],
+          message: `"${room.room}" is listed twice`,
+        })
       seen.add(room.room)
     })
   })
@@ -101,12 +101,6 @@ export function defaultGroupLadder(replyTimeout: number): GroupStep[] {
     { after: replyTimeout, notify: ['supervisors'] },
     { after: replyTimeout * 2, notify: ['managers'] },
   ]
-}
-
-/** The step at which a waiting group message counts as overdue: the first at or past the timeout. */
-export function groupOverdueStep(groups: Pick<GroupsConfig, 'ladder' | 'replyTimeout'>): number {
-  const index = groups.ladder.findIndex((step) => step.after >= groups.replyTimeout)
-  return index >= 0 ? index : groups.ladder.length - 1
 }
 
 /** A WeChat room as the bot sees it. */

@@ -7,7 +7,8 @@ import type { EscalationStep } from './config.js'
  */
 export interface SlaPolicy {
   replyTimeout: number
-  ladder: EscalationStep[]
+  /** Only when each step falls due matters here; 1:1 and group ladders both have that. */
+  ladder: readonly Pick<EscalationStep, 'after'>[]
   serviceTimeOnly: boolean
 }
 
@@ -27,8 +28,15 @@ export function overdueStep(policy: SlaPolicy): number {
  * ahead (every day a holiday) falls back to wall-clock time: a customer is never left without a timer.
  */
 export function stepDeadlines(policy: SlaPolicy, clock: ServiceClock, start: number): number[] {
-  return policy.ladder.map(
-    (rung) =>
-      (policy.serviceTimeOnly ? clock.addServiceTime(start, rung.after) : undefined) ?? start + rung.after,
-  )
+  return policy.ladder.map((rung) => dueAfter(policy, clock, start, rung.after))
+}
+
+/** `ms` after `start`, counted as the policy counts (wall clock, or service time only). */
+export function dueAfter(
+  policy: Pick<SlaPolicy, 'serviceTimeOnly'>,
+  clock: ServiceClock,
+  start: number,
+  ms: number,
+): number {
+  return (policy.serviceTimeOnly ? clock.addServiceTime(start, ms) : undefined) ?? start + ms
 }

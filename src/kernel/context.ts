@@ -1,6 +1,7 @@
 import type { ServiceCalendar } from '../domain/calendar.js'
 import type { Config } from '../domain/config.js'
 import type { LiveConversation } from '../domain/conversation.js'
+import type { GroupRules } from '../domain/group-messages.js'
 import { composeId } from '../domain/ids.js'
 import type { PhraseChecker } from '../domain/phrases.js'
 import type { StaffDirectory } from '../domain/staff.js'
@@ -38,6 +39,8 @@ export interface Io {
 
 /** What handlers consult that does no I/O: the sentences, the staff list, the calendar, the phrase rules. */
 export interface Services {
+  /** What a message in a watched room means: acknowledgements, talk between customers (docs/groups.md). */
+  groupRules: GroupRules
   text: Text
   staff: StaffDirectory
   calendar: ServiceCalendar
@@ -50,7 +53,7 @@ export interface Services {
 /** The configuration handlers act on. */
 export type Settings = Pick<
   Config,
-  'sla' | 'routing' | 'survey' | 'followUp' | 'handover' | 'tally' | 'alerts' | 'duty' | 'timeZone'
+  'sla' | 'routing' | 'survey' | 'followUp' | 'handover' | 'tally' | 'alerts' | 'duty' | 'timeZone' | 'groups'
 > & {
   /** Past this many messages in the window a customer's messages are recorded, not passed on. */
   customerRate: Config['ingest']['customerRate']
@@ -110,6 +113,11 @@ export class Context<U extends { kind: UpdateKind } = Update> {
   /** Sends a copy of a received WeChat message (an image, a file). */
   sendCopy(purpose: string, to: string, messageId: string, cause?: string): string {
     return this.work.send(purpose, { kind: 'forward', to, messageId }, cause)
+  }
+
+  /** Posts a text in a WeChat group, @-mentioning `mentions` there. */
+  post(purpose: string, roomId: string, text: string, mentions: readonly string[]): string {
+    return this.work.send(purpose, { kind: 'room-text', to: roomId, text, mentions: [...mentions] })
   }
 
   /** Answers whoever sent the message being handled. */

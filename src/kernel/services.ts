@@ -1,5 +1,6 @@
 import { ServiceCalendar } from '../domain/calendar.js'
 import type { Config } from '../domain/config.js'
+import { groupRules } from '../domain/group-messages.js'
 import { DEFAULT_FORBIDDEN_PHRASES, PhraseChecker } from '../domain/phrases.js'
 import type { StaffDirectory } from '../domain/staff.js'
 import { Text } from '../text/text.js'
@@ -14,6 +15,10 @@ export function servicesFor(
   return {
     text,
     staff,
+    groupRules: groupRules(config.groups.acknowledgements, {
+      isStaff: (id) => staff.get(id) !== undefined,
+      isStaffName: (name) => staff.all().some((member) => member.name === name || member.alias === name),
+    }),
     calendar: new ServiceCalendar(config.hours, config.shifts, config.timeZone),
     phrases: new PhraseChecker([...DEFAULT_FORBIDDEN_PHRASES, ...config.phrases.forbidden]),
     canned: new Map([...text.cannedAnswers(), ...Object.entries(config.phrases.canned)]),
@@ -21,8 +26,9 @@ export function servicesFor(
 }
 
 export function settingsFor(config: Config): Settings {
-  const { sla, routing, survey, followUp, handover, tally, alerts, duty, timeZone } = config
+  const { sla, routing, survey, followUp, handover, tally, alerts, duty, timeZone, groups } = config
   return {
+    groups,
     sla,
     routing,
     survey,

@@ -8,6 +8,15 @@ import type { Update } from './updates.js'
  * like a staff member is still a customer), and what staff type is parsed by the command grammar.
  */
 export function toUpdate(message: InboundMessage, staffDirectory: StaffDirectory): Update {
+  // In a group nothing is a command: staff there talk to customers.
+  if (message.room) {
+    const inRoom = { ...message, room: message.room }
+    if (message.room.fromBot) return { kind: 'group-staff-message', message: inRoom }
+    const staff = staffDirectory.get(message.from.id)
+    return staff
+      ? { kind: 'group-staff-message', message: inRoom, staff }
+      : { kind: 'group-message', message: inRoom }
+  }
   const input = message.kind === 'text' ? parseStaffInput(message.text) : undefined
   if (input?.kind === 'command' && isOpenCommand(input.command)) {
     return { kind: 'open-command', message, command: input.command }

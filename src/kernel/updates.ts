@@ -30,6 +30,13 @@ export interface UpdateTypes {
   'staff-reply': { message: InboundMessage; staff: Staff; code?: string; text: string }
   /** Staff typed a command that does not exist, or one without the arguments it needs. */
   'staff-mistake': { message: InboundMessage; staff: Staff; mistake: StaffMistake }
+  /** A customer wrote in a watched WeChat group (room). */
+  'group-message': { message: GroupInbound }
+  /**
+   * Staff wrote in a watched room: a staff member (`staff`), or the bot's own account (no `staff`:
+   * the bot, or someone on its phone). It answers customers waiting there.
+   */
+  'group-staff-message': { message: GroupInbound; staff?: Staff }
   /** Something set for later is due (an escalation step, an away limit, a day's end…). */
   timer: { timer: Timer }
   /** A message the outbox gave up on after every attempt. */
@@ -37,6 +44,9 @@ export interface UpdateTypes {
   /** Start-up (and a new staff list): re-create what a crash may have cut short. */
   recovery: Record<never, never>
 }
+
+/** A message in a room: its `room` is there. */
+export type GroupInbound = InboundMessage & { room: NonNullable<InboundMessage['room']> }
 
 export type UpdateKind = keyof UpdateTypes
 export type Update = { [K in UpdateKind]: { kind: K } & UpdateTypes[K] }[UpdateKind]

@@ -26,13 +26,13 @@ export type {
   AwayExpiredResult,
   ClockStop,
   CloseResult,
+  EndedGroupWait,
   FireResult,
   ForgetCustomerResult,
   GatheredAlert,
   GoAwayResult,
   GoOffDutyResult,
   GoOnDutyResult,
-  EndedGroupWait,
   GroupAnswerResult,
   GroupFireResult,
   GroupIngestResult,
@@ -242,12 +242,12 @@ export interface LiveState {
     countsAsOverdue: boolean
     at: number
   }): Promise<GroupFireResult>
-  /** Keeps a relay with a forbidden phrase for its author (one kept reply per staff member). */
+  /** Keeps a relay with a forbidden phrase for its author (one kept reply per staff member); the room now. */
   holdGroupReply(input: {
     messageId: string
     staffId: string
     held: { roomId: string; code: string; text: string; phrase: string }
-  }): Promise<void>
+  }): Promise<LiveRoom>
   /** `/force`: the kept reply, when it was meant for a room. */
   takeHeldGroupReply(input: { messageId: string; staffId: string }): Promise<TakeHeldGroupReplyResult>
   room(roomId: string): Promise<LiveRoom | null>

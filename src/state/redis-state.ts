@@ -362,19 +362,29 @@ export class RedisLiveState implements LiveState {
     )
   }
 
-  async holdGroupReply(input: Parameters<LiveState['holdGroupReply']>[0]): Promise<void> {
-    await this.run(
+  async holdGroupReply(input: Parameters<LiveState['holdGroupReply']>[0]): Promise<LiveRoom> {
+    const result = await this.run(
       'hold-group-reply',
       groupHoldResult,
       input.messageId,
       input.staffId,
       JSON.stringify(input.held),
       SEEN_TTL_SECONDS,
+      input.held.roomId,
     )
+    return result.room
   }
 
-  takeHeldGroupReply(input: Parameters<LiveState['takeHeldGroupReply']>[0]): Promise<TakeHeldGroupReplyResult> {
-    return this.run('take-held-group-reply', takeHeldGroupReplyResult, input.messageId, input.staffId, SEEN_TTL_SECONDS)
+  takeHeldGroupReply(
+    input: Parameters<LiveState['takeHeldGroupReply']>[0],
+  ): Promise<TakeHeldGroupReplyResult> {
+    return this.run(
+      'take-held-group-reply',
+      takeHeldGroupReplyResult,
+      input.messageId,
+      input.staffId,
+      SEEN_TTL_SECONDS,
+    )
   }
 
   async room(roomId: string): Promise<LiveRoom | null> {
@@ -399,7 +409,9 @@ export class RedisLiveState implements LiveState {
     const waits = await Promise.all(
       customers.map((customerId) => this.redis.hgetall(this.keys.groupWait(roomId, customerId))),
     )
-    return waits.filter((fields) => Object.keys(fields).length).map((fields) => liveGroupWaitSchema.parse(fields))
+    return waits
+      .filter((fields) => Object.keys(fields).length)
+      .map((fields) => liveGroupWaitSchema.parse(fields))
   }
 
   roomsWaiting(): Promise<string[]> {

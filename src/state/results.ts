@@ -311,7 +311,7 @@ export const groupFireResult = z.discriminatedUnion('status', [
   z.object({ status: z.literal('stale') }),
 ])
 
-export const groupHoldResult = z.object({ status: z.literal('held'), replayed })
+export const groupHoldResult = z.object({ status: z.literal('held'), replayed, room })
 
 const heldGroupReply = z.object({
   roomId: z.string(),

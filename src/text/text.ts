@@ -127,6 +127,8 @@ export class Text {
       score: Number(data.score ?? 0),
       day: String(data.day ?? ''),
       days: Number(data.days ?? 0),
+      customer: String(data.customerName ?? ''),
+      messages: Number(data.messages ?? 0),
     })
   }
 

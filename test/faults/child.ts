@@ -37,7 +37,7 @@ const bot = createBot(config, {
     stop: async () => undefined,
     findContacts: async () => [],
     send: (message, id) =>
-      send(message.to, message.kind === 'text' ? message.text : `[copy ${message.messageId}]`, id),
+      send(message.to, message.kind === 'forward' ? `[copy ${message.messageId}]` : message.text, id),
   },
 })
 

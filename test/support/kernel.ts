@@ -46,6 +46,8 @@ export interface Sent {
   to: string
   /** The text, or `[copy <message id>]` for a forwarded image or file. */
   text: string
+  /** For a post in a group: whom it @-mentions. */
+  mentions?: string[]
 }
 
 /** The outbox, in memory: every message, once per id, in order. */
@@ -54,8 +56,15 @@ class MemoryOutbox implements Outbox {
   async send(messages: { id: string; message: Outgoing }[]): Promise<void> {
     for (const { id, message } of messages) {
       if (this.sent.some((sent) => sent.id === id)) continue
-      const text = message.kind === 'text' ? message.text : `[copy ${message.messageId}]`
-      this.sent.push({ id, purpose: jobIds.sendParts(id)?.purpose ?? '', to: message.to, text })
+      const text = message.kind === 'forward' ? `[copy ${message.messageId}]` : message.text
+      const purpose = jobIds.sendParts(id)?.purpose ?? ''
+      this.sent.push({
+        id,
+        purpose,
+        to: message.to,
+        text,
+        ...(message.kind === 'room-text' ? { mentions: message.mentions } : {}),
+      })
     }
   }
 }
@@ -137,6 +146,36 @@ export class KernelHarness {
       kind: 'text',
       text,
       receivedAt: this.now,
+    }
+    await this.kernel.receive(message)
+    return message
+  }
+
+  /** Someone writes in a WeChat group the bot is in; resolves once handled and committed. */
+  async saysIn(
+    room: { id: string; topic: string },
+    from: string,
+    text: string,
+    options: {
+      name?: string
+      kind?: InboundMessage['kind']
+      mentions?: string[]
+      mentionsBot?: boolean
+      fromBot?: boolean
+    } = {},
+  ): Promise<InboundMessage> {
+    const message: InboundMessage = {
+      id: `m${++this.number}`,
+      from: { id: from, name: options.name ?? from },
+      kind: options.kind ?? 'text',
+      text,
+      receivedAt: this.now,
+      room: {
+        ...room,
+        mentions: options.mentions ?? [],
+        mentionsBot: options.mentionsBot ?? false,
+        fromBot: options.fromBot ?? false,
+      },
     }
     await this.kernel.receive(message)
     return message

@@ -1,7 +1,8 @@
 -- A1…Z999 first (up to four characters), then A1000…Z9999; letters I and O are skipped as they
--- read like digits. 239,976 codes in all before the sequence starts over.
+-- read like digits, and G, which starts the codes of watched groups (G7). 229,977 codes in all
+-- before the sequence starts over.
 local function code_for(n)
-  local letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ'
+  local letters = 'ABCDEFHJKLMNPQRSTUVWXYZ'
   local short = #letters * 999
   local k = (n - 1) % (#letters * 9999)
   local index, number
