@@ -3,6 +3,7 @@ import {
   type Contact,
   type Message,
   qrcodeValueToImageUrl,
+  type Room,
   ScanStatus,
   types,
   type Wechaty,
@@ -19,6 +20,8 @@ import type { Channel, ChannelHooks } from './port.js'
 export type PuppetOption = NonNullable<WechatyOptions['puppet']>
 
 const MAX_TEXT = 100_000
+/** The InboundMessage schema's cap on a room topic: a longer one would fail the parse and lose the message. */
+const MAX_TOPIC = 200
 
 const KINDS: Partial<Record<number, InboundMessage['kind']>> = {
   [types.Message.Text]: 'text',
@@ -41,14 +44,16 @@ function puppetChoice(puppet: PuppetOption | undefined): { puppet: string; chose
 }
 
 /**
- * The only code that knows Wechaty. It turns WeChat messages from people into InboundMessages,
- * sends text and copies of messages, and reports the login life cycle in the log.
+ * The only code that knows Wechaty. It turns WeChat messages from people, and every message in a
+ * group (room), into InboundMessages; sends text, group posts and copies of messages; and reports
+ * the login life cycle in the log.
  */
 export class WechatyChannel implements Channel {
   private readonly wechaty: Wechaty
   /** Which puppet runs, as the log says it: its npm name (or class), and what chose it. */
   private readonly puppet: { puppet: string; chosenBy: string }
   private readonly contacts = new Map<string, Contact>()
+  private readonly rooms = new Map<string, Room>()
   private loggedIn = false
   private stopping = false
 
@@ -129,6 +134,22 @@ export class WechatyChannel implements Channel {
       await contact.say(message.text)
       return
     }
+    if (message.kind === 'room-text') {
+      const room = await this.room(message.to)
+      const mentioned: Contact[] = []
+      for (const id of message.mentions) {
+        const contact = await this.knownContact(id)
+        if (contact) {
+          mentioned.push(contact)
+          continue
+        }
+        // The post still matters to the others in the room: only the @ is lost.
+        this.log.warn({ room: message.to, contact: id }, 'no WeChat contact to @-mention; posted without it')
+      }
+      // Wechaty puts `@name` (the room alias, else the name) for each contact in front of the text.
+      await room.say(message.text, ...mentioned)
+      return
+    }
     // A copy of a message the bot received (an image, a file), to someone else.
     this.assertLoggedIn()
     await this.wechaty.puppet.messageForward(message.to, message.messageId)
@@ -146,13 +167,13 @@ export class WechatyChannel implements Channel {
     message: Message,
     onMessage: (message: InboundMessage) => Promise<void>,
   ): Promise<void> {
-    if (message.self()) return
-    if (message.room()) {
-      this.log.debug({ message: message.id }, 'group message ignored: the bot serves 1:1 chats')
-      return
-    }
+    const room = message.room()
+    const fromBot = message.self()
+    // In a 1:1 chat the bot's own message is its own send coming back; in a room it may be staff
+    // writing on the bot's phone, which the handlers need to see.
+    if (fromBot && !room) return
     const talker = message.talker()
-    if (talker.type() !== types.Contact.Individual) {
+    if (!fromBot && talker.type() !== types.Contact.Individual) {
       this.log.debug({ message: message.id, contact: talker.id }, 'message from an official account ignored')
       return
     }
@@ -171,18 +192,48 @@ export class WechatyChannel implements Channel {
       kind,
       text,
       receivedAt: this.clock(),
+      ...(room ? { room: await this.roomOf(message, room, fromBot) } : {}),
     })
     await onMessage(inbound)
   }
 
+  /** Which room a message is in and whom it @-mentions. Which rooms are watched is the bot's call. */
+  private async roomOf(message: Message, room: Room, fromBot: boolean): Promise<InboundMessage['room']> {
+    const botId = this.wechaty.currentUser.id
+    const mentioned = (await message.mentionList()).map((contact) => contact.id)
+    this.log.debug({ message: message.id, room: room.id, fromBot }, 'group message passed on')
+    return {
+      id: room.id,
+      topic: (await room.topic()).slice(0, MAX_TOPIC),
+      mentions: [...new Set(mentioned.filter((id) => id !== botId))],
+      mentionsBot: mentioned.includes(botId),
+      fromBot,
+    }
+  }
+
   private async contact(id: string): Promise<Contact> {
+    const contact = await this.knownContact(id)
+    if (!contact) throw new Error(`no WeChat contact with id ${id}`)
+    return contact
+  }
+
+  private async knownContact(id: string): Promise<Contact | undefined> {
     this.assertLoggedIn()
     const known = this.contacts.get(id)
     if (known) return known
     const contact = await this.wechaty.Contact.find({ id })
-    if (!contact) throw new Error(`no WeChat contact with id ${id}`)
-    this.contacts.set(id, contact)
+    if (contact) this.contacts.set(id, contact)
     return contact
+  }
+
+  private async room(id: string): Promise<Room> {
+    this.assertLoggedIn()
+    const known = this.rooms.get(id)
+    if (known) return known
+    const room = await this.wechaty.Room.find({ id })
+    if (!room) throw new Error(`no WeChat room with id ${id}`)
+    this.rooms.set(id, room)
+    return room
   }
 
   private assertLoggedIn(): void {

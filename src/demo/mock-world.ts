@@ -2,10 +2,11 @@ import { EventEmitter } from 'node:events'
 import { mock, PuppetMock } from 'wechaty-puppet-mock'
 
 type ContactMock = ReturnType<mock.Mocker['createContact']>
+type RoomMock = ReturnType<mock.Mocker['createRoom']>
 
 /**
- * The mock contact is an event emitter, but its typings come from a CommonJS package that NodeNext
- * resolution reads as a namespace; this is the part of it used here.
+ * The mock contact and room are event emitters, but their typings come from a CommonJS package that
+ * NodeNext resolution reads as a namespace; this is the part of them used here.
  */
 interface MessageListener {
   on(
@@ -22,14 +23,16 @@ export interface Said {
 
 /**
  * A pretend WeChat for the demo and the end-to-end tests: a `wechaty-puppet-mock` world with the
- * bot's account and the people who write to it. Each person keeps what the bot said to them.
+ * bot's account, the people who write to it and the groups (rooms) they write in. Each person keeps
+ * what the bot said to them, each room what the bot posted in it.
  */
 export class MockWorld {
   readonly mocker = new mock.Mocker()
   readonly puppet: PuppetMock
   readonly botAccount: ContactMock
   readonly people = new Map<string, Person>()
-  /** Everything the bot says to anyone, in order. */
+  readonly rooms = new Map<string, MockRoom>()
+  /** Everything the bot says to anyone, in order; `to` is a room's id for a post in a room. */
   readonly heard = new EventEmitter<{ said: [Said] }>()
 
   constructor(botName = '客服机器人') {
@@ -56,6 +59,28 @@ export class MockWorld {
     })
     this.people.set(id, person)
     return person
+  }
+
+  /** A group with the bot's account and these people in it. */
+  room(id: string, topic: string, members: Person[]): MockRoom {
+    const existing = this.rooms.get(id)
+    if (existing) return existing
+    // The mock sends to a room, not a contact, only when the id has an `@`, as WeChat's room ids do.
+    if (!id.includes('@')) throw new Error(`a room id needs an @, like shop@chatroom: ${id}`)
+    const roomMock = this.mocker.createRoom({
+      id,
+      topic,
+      memberIdList: [this.botAccount.id, ...members.map((member) => member.id)],
+    })
+    const room = new MockRoom(roomMock)
+    ;(roomMock as unknown as MessageListener).on('message', (message) => {
+      if (message.talker().id !== this.botAccount.id) return
+      const post = { text: message.text() ?? '', at: Date.now() }
+      room.posts.push(post)
+      this.heard.emit('said', { to: id, ...post })
+    })
+    this.rooms.set(id, room)
+    return room
   }
 
   /** Delivers a message the puppet already delivered once, as WeChat sometimes does. */
@@ -88,7 +113,36 @@ export class Person {
     return this.lastSentId
   }
 
+  /**
+   * Writes in a room, @-mentioning people or the bot's account (`world.botAccount`); returns the
+   * WeChat message id. The mock hands the mentions over as ids and leaves the text as it is.
+   */
+  sayIn(room: MockRoom, text: string, mentioned: (Person | ContactMock)[] = []): string {
+    const contacts = mentioned.map((who) => (who instanceof Person ? who.contact : who))
+    this.contact.say(text, contacts).to(room.mock)
+    return this.lastSentId
+  }
+
   texts(): string[] {
     return this.inbox.map((said) => said.text)
+  }
+}
+
+export class MockRoom {
+  /** What the bot posted here, in order. */
+  readonly posts: { text: string; at: number }[] = []
+
+  constructor(readonly mock: RoomMock) {}
+
+  get id(): string {
+    return this.mock.id
+  }
+
+  get topic(): string {
+    return this.mock.payload.topic
+  }
+
+  texts(): string[] {
+    return this.posts.map((post) => post.text)
   }
 }

@@ -1,4 +1,4 @@
-import type { Person } from './mock-world.js'
+import type { MockRoom, Person } from './mock-world.js'
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
@@ -17,21 +17,31 @@ export async function eventually(
 }
 
 /** Waits for a person to receive a message matching `pattern`, and returns it. */
-export async function received(
-  person: Person,
+export function received(person: Person, pattern: RegExp | string, timeoutMs = 10_000): Promise<string> {
+  return firstMatch(() => person.texts(), pattern, timeoutMs, `${person.name} to receive ${pattern}`)
+}
+
+/** Waits for the bot to post a text matching `pattern` in a room, and returns it. */
+export function receivedIn(room: MockRoom, pattern: RegExp | string, timeoutMs = 10_000): Promise<string> {
+  return firstMatch(() => room.texts(), pattern, timeoutMs, `a post in ${room.topic} matching ${pattern}`)
+}
+
+async function firstMatch(
+  texts: () => string[],
   pattern: RegExp | string,
-  timeoutMs = 10_000,
+  timeoutMs: number,
+  what: string,
 ): Promise<string> {
   const matches = (text: string) =>
     typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)
   let found: string | undefined
   await eventually(
     () => {
-      found = person.texts().find(matches)
+      found = texts().find(matches)
       return found !== undefined
     },
     timeoutMs,
-    `${person.name} to receive ${pattern}`,
+    what,
   )
   return found as string
 }
