@@ -174,7 +174,7 @@ export const en: Templates = {
       '/export code-or-customer-id all personal data of that customer (managers only)',
       '/erase code-or-customer-id delete all personal data of that customer (managers only, confirmed)',
       '/stats [day|week] figures for today or the last 7 days',
-      '/groups watched groups and the messages waiting there · /group G7 read a group\'s record (recorded)',
+      "/groups watched groups and the messages waiting there · /group G7 read a group's record (recorded)",
       '/ack acknowledge a handover',
       '/whoami your own WeChat contact id',
       '/help this help',
@@ -218,12 +218,14 @@ export const en: Templates = {
     digestLine: '{code} "{topic}" level {level} · customer {customer} · waited {waited}',
     outcomeWaiting: 'still unanswered',
     outcomeAnsweredLate: 'answered, but after the deadline',
-    wordingAlert: '⚠️ [Improper wording in a group] {code} "{topic}": {agent} sent the forbidden phrase "{phrase}": {text}',
+    wordingAlert:
+      '⚠️ [Improper wording in a group] {code} "{topic}": {agent} sent the forbidden phrase "{phrase}": {text}',
     relayed: '[{code}] Posted in the group "{topic}".',
     relayHeld:
       '[{code}] Your answer contains the forbidden phrase "{phrase}" and was not posted in the group. Please put it another way; to post it as it is, send /force (it is recorded).',
     relayForced: '[{code}] Posted in the group as you asked; the wording is recorded.',
-    notResponsible: '{agents} look after the group {code} "{topic}"; you cannot answer there through the bot. Ask a supervisor to take it over.',
+    notResponsible:
+      '{agents} look after the group {code} "{topic}"; you cannot answer there through the bot. Ask a supervisor to take it over.',
     notWatched: 'The group {code} is no longer watched; nothing was posted.',
     listHeader: 'Watched groups ({count}):',
     listHeaderMine: 'Groups you look after ({count}):',

@@ -342,6 +342,7 @@ describe('every field, wrong in turn', () => {
       shifts: raw.shifts,
       sla: { serviceTimeOnly: true },
       phrases: raw.phrases,
+      groups: { watch: raw.groups?.watch, rooms: raw.groups?.rooms },
     }
     expect(loadConfig({ KEFU_CONFIG: 'kefu.example.yaml' })).toEqual(parseConfig(marked))
   })
