@@ -30,12 +30,14 @@ export function configuredAgents(ctx: Context, room: RoomRef): Staff[] {
   return responsibleFor(ctx.settings.groups, room).flatMap((reference) => staff.find(reference) ?? [])
 }
 
-/** Who looks after the room now: its configured agents, else every agent on duty. */
+/** Who looks after the room now: its configured agents, else every agent on duty and not away. */
 export async function responsibleAgents(ctx: Context, room: RoomRef): Promise<Staff[]> {
   const configured = configuredAgents(ctx, room)
   if (configured.length) return configured
-  const onDuty = new Set(await ctx.io.state.onDuty())
-  return ctx.services.staff.withRole('agent').filter((agent) => onDuty.has(agent.id))
+  const agents = ctx.services.staff.withRole('agent')
+  const loads = await ctx.io.state.loads(agents.map((agent) => agent.id))
+  const present = new Set(loads.filter((load) => load.onDuty && !load.away).map((load) => load.agentId))
+  return agents.filter((agent) => present.has(agent.id))
 }
 
 /** Names for a listing or an alert: the configured agents, or "agents on duty". */

@@ -19,19 +19,20 @@ import { StaffDirectory } from '../domain/staff.js'
 import type { TranscriptBatch } from '../domain/transcript.js'
 import { Text } from '../text/text.js'
 import type { MockWorld } from './mock-world.js'
-import { received, sleep } from './wait.js'
+import { received, receivedIn, sleep } from './wait.js'
 
 /**
  * `npm run demo`: the whole system without a WeChat account. A mock WeChat with three customers,
  * two agents, a supervisor and a manager; the reply timeout shortened to 3 seconds. Customers queue,
  * pick a category, get answered (a forbidden phrase held, a canned answer sent), go overdue and are
- * escalated and reassigned; an agent steps away; a closed conversation is rated. It prints a
+ * escalated and reassigned; an agent steps away; a closed conversation is rated; in a customer group a
+ * question goes unanswered until the agent's note, and the agent answers it through the bot. It prints a
  * timeline of who said what and what the bot did, then a transcript excerpt and the day's figures.
  */
 const DEMO: CommandSpec = {
   name: 'npm run demo',
   usage: 'npm run demo -- [options]',
-  summary: 'The whole bot on a mock WeChat: customers, two agents, a supervisor; about 12 s.',
+  summary: 'The whole bot on a mock WeChat: customers, a group, two agents, a supervisor; about 15 s.',
   options: { en: { type: 'boolean', description: 'the English locale instead of zh-CN' } },
   notes: ['Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); removes its keys when done.'],
 }
@@ -51,6 +52,7 @@ const input: ConfigInput = {
     { id: 'manager-zhou', name: '周经理', roles: ['manager'] },
   ],
   sla: { replyTimeout: '3s' },
+  groups: { watch: ['小店客户群'], replyTimeout: '3s' },
   alerts: { digestWindow: '500ms' },
   outbox: { rate: { max: 20, per: '1s' } },
 }
@@ -79,7 +81,9 @@ function printEvents(batch: TranscriptBatch): void {
   if (batch.conversation) codes.set(batch.conversation.id, batch.conversation.code)
   for (const entry of batch.entries) {
     if (entry.kind !== 'event' || entry.type === 'transcript-read') continue
-    const code = codes.get(entry.conversationId) ?? '?'
+    // A group's events name their room's code; a conversation's come with its summary.
+    const code =
+      typeof entry.data.code === 'string' ? entry.data.code : (codes.get(entry.conversationId) ?? '?')
     print('⚙ bot', `${code} ${text.event(entry, (id) => directory.nameOf(id))}`)
   }
 }
@@ -172,6 +176,25 @@ async function play(world: MockWorld, bot: Bot): Promise<void> {
   await received(zhang, /打分|rate this/)
   say(zhang, '5')
   await received(zhang, /感谢您的评价|Thank you for your rating/)
+
+  // A customer group: thanks wait for nothing; a question waits, and the agent answers it in the
+  // group through the bot (G1 …), which @-mentions the customer there.
+  const zhaoliu = person('cust-zhaoliu', '赵六')
+  const shop = world.room('shop@chatroom', '小店客户群', [zhang, zhaoliu, wang])
+  names.set(shop.id, shop.topic)
+  const sayIn = (who: typeof wang, line: string) => {
+    print(`${who.name} → ${shop.topic}`, line)
+    who.sayIn(shop, line)
+  }
+  sayIn(zhang, '谢谢！')
+  sayIn(zhaoliu, '请问这款有蓝色的吗？')
+  print(
+    'demo',
+    `nobody answers in the group: the group timer (${text.duration(config.groups.replyTimeout)}) runs…`,
+  )
+  await received(wang, /【G1】|\[G1\]/, 8000)
+  say(wang, 'G1 您好，蓝色有货，今天下单明天发货')
+  await receivedIn(shop, '蓝色有货')
 
   await waitForQuiet(bot)
   say(chen, '/stats')
