@@ -236,6 +236,7 @@ export const en: Templates = {
     listNone: 'No watched group has had a message yet.',
     listNoneMine: 'You look after no group.',
     onDuty: 'agents on duty',
+    inRoom: 'the group {code} "{topic}"',
     recordHeader: 'The last {count} entries of the group {code} "{topic}" (customer data hidden):',
     recordNotFound: 'There is no group {code}. Send /groups to see the watched groups.',
   },

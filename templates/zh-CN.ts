@@ -222,6 +222,7 @@ export const zhCN = {
     listNone: '还没有被关注的群有过消息。',
     listNoneMine: '您没有负责的群。',
     onDuty: '在岗客服',
+    inRoom: '群 {code}“{topic}”',
     recordHeader: '群 {code}“{topic}”最近 {count} 条记录（客户信息已隐去）：',
     recordNotFound: '没有群编号 {code}。发送 /groups 查看被关注的群。',
   },

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { groupThreadId } from '../../src/domain/groups.js'
-import { KernelHarness } from '../support/kernel.js'
+import { KernelHarness, keysIn } from '../support/kernel.js'
 
 const MINUTE = 60_000
 const SHOP = { id: 'shop@chatroom', topic: '小店客户群' }
@@ -176,6 +176,23 @@ describe('answers through the bot', () => {
     expect(h.heard('agent-a').at(-1)).toEqual(['group.notResponsible'])
     expect(h.outbox.sent.filter((sent) => sent.to === SHOP.id)).toEqual([])
     expect(await h.state.groupWaits(SHOP.id)).toHaveLength(1)
+  })
+
+  it('tells the supervisors of a post the outbox gave up on, naming the group', async () => {
+    h = await watching()
+    await h.saysIn(SHOP, 'cust-zhang', '能退吗', { name: '张三' })
+    await h.says('agent-a', 'G1 可以退')
+    const post = h.outbox.sent.find((sent) => sent.to === SHOP.id)
+    await h.kernel.receiveSendFailure({
+      outboxId: post?.id ?? '',
+      purpose: 'relay',
+      outgoing: { kind: 'room-text', to: SHOP.id, text: post?.text ?? '', mentions: ['cust-zhang'] },
+      error: 'WeChat is not logged in',
+    })
+    const notice = h.outbox.sent.find((sent) => sent.to === 'supervisor-1')?.text ?? ''
+    expect(keysIn(notice)).toEqual(['supervisor.sendFailed'])
+    expect(notice).toContain('group.inRoom')
+    expect(await groupEvents()).toContain('send-failed')
   })
 
   it('records a forbidden phrase typed in the group and tells the supervisors', async () => {
