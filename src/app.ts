@@ -129,6 +129,11 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       redisStatus: () => redis.status,
       pingRedis: () => redis.ping(),
       openConversations: () => running().state.openConversations(),
+      async groupWaits() {
+        const { state } = running()
+        const rooms = await state.roomsWaiting()
+        return (await Promise.all(rooms.map((room) => state.groupWaits(room)))).flat()
+      },
       staffLoads: () => running().state.loads(staff.withRole('agent').map((member) => member.id)),
       queueCounts: () => running().queues.counts(),
       spooled: () => spool.size,

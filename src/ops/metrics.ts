@@ -9,6 +9,8 @@ import { withTimeout } from '../queue/with-timeout.js'
 export interface Readings {
   redisReady(): boolean
   openConversations(): Promise<LiveConversation[]>
+  /** Customers waiting in watched groups: when each step of their ladder falls due. */
+  groupWaits(): Promise<{ deadlines: number[] }[]>
   /** Every staff member's duty state. */
   staffLoads(): Promise<{ onDuty: boolean; away?: unknown }[]>
   /** Jobs not yet done, per queue. */
@@ -38,12 +40,21 @@ export class Metrics {
     private readonly sla: SlaPolicy,
     private readonly calendar: ServiceClock,
     private readonly log: Log,
+    /** The group ladder (`groups`), on the same clock. */
+    groups: SlaPolicy,
   ) {
     const registers = [this.registry]
     collectDefaultMetrics({ register: this.registry, prefix: 'kefu_' })
     const conversations = this.reading('conversations', async () =>
       countWaiting(await readings.openConversations(), readings.now(), overdueStep(sla)),
     )
+    const groupWaits = this.reading('group waits', async () => {
+      const waits = await readings.groupWaits()
+      const step = overdueStep(groups)
+      const now = readings.now()
+      const overdue = waits.filter((wait) => (wait.deadlines[step] ?? Number.POSITIVE_INFINITY) <= now)
+      return { waiting: waits.length, overdue: overdue.length }
+    })
     const agents = this.reading('agents', async () => {
       const onDuty = (await readings.staffLoads()).filter((load) => load.onDuty)
       return { onDuty: onDuty.length, away: onDuty.filter((load) => load.away).length }
@@ -72,6 +83,16 @@ export class Metrics {
       async () => {
         return (await conversations())?.overdue
       },
+    )
+    gauge(
+      'kefu_group_customers_waiting',
+      'Customers in watched groups waiting for an answer.',
+      async () => (await groupWaits())?.waiting,
+    )
+    gauge(
+      'kefu_group_customers_overdue',
+      'Of those, the ones past the group timeout.',
+      async () => (await groupWaits())?.overdue,
     )
     gauge('kefu_agents_on_duty', 'Staff on duty, away or not.', async () => (await agents())?.onDuty)
     gauge('kefu_agents_away', 'Staff on duty but away (/away).', async () => (await agents())?.away)

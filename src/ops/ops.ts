@@ -61,6 +61,11 @@ export class Operations {
       config.sla,
       new ServiceCalendar(config.hours, config.shifts, config.timeZone),
       log,
+      {
+        replyTimeout: config.groups.replyTimeout,
+        ladder: config.groups.ladder,
+        serviceTimeOnly: config.sla.serviceTimeOnly,
+      },
     )
     this.server = new OpsServer(
       {
