@@ -122,6 +122,22 @@ describe('group-answer', () => {
     expect((await answer(5000)).ended[0]).toMatchObject({ overdueMessages: 0, lateSteps: [1] })
   })
 
+  it('keeps epoch times exact through the kept messages', async () => {
+    const at = Date.UTC(2025, 5, 1, 9, 30, 0, 123)
+    await groupSays('room1', 'c1', 'a', at, {
+      overdueAt: at + 600_000,
+      deadlines: [at + 480_000, at + 600_000],
+    })
+    await groupSays('room1', 'c1', 'b', at + 1, { overdueAt: at + 600_002 })
+    const [ended] = (await answer(at + 600_001)).ended
+    expect(ended).toMatchObject({
+      since: at,
+      responsesMs: [600_001, 600_000],
+      overdueMessages: 1,
+      lateSteps: [0, 1],
+    })
+  })
+
   it('replays an answer seen before: the same outcome, and a later waiting period is not ended', async () => {
     await groupSays('room1', 'c1', 'a', 1000)
     const first = await answer(1500, { all: true }, 'once')
