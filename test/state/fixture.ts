@@ -9,6 +9,7 @@ export const LADDER = [1000, 2000]
 
 type CustomerMessage = Parameters<LiveState['ingestCustomerMessage']>[0]
 type StaffReply = Parameters<LiveState['staffReply']>[0]
+type GroupMessage = Parameters<LiveState['groupMessage']>[0]
 
 /**
  * The live state of one test at a time, under its own prefix on the real Redis, removed after each
@@ -72,6 +73,31 @@ export function liveStateFixture(label: string) {
       const result = await state().staffReply({ messageId: `r${++n}`, overdueStep: 0, ...input })
       if (result.status === 'gone') throw new Error('a fresh answer was taken for a replay')
       return result
+    },
+    /**
+     * A customer's message in a watched room that waits for an answer: its steps fall due LADDER
+     * after `at`, and it is overdue itself at the first.
+     */
+    groupSays(
+      roomId: string,
+      customerId: string,
+      text: string,
+      at = 1000,
+      extra: Partial<GroupMessage> = {},
+    ): ReturnType<LiveState['groupMessage']> {
+      return state().groupMessage({
+        messageId: `g${++n}`,
+        roomId,
+        topic: `topic-${roomId}`,
+        customerId,
+        customerName: `name-${customerId}`,
+        text,
+        at,
+        waits: true,
+        deadlines: LADDER.map((after) => at + after),
+        overdueAt: at + (LADDER[0] ?? 0),
+        ...extra,
+      })
     },
     on: (agentId: string, cap = 10, skills?: string[]) =>
       state().goOnDuty({ agentId, cap, ...(skills ? { skills } : {}) }),
