@@ -69,6 +69,15 @@ describe('group-answer', () => {
     expect(await state().roomsWaiting()).toEqual([])
   })
 
+  it('leaves a waiting period that began after the answer arrived (taken first on another partition)', async () => {
+    await groupSays('room1', 'c1', 'before', 1000)
+    await groupSays('room1', 'c2', 'after the answer', 2500)
+    await groupSays('room1', 'c1', 'also after', 2600)
+    const answered = await answer(2000)
+    expect(answered.ended.map((ended) => [ended.customerId, ended.responsesMs])).toEqual([['c1', [1000, 0]]])
+    expect((await state().groupWaits('room1')).map((wait) => wait.customerId)).toEqual(['c2'])
+  })
+
   it('returns the steps that fell due before the answer and were not taken, as late', async () => {
     await groupSays('room1', 'c1', 'a', 1000, { deadlines: [2000, 3000, 4000] })
     const [ended] = (await answer(3000)).ended

@@ -1,7 +1,9 @@
 --[[
   Staff answer in a watched room: typed there, written from the bot's own account, or relayed by
   the bot (`G7 …`). Ends the waiting periods it answers: every one in the room (`all`), or those of
-  the customers it @-mentions or quotes (by id, or by name when WeChat gave only the name). For each
+  the customers it @-mentions or quotes (by id, or by name when WeChat gave only the name) — of
+  those, only periods that began before the answer arrived (messages of one room are handled on
+  several partitions, so a customer's later message may be taken first). For each
   it returns how long every message waited, the ladder steps that fell due before the answer
   although their timers had not fired yet (after an outage, or behind a backlog: recorded late, as
   in 1:1), and the messages that became overdue and were not counted yet.
@@ -40,10 +42,11 @@ local ended = {}
 for _, customer_id in ipairs(redis.call('ZRANGE', KEY.groupWaiters(room_id), 0, -1)) do
   local wait_key = KEY.groupWait(room_id, customer_id)
   local wait = hash_of(wait_key)
-  if wait and (target.all or wanted_ids[customer_id] or wanted_names[wait.customerName or '']) then
+  local named = wait and (target.all or wanted_ids[customer_id] or wanted_names[wait.customerName or ''])
+  if named and tonumber(wait.since) <= at then
     local responses, overdue = {}, 0
     for _, message in ipairs(cjson.decode(wait.messages or '[]')) do
-      table.insert(responses, at - message[2])
+      table.insert(responses, math.max(0, at - message[2]))
       if message[3] <= at then overdue = overdue + 1 end
     end
     local late_steps, step = {}, 0
