@@ -40,7 +40,7 @@ export async function relayToRoom(ctx: Context, relay: Relay, forced?: { phrase:
   const phrase = forced ? undefined : ctx.services.phrases.find(text)
   if (phrase) {
     const held = await ctx.io.state.holdGroupReply({
-      messageId: message.id,
+      messageId: composeId('hold', message.id),
       staffId: staff.id,
       held: { roomId: room.id, code, text, phrase },
     })
@@ -82,7 +82,12 @@ export async function forceHeldGroupReply(
   staff: Staff,
   message: InboundMessage,
 ): Promise<boolean> {
-  const taken = await ctx.io.state.takeHeldGroupReply({ messageId: message.id, staffId: staff.id })
+  // Its own cause: the same /force goes on to the 1:1 reply script when nothing was kept for a room,
+  // and a script replays whatever outcome is kept under the id it is given.
+  const taken = await ctx.io.state.takeHeldGroupReply({
+    messageId: composeId('take-held', message.id),
+    staffId: staff.id,
+  })
   if (taken.status === 'none') return false
   const { held } = taken
   const relayed = await relayToRoom(

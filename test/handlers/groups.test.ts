@@ -169,6 +169,18 @@ describe('answers through the bot', () => {
     expect(await groupEvents()).toEqual(['group-waiting', 'phrase-held', 'group-answered', 'phrase-forced'])
   })
 
+  it('/force still sends a reply held for a 1:1 conversation, and says when nothing is held', async () => {
+    h = await watching()
+    await h.says('agent-a', '/force')
+    expect(h.heard('agent-a').at(-1)).toEqual(['staff.nothingHeld'])
+    await h.says('agent-a', '/on')
+    await h.says('cust-wu', '我要退款', '吴六')
+    await h.says('agent-a', 'A1 这个问题我不会处理')
+    expect(h.heard('agent-a').at(-1)).toEqual(['staff.phraseHeld'])
+    await h.says('agent-a', '/force')
+    expect(h.outbox.sent.at(-2)).toMatchObject({ to: 'cust-wu', text: '这个问题我不会处理' })
+  })
+
   it('refuses an agent who does not look after the room', async () => {
     h = await watching({ rooms: [{ room: SHOP.id, agents: ['agent-b'] }] })
     await h.saysIn(SHOP, 'cust-zhang', '能退吗', { name: '张三' })
