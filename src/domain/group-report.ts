@@ -35,13 +35,14 @@ export interface GroupFigures {
   improperWording: number
 }
 
-/** The room an event was recorded for, from its data (every group event carries it). */
+/** A room as its events name it: every group event carries its id, code and topic. */
 export interface RoomLabel {
   roomId: string
   code: string
   topic: string
 }
 
+/** The room an event names; none for an event of a 1:1 conversation (a /force there). */
 export function roomOf(event: EventEntry): RoomLabel | undefined {
   const { roomId, code, topic } = event.data
   if (typeof roomId !== 'string' || roomId === '') return undefined
