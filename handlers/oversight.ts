@@ -1,9 +1,17 @@
 import { staffActor } from '../src/domain/actors.js'
 import { toSummary } from '../src/domain/conversation.js'
-import { buildReport, type KpiRow, REPORT_EVENT_TYPES, reportWindow } from '../src/domain/report.js'
+import type { GroupFigures } from '../src/domain/group-report.js'
+import {
+  buildReport,
+  type KpiPeriod,
+  type KpiRow,
+  REPORT_EVENT_TYPES,
+  reportWindow,
+} from '../src/domain/report.js'
 import { addDays, dayKey } from '../src/domain/zoned-time.js'
 import type { CommandContext } from '../src/kernel/composer.js'
 import type { AgentLoad } from '../src/state/port.js'
+import { timeoutWords } from '../src/text/report.js'
 
 /** What supervisors and managers do: watch the team, read transcripts, see the day's figures. */
 
@@ -60,9 +68,11 @@ export async function transcript(ctx: CommandContext<'transcript'>): Promise<voi
 /**
  * `/stats [day|week]`: today's figures, or the last 7 days', per agent and for the team — the same
  * measures as `npm run report` (first response, overdue, same-day resolution, ratings, praise, tally).
+ * When a watched room had anything in the period, the group figures follow: all rooms, each room,
+ * and each agent who answered in a room or had a message go past the timeout.
  */
 export async function stats(ctx: CommandContext<'stats'>): Promise<void> {
-  const { timeZone, tally } = ctx.settings
+  const { timeZone, tally, groups } = ctx.settings
   const { text, staff } = ctx.services
   const { store } = ctx.io
   const to = dayKey(ctx.now, timeZone)
@@ -72,7 +82,10 @@ export async function stats(ctx: CommandContext<'stats'>): Promise<void> {
   const events = (
     await Promise.all(REPORT_EVENT_TYPES.map((type) => store.eventsBetween(type, start, end)))
   ).flat()
-  const [period] = buildReport({ conversations, events }, { from, to, timeZone, by: 'range', tally }).periods
+  const [period] = buildReport(
+    { conversations, events },
+    { from, to, timeZone, by: 'range', tally, groupReplyTimeout: groups.replyTimeout },
+  ).periods
   if (!period) return
   const none = ctx.t('supervisor.statsNone')
   const duration = (ms: number | undefined) => (ms === undefined ? none : text.duration(ms))
@@ -104,6 +117,54 @@ export async function stats(ctx: CommandContext<'stats'>): Promise<void> {
   const team = line(ctx.t('report.allAgents'), period.team)
   ctx.reply(
     'stats',
-    [header, team, ...(agentLines.length ? agentLines : [ctx.t('supervisor.statsNoAgents')])].join('\n'),
+    [
+      header,
+      team,
+      ...(agentLines.length ? agentLines : [ctx.t('supervisor.statsNoAgents')]),
+      ...groupLines(ctx, period),
+    ].join('\n'),
   )
+}
+
+/** The group part of /stats; none when no watched room had anything in the period. */
+function groupLines(ctx: CommandContext<'stats'>, period: KpiPeriod): string[] {
+  if (!period.rooms.length) return []
+  const { text, staff } = ctx.services
+  const timeout = timeoutWords(ctx.settings.groups.replyTimeout, text)
+  const none = ctx.t('supervisor.statsNone')
+  const duration = (ms: number | undefined) => (ms === undefined ? none : text.duration(ms))
+  const room = (name: string, row: GroupFigures) =>
+    ctx.t('supervisor.statsGroupRoom', {
+      room: name,
+      messages: row.messages,
+      answered: row.answered,
+      within3m: row.within3m,
+      withinTimeout: row.withinTimeout,
+      timeout,
+      overdue: row.overdue,
+      median: duration(row.responseMedianMs),
+      p90: duration(row.responseP90Ms),
+    })
+  const agents = period.agents
+    .filter((row) => row.groupAnswered > 0 || row.groupOverdue > 0)
+    .map((row) =>
+      ctx.t('supervisor.statsGroupAgent', {
+        name: row.agentId ? staff.nameOf(row.agentId) : ctx.t('supervisor.unassigned'),
+        answered: row.groupAnswered,
+        within3m: row.groupWithin3m,
+        withinTimeout: row.groupWithinTimeout,
+        timeout,
+        median: duration(row.groupResponseMedianMs),
+        p90: duration(row.groupResponseP90Ms),
+        overdue: row.groupOverdue,
+      }),
+    )
+  return [
+    ctx.t('supervisor.statsGroupHeader', { timeout }),
+    room(ctx.t('supervisor.statsGroupAllRooms'), period.allRooms),
+    ...period.rooms.map((row) =>
+      room(ctx.t('supervisor.statsGroupRoomName', { code: row.code, topic: row.topic }).trim(), row),
+    ),
+    ...agents,
+  ]
 }

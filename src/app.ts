@@ -581,7 +581,10 @@ export async function readReport(
       progress('report.cli.readEvents', { type, count: found.length })
       events.push(...found)
     }
-    return buildReport({ conversations, events }, { ...range, timeZone, tally: config.tally })
+    return buildReport(
+      { conversations, events },
+      { ...range, timeZone, tally: config.tally, groupReplyTimeout: config.groups.replyTimeout },
+    )
   } finally {
     await store.close().catch(() => undefined)
   }

@@ -12,7 +12,8 @@ import { Text, type TextKey, type TextVars } from './text/text.js'
 
 /**
  * Command-line entries (`tsx src/cli.ts <command> …`): a dispatcher on the first argument.
- * `report` prints the KPI report per agent and day (`npm run report -- --from … --to …`).
+ * `report` prints the KPI report per agent and day, and per watched room when groups had anything
+ * (`npm run report -- --from … --to …`).
  * The report goes to stdout or `--out`; progress and errors go to stderr. Exit codes: 0 done,
  * 1 configuration or store problem, 2 bad arguments.
  */

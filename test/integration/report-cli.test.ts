@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli.js'
+import { groupThreadId } from '../../src/domain/groups.js'
 import type { ConversationSummary, EventType, TranscriptEntry } from '../../src/domain/transcript.js'
 import { zonedTime } from '../../src/domain/zoned-time.js'
 import { EmbeddedTranscriptStore } from '../../src/store/embedded.js'
@@ -14,6 +15,9 @@ const dir = mkdtempSync(join(tmpdir(), 'kefu-report-'))
 const dbFile = join(dir, 'data', 'transcripts.db')
 const configFile = join(dir, 'kefu.json')
 const env = { KEFU_CONFIG: configFile }
+// A second deployment, with watched groups, its own store and config.
+const groupsDbFile = join(dir, 'groups', 'transcripts.db')
+const groupsConfigFile = join(dir, 'groups.json')
 
 const at = (day: string, hour: number, seconds = 0) => zonedTime(day, hour * 60, TZ) + seconds * 1000
 
@@ -67,10 +71,124 @@ function capture() {
 }
 
 async function run(...argv: string[]) {
+  return runWith(env, argv)
+}
+
+async function runWith(environment: NodeJS.ProcessEnv, argv: string[]) {
   const stdout = capture()
   const stderr = capture()
-  const code = await main(['report', ...argv], { stdout, stderr, env })
+  const code = await main(['report', ...argv], { stdout, stderr, env: environment })
   return { code, stdout: stdout.text, stderr: stderr.text }
+}
+
+const SHOP = { roomId: 'shop@chatroom', code: 'G1', topic: '小店客户群' }
+const SECOND = { roomId: 'second@chatroom', code: 'G2', topic: '二群' }
+
+/** An event of a room's record, as the group handlers write it. */
+function groupEvent(
+  id: string,
+  room: typeof SHOP,
+  type: EventType,
+  when: number,
+  data: object,
+): TranscriptEntry {
+  return event(id, groupThreadId(room.roomId), type, when, { ...room, ...data })
+}
+
+/** The groups deployment: a 15-minute group timeout and −30 per overdue group message. */
+async function seedGroups(): Promise<void> {
+  writeFileSync(
+    groupsConfigFile,
+    JSON.stringify({
+      locale: 'zh-CN',
+      timeZone: TZ,
+      store: { file: groupsDbFile },
+      staff: [
+        { id: 'wx-wang', name: '小王' },
+        { id: 'wx-li', name: '小李' },
+      ],
+      groups: { watch: 'all', rooms: [{ room: SHOP.roomId, agents: ['wx-wang'] }], replyTimeout: '15m' },
+      tally: { groupOverdue: -30 },
+    }),
+  )
+  const store = new EmbeddedTranscriptStore(groupsDbFile)
+  await store.init()
+  // A 1:1 conversation of 小王's, answered in 30 s: the agent row has both.
+  await store.write({
+    entries: [],
+    conversation: summary('c1', at(D1, 9), {
+      firstResponseS: 30,
+      firstResponderId: 'wx-wang',
+      agentId: 'wx-wang',
+    }),
+  })
+  const customer = { customerId: 'customer-zhang', customerName: '客户王秘密' }
+  // G1, day 1: 张 writes twice at 10:00 and 10:04; the step at 10:15 finds the first overdue, 小王's
+  // answer at 10:20 the second: 20 and 16 minutes. 赵 is answered from the bot account in 1 minute.
+  await store.write({
+    entries: [
+      groupEvent('g1', SHOP, 'group-waiting', at(D1, 10), {
+        ...customer,
+        messageId: 'w1',
+        clockStarted: true,
+      }),
+      groupEvent('g2', SHOP, 'group-waiting', at(D1, 10, 240), {
+        ...customer,
+        messageId: 'w2',
+        clockStarted: false,
+      }),
+      groupEvent('g3', SHOP, 'group-overdue', at(D1, 10, 900), {
+        ...customer,
+        agentId: 'wx-wang',
+        messages: 1,
+      }),
+      groupEvent('g4', SHOP, 'group-overdue', at(D1, 10, 1200), {
+        ...customer,
+        agentId: 'wx-wang',
+        messages: 1,
+      }),
+      groupEvent('g5', SHOP, 'group-answered', at(D1, 10, 1200), {
+        ...customer,
+        by: 'wx-wang',
+        responsesMs: [1_200_000, 960_000],
+        waitedMs: 1_200_000,
+        relayed: false,
+      }),
+      groupEvent('g6', SHOP, 'group-waiting', at(D1, 11), {
+        ...customer,
+        messageId: 'w3',
+        clockStarted: true,
+      }),
+      groupEvent('g7', SHOP, 'group-answered', at(D1, 11, 60), {
+        ...customer,
+        by: '',
+        responsesMs: [60_000],
+        waitedMs: 60_000,
+        relayed: false,
+      }),
+    ],
+  })
+  // G2, day 2: 小李 answers in 12 minutes (within this deployment's 15) and types a forbidden phrase.
+  await store.write({
+    entries: [
+      groupEvent('h1', SECOND, 'group-waiting', at(D2, 9), {
+        ...customer,
+        messageId: 'w4',
+        clockStarted: true,
+      }),
+      groupEvent('h2', SECOND, 'group-answered', at(D2, 9, 720), {
+        ...customer,
+        by: 'wx-li',
+        responsesMs: [720_000],
+        waitedMs: 720_000,
+        relayed: true,
+      }),
+      groupEvent('h3', SECOND, 'group-wording', at(D2, 9, 720), { agentId: 'wx-li', phrase: '不知道' }),
+      // The day after the range: not in the report.
+      groupEvent('h4', SECOND, 'group-waiting', at('2026-11-03', 9), { ...customer, messageId: 'w5' }),
+    ],
+  })
+  await store.close()
 }
 
 beforeAll(async () => {
@@ -136,6 +254,7 @@ beforeAll(async () => {
     conversation: summary('c5', at('2026-11-03', 9), { agentId: 'wx-li' }),
   })
   await store.close()
+  await seedGroups()
 })
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -144,7 +263,8 @@ describe('npm run report', () => {
   it('prints the CSV per agent and day from the transcript store', async () => {
     const { code, stdout, stderr } = await run('--from', D1, '--to', D2, '--format', 'csv')
     expect(stderr).toContain('已读取会话 4 个')
-    expect(stderr).toContain('正在读取事件 5/5（phrase-forced）…')
+    expect(stderr).toContain('正在读取事件 5/9（phrase-forced）…')
+    expect(stderr).toContain('正在读取事件 9/9（group-wording）…')
     expect(code).toBe(0)
     const lines = stdout.split('\r\n')
     expect(lines[0]?.startsWith('日期,客服,会话数,已回复,首次响应中位数,首次响应中位数（秒）')).toBe(true)
@@ -159,6 +279,62 @@ describe('npm run report', () => {
     ])
     expect(stdout).not.toContain('客户王秘密')
     expect(stdout).not.toContain('不知道')
+    expect(stdout).not.toContain('群') // no watched group had anything: the report it always was
+  })
+
+  it('adds the group figures per agent and a table per room, with the configured timeout and amount', async () => {
+    const { code, stdout, stderr } = await runWith({ KEFU_CONFIG: groupsConfigFile }, [
+      '--from',
+      D1,
+      '--to',
+      D2,
+      '--format',
+      'csv',
+    ])
+    expect(stderr).toContain('已读取 group-waiting 事件 4 条')
+    expect(code).toBe(0)
+    const [agents, rooms, ...rest] = stdout.split('\r\n\r\n')
+    expect(rest).toEqual([])
+    const agentLines = agents?.split('\r\n') ?? []
+    expect(agentLines[0]).toBe(
+      '日期,客服,会话数,已回复,首次响应中位数,首次响应中位数（秒）,首次响应P90,首次响应P90（秒）,超时次数,当日解决,当日解决率,评价数,平均评分,表扬次数,拖延天数,用语不当,奖惩（元）,群消息已回复,群3分钟内回复,群15分钟内回复,群首次响应中位数,群首次响应中位数（秒）,群首次响应P90,群首次响应P90（秒）,群超时未回复',
+    )
+    expect(agentLines.slice(1)).toEqual([
+      '2026-11-01,小王,1,1,30秒,30,30秒,30,0,0,0%,0,—,0,0,0,-60,2,0,0,18分0秒,1080,20分0秒,1200,2',
+      '2026-11-01,未分配,0,0,—,,—,,0,0,—,0,—,0,0,0,0,1,1,1,1分0秒,60,1分0秒,60,0',
+      '2026-11-01,全体客服,1,1,30秒,30,30秒,30,0,0,0%,0,—,0,0,0,-60,3,1,1,16分0秒,960,20分0秒,1200,2',
+      '2026-11-02,小李,0,0,—,,—,,0,0,—,0,—,0,0,1,-20,1,0,1,12分0秒,720,12分0秒,720,0',
+      '2026-11-02,全体客服,0,0,—,,—,,0,0,—,0,—,0,0,1,-20,1,0,1,12分0秒,720,12分0秒,720,0',
+    ])
+    expect(rooms?.split('\r\n')).toEqual([
+      '日期,群编号,群名称,群消息,已回复,3分钟内回复,15分钟内回复,首次响应中位数,首次响应中位数（秒）,首次响应P90,首次响应P90（秒）,超时未回复,用语不当,奖惩（元）',
+      '2026-11-01,G1,小店客户群,3,3,1,1,16分0秒,960,20分0秒,1200,2,0,-60',
+      '2026-11-01,全部群,,3,3,1,1,16分0秒,960,20分0秒,1200,2,0,-60',
+      '2026-11-02,G2,二群,1,1,0,1,12分0秒,720,12分0秒,720,0,1,-20',
+      '2026-11-02,全部群,,1,1,0,1,12分0秒,720,12分0秒,720,0,1,-20',
+      '',
+    ])
+    expect(stdout).not.toContain('客户王秘密')
+    expect(stdout).not.toContain('不知道')
+  })
+
+  it('gives the Markdown report a section for the rooms', async () => {
+    const { code, stdout } = await runWith({ KEFU_CONFIG: groupsConfigFile }, [
+      '--from',
+      D1,
+      '--to',
+      D2,
+      '--by',
+      'range',
+    ])
+    expect(code).toBe(0)
+    expect(stdout).toContain('## 社群：群消息回复')
+    expect(stdout).toContain('群消息超过15分钟未回复 -30/条')
+    expect(stdout).toContain(
+      '| 小王 | 1 | 1 | 30秒 | 30秒 | 0 | 0% | 0 | — | 0 | 0 | 0 | -60 | 2 | 0 | 0 | 18分0秒 | 20分0秒 | 2 |',
+    )
+    expect(stdout).toContain('| G1 | 小店客户群 | 3 | 3 | 1 | 1 | 16分0秒 | 20分0秒 | 2 | 0 | -60 |')
+    expect(stdout).toContain('| **全部群** |  | 4 | 4 | 1 | 2 | 14分0秒 | 20分0秒 | 2 | 1 | -80 |')
   })
 
   it('prints Markdown over the whole range in English and writes it to a file', async () => {

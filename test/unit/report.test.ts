@@ -180,6 +180,12 @@ describe('KPI aggregation', () => {
       praise: 1,
       extraDays: 0,
       improperWording: 0,
+      groupAnswered: 0,
+      groupWithin3m: 0,
+      groupWithinTimeout: 0,
+      groupResponseMedianMs: undefined,
+      groupResponseP90Ms: undefined,
+      groupOverdue: 0,
       tally: 2 * -20 + 50,
     })
     expect(row(byDay, 0, 'li')).toMatchObject({
@@ -293,6 +299,7 @@ describe('KPI aggregation', () => {
       extraDayUnresolved: -50,
       praise: 50,
       improperWording: -20,
+      groupOverdue: -50,
     })
     expect(tallyAmountsSchema.parse({ praise: 100 })).toEqual({ ...DEFAULT_TALLY, praise: 100 })
     expect(tallyAmountsSchema.safeParse({ praise: 1.5 }).success).toBe(false)
@@ -302,7 +309,13 @@ describe('KPI aggregation', () => {
       to: D2,
       timeZone: TZ,
       by: 'range',
-      tally: { overdueReply: -10, extraDayUnresolved: -100, praise: 100, improperWording: 0 },
+      tally: {
+        overdueReply: -10,
+        extraDayUnresolved: -100,
+        praise: 100,
+        improperWording: 0,
+        groupOverdue: -50,
+      },
     })
     expect(row(custom, 0, 'wang').tally).toBe(2 * -10 - 100 + 100)
     expect(row(custom, 0, 'li').tally).toBe(2 * 100 - 100)
@@ -321,8 +334,11 @@ describe('KPI aggregation', () => {
         to: D1,
         agents: [],
         team: expect.objectContaining({ conversations: 0, sameDayRate: undefined }),
+        rooms: [],
+        allRooms: expect.objectContaining({ roomId: undefined, messages: 0, tally: 0 }),
       },
     ])
+    expect(empty.groups).toBe(false)
     expect(() => buildReport(input, { from: D2, to: D1, timeZone: TZ, by: 'day' })).toThrow(RangeError)
   })
 })
