@@ -74,7 +74,7 @@ describe('MongoDB transcript schemas', () => {
     expect(partial.map(([, options]) => options.partialFilterExpression)).toEqual([rooms, rooms])
     const { filter, sort } = queries.roomEntriesOf('cust-1')
     const [aboutThem, byThem] = filter.$or
-    // Each branch carries the indexes' own filter, so the planner may use them, and its equality first.
+    // Each branch carries the partial indexes' filter, which lets the planner use them for it.
     expect(aboutThem).toEqual({ ...rooms, 'data.customerId': 'cust-1' })
     expect(byThem).toMatchObject({ ...rooms, 'actor.id': 'cust-1', 'actor.role': 'customer' })
     expect(served({ 'data.customerId': 1, at: 1, seq: 1 }, { 'data.customerId': 'cust-1' }, sort)).toBe(true)
