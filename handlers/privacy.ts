@@ -5,6 +5,7 @@ import {
   type CustomerRef,
   type ErasedCounts,
   exportDocument,
+  storesNothing,
   summarise,
 } from '../src/domain/privacy.js'
 import type { CommandContext } from '../src/kernel/composer.js'
@@ -57,7 +58,7 @@ export async function exportCustomer(ctx: CommandContext<'export'>): Promise<voi
   const { customer } = ctx.update.command
   const customerId = await customerIdOf(ctx, customer)
   const data = customerId ? await ctx.io.store.customerData(customerId) : undefined
-  if (!customerId || !data?.conversations.length)
+  if (!customerId || !data || storesNothing(data))
     return ctx.reply('privacy', ctx.t('privacy.notFound', { customer: named(customer) }))
   await audit(ctx, 'export', customerId, summarise(data))
   ctx.reply('privacy', ctx.t('privacy.exportSummary', { customer: customerId, ...range(ctx, data) }))
@@ -70,7 +71,7 @@ export async function eraseCustomer(ctx: CommandContext<'erase'>): Promise<void>
   const customerId = await customerIdOf(ctx, command.customer)
   const data = customerId ? await ctx.io.store.customerData(customerId) : undefined
   const name = named(command.customer)
-  if (!customerId || !data?.conversations.length)
+  if (!customerId || !data || storesNothing(data))
     return ctx.reply('privacy', ctx.t('privacy.notFound', { customer: name }))
   const result = await ctx.io.state.forgetCustomer({
     customerId,

@@ -12,6 +12,7 @@ import {
   type CustomerDataSummary,
   type ErasedCounts,
   exportDocument,
+  storesNothing,
   summarise,
 } from './domain/privacy.js'
 import {
@@ -507,7 +508,7 @@ export async function exportCustomerData(
   try {
     await store.init()
     const data = await store.customerData(operator.customerId)
-    if (!data.conversations.length) return undefined
+    if (storesNothing(data)) return undefined
     const summary = summarise(data)
     await store.writeAudit(cliAudit('export', operator, summary))
     return { document: exportDocument(data, operator.at), summary }
@@ -534,15 +535,16 @@ export async function eraseCustomerData(
   const redis = createRedis(config.redis.url, config.redis)
   try {
     await store.init()
-    const conversations = await store.conversationsOfCustomer(operator.customerId)
-    if (!conversations.length) return { status: 'not-found' }
+    const data = await store.customerData(operator.customerId)
+    // Someone who only ever wrote in groups has no conversation, yet entries to erase.
+    if (storesNothing(data)) return { status: 'not-found' }
     await connectRedis(redis, config.redis.url)
     const forgotten = await new RedisLiveState(redis, keysFor(config.redis.prefix)).forgetCustomer({
       customerId: operator.customerId,
       mode: 'now',
       by: operator.by,
       askFor: 0,
-      conversationIds: conversations.map((conversation) => conversation.id),
+      conversationIds: data.conversations.map((conversation) => conversation.id),
     })
     if (forgotten.status === 'refused') return { status: 'refused', code: forgotten.code }
     const counts = await store.eraseCustomer(operator.customerId)

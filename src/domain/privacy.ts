@@ -39,8 +39,16 @@ export interface CustomerData {
   customerId: string
   /** Newest first. */
   conversations: ConversationSummary[]
-  /** In transcript order within each conversation, conversations newest first. */
+  /**
+   * In transcript order within each conversation, conversations newest first; then their entries in
+   * watched rooms' records (`groupEntryCustomer`), in transcript order (time, then seq) across rooms.
+   */
   entries: TranscriptEntry[]
+}
+
+/** A customer who only ever wrote in a group has entries and no conversation: both count. */
+export function storesNothing(data: CustomerData): boolean {
+  return data.conversations.length === 0 && data.entries.length === 0
 }
 
 export interface ErasedCounts {
@@ -49,7 +57,7 @@ export interface ErasedCounts {
 }
 
 export interface CustomerDataSummary extends ErasedCounts {
-  /** When the first conversation opened and the last entry was made; absent with nothing stored. */
+  /** When the first conversation opened or entry was made, and the last; absent with nothing stored. */
   from?: number
   to?: number
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import { GROUP_THREADS, groupEntryCustomer } from '../domain/groups.js'
 import { type Handover, handoverAckSchema, handoverSchema } from '../domain/handover.js'
 import {
   type AuditRecord,
@@ -36,7 +37,8 @@ CREATE TABLE IF NOT EXISTS entries (
   at INTEGER NOT NULL,
   seq INTEGER NOT NULL,
   type TEXT,
-  json TEXT NOT NULL
+  json TEXT NOT NULL,
+  customer_id TEXT
 );
 CREATE INDEX IF NOT EXISTS entries_by_conversation ON entries (conversation_id, at, seq);
 -- Events only: reports read them by type; messages (half the entries) need no place in this index.
@@ -63,6 +65,50 @@ CREATE TABLE IF NOT EXISTS audit (
   json TEXT NOT NULL
 );
 `
+
+/**
+ * After `migrate`, which gives a file from before it the column: a customer's entries in room
+ * records (export, erase). Only those rows have a customer_id, so the index holds only them.
+ */
+const CUSTOMER_INDEX = `
+CREATE INDEX IF NOT EXISTS entries_by_customer ON entries (customer_id, at, seq) WHERE customer_id IS NOT NULL;
+`
+
+/**
+ * A file made before entries had a customer_id gets the column, and its rooms' entries get their
+ * customer, in one transaction: cut short, the column is not there and the next start does it all.
+ * Immediate, so that of two processes opening the old file the second sees the column and skips.
+ */
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const columns = db.prepare('PRAGMA table_info(entries)').all() as { name: string }[]
+    if (columns.some((column) => column.name === 'customer_id')) return
+    db.exec('ALTER TABLE entries ADD COLUMN customer_id TEXT')
+    const setCustomer = db.prepare('UPDATE entries SET customer_id = ? WHERE id = ?')
+    // Read whole before the updates (a connection updates nothing while it iterates); rooms' records
+    // are young, as watched groups are, so they are small.
+    const roomRows = db
+      .prepare('SELECT id, json FROM entries WHERE conversation_id >= ? AND conversation_id < ?')
+      .all(GROUP_THREADS.from, GROUP_THREADS.to) as Row[]
+    for (const row of roomRows) {
+      const customerId = storedCustomer(row)
+      if (customerId) setCustomer.run(customerId, row.id)
+    }
+  }).immediate()
+}
+
+/**
+ * The customer of a stored room entry; none for a damaged row, which must not stop the start-up
+ * (reading the room reports it by its id).
+ */
+function storedCustomer(row: Row): string | undefined {
+  try {
+    const parsed = transcriptEntrySchema.safeParse(JSON.parse(row.json))
+    return parsed.success ? groupEntryCustomer(parsed.data) : undefined
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * Every write — transcript batches and handover changes alike — is one operation of a group that
@@ -137,8 +183,10 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     // Short: a write blocks the whole process while it waits, and a failed write has a retry queue.
     db.pragma('busy_timeout = 100')
     db.exec(SCHEMA)
+    migrate(db)
+    db.exec(CUSTOMER_INDEX)
     const insertEntry = db.prepare(
-      'INSERT OR IGNORE INTO entries (id, conversation_id, at, seq, type, json) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO entries (id, conversation_id, at, seq, type, json, customer_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
     const upsertConversation = db.prepare(`
       INSERT INTO conversations (id, code, customer_id, opened_at, rev, json) VALUES (?, ?, ?, ?, ?, ?)
@@ -178,12 +226,21 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
       'DELETE FROM entries WHERE conversation_id IN (SELECT id FROM conversations WHERE customer_id = ?)',
     )
     const eraseConversations = db.prepare('DELETE FROM conversations WHERE customer_id = ?')
+    const eraseRoomEntries = db.prepare('DELETE FROM entries WHERE customer_id = ?')
     const insertAudit = db.prepare('INSERT OR IGNORE INTO audit (id, at, json) VALUES (?, ?, ?)')
     this.statements = {
       writeBatch(batch) {
         for (const entry of batch.entries) {
           const type = entry.kind === 'event' ? entry.type : null
-          insertEntry.run(entry.id, entry.conversationId, entry.at, entry.seq, type, JSON.stringify(entry))
+          insertEntry.run(
+            entry.id,
+            entry.conversationId,
+            entry.at,
+            entry.seq,
+            type,
+            JSON.stringify(entry),
+            groupEntryCustomer(entry) ?? null,
+          )
         }
         const summary = batch.conversation
         if (summary) {
@@ -226,7 +283,7 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
         return purged
       },
       eraseCustomer(customerId) {
-        const entries = eraseEntries.run(customerId).changes
+        const entries = eraseEntries.run(customerId).changes + eraseRoomEntries.run(customerId).changes
         return { conversations: eraseConversations.run(customerId).changes, entries }
       },
       writeAudit(record) {
@@ -296,7 +353,10 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     }
   }
 
-  /** In the write group's transaction: entries and conversations go together or not at all. */
+  /**
+   * In the write group's transaction: entries (theirs in room records too) and conversations go
+   * together or not at all.
+   */
   eraseCustomer(customerId: string): Promise<ErasedCounts> {
     return this.enqueue((statements) => statements.eraseCustomer(customerId))
   }
@@ -315,6 +375,10 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     const conversations = await this.conversationsOfCustomer(customerId)
     const entries: TranscriptEntry[] = []
     for (const conversation of conversations) entries.push(...(await this.entries(conversation.id)))
+    const roomRows = this.open()
+      .prepare('SELECT id, json FROM entries WHERE customer_id = ? ORDER BY at, seq')
+      .all(customerId) as Row[]
+    entries.push(...roomRows.map(entryOf))
     return { customerId, conversations, entries }
   }
 

@@ -1,4 +1,5 @@
 import mongoose, { type Connection, Schema } from 'mongoose'
+import { GROUP_THREADS } from '../domain/groups.js'
 import {
   type Handover,
   handoverAckSchema,
@@ -54,6 +55,11 @@ export const entrySchema = new Schema(
 // Reading one conversation in order; events of one type in a time range (reports, /stats).
 entrySchema.index({ conversationId: 1, at: 1, seq: 1 })
 entrySchema.index({ kind: 1, type: 1, at: 1, seq: 1 })
+/** Room records only: the partial indexes below hold their entries, and no 1:1 conversation's. */
+const inRoomRecords = { conversationId: { $gte: GROUP_THREADS.from, $lt: GROUP_THREADS.to } }
+// A customer's entries in room records (export, erase): the events about them, and what they wrote.
+entrySchema.index({ 'data.customerId': 1, at: 1, seq: 1 }, { partialFilterExpression: inRoomRecords })
+entrySchema.index({ 'actor.id': 1, at: 1, seq: 1 }, { partialFilterExpression: inRoomRecords })
 
 export const conversationSchema = new Schema(
   {
@@ -218,6 +224,25 @@ export const queries = {
       _id: { $nin: [...keep] },
     },
     sort: { openedAt: 1 } as const,
+  }),
+  /**
+   * A customer's entries in room records, as `groupEntryCustomer` tells them: an event about them, or
+   * an entry they wrote that is about no one else. Each branch repeats the room-record range, so each
+   * is served by its partial index (`data.customerId` or `actor.id`, then time), merged in order.
+   */
+  roomEntriesOf: (customerId: string) => ({
+    filter: {
+      $or: [
+        { ...inRoomRecords, 'data.customerId': customerId },
+        {
+          ...inRoomRecords,
+          'actor.id': customerId,
+          'actor.role': 'customer' as const,
+          'data.customerId': { $not: { $type: 'string' } },
+        },
+      ],
+    },
+    sort: { at: 1, seq: 1 } as const,
   }),
   /** Matches only a handover nobody has acknowledged yet: the first acknowledgement stays. */
   unacknowledged: (id: string) => ({ filter: { _id: id, ackedAt: { $exists: false } } }),
@@ -453,19 +478,23 @@ export class MongoTranscriptStore implements TranscriptStore {
     const conversations = await this.conversationsOfCustomer(customerId)
     const entries: TranscriptEntry[] = []
     for (const conversation of conversations) entries.push(...(await this.entries(conversation.id)))
+    const { filter, sort } = queries.roomEntriesOf(customerId)
+    entries.push(...(await this.open().entries.find(filter).sort(sort).lean()).map(toEntry))
     return { customerId, conversations, entries }
   }
 
   /**
-   * Entries first, then the conversations that lead to them: cut short in between, the
-   * conversations are still there, so erasing again finds and finishes the rest.
+   * Entries first (theirs in room records, then their conversations'), then the conversations that
+   * lead to them: cut short in between, what is left is found the same way, so erasing again
+   * finishes the rest.
    */
   async eraseCustomer(customerId: string): Promise<ErasedCounts> {
     const { entries, conversations } = this.open()
+    const inRooms = (await entries.deleteMany(queries.roomEntriesOf(customerId).filter)).deletedCount
     const ids = (await conversations.find({ customerId }, { _id: 1 }).lean()).map((c) => String(c._id))
     const erasedEntries = (await entries.deleteMany({ conversationId: { $in: ids } })).deletedCount
     const erased = (await conversations.deleteMany({ _id: { $in: ids } })).deletedCount
-    return { conversations: erased, entries: erasedEntries }
+    return { conversations: erased, entries: inRooms + erasedEntries }
   }
 
   async writeAudit(record: AuditRecord): Promise<void> {

@@ -48,9 +48,15 @@ export interface TranscriptStore {
    * summary is not closed. Returns how many of each went.
    */
   purgeConversationsClosedBefore(at: number, keep: readonly string[]): Promise<PurgedTranscripts>
-  /** Everything stored about one customer (their conversations and those conversations' entries). */
+  /**
+   * Everything stored about one customer: their conversations and those conversations' entries, then
+   * their entries in watched rooms' records (`groupEntryCustomer`), found by an index, not a scan.
+   */
   customerData(customerId: string): Promise<CustomerData>
-  /** Deletes the customer's conversations and their entries, all or nothing; how many of each. */
+  /**
+   * Deletes the customer's conversations, their entries and their entries in room records (staff
+   * messages there stay), all or nothing; how many of each.
+   */
   eraseCustomer(customerId: string): Promise<ErasedCounts>
   /** Stores an export or erase record. Idempotent by id. It holds no personal data (docs/privacy.md). */
   writeAudit(record: AuditRecord): Promise<void>

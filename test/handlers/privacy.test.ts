@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { groupThreadId } from '../../src/domain/groups.js'
 import { KernelHarness } from '../support/kernel.js'
 import { testRedis } from '../support/redis.js'
 
@@ -114,5 +115,51 @@ describe('/export and /erase (PIPL)', () => {
       expect(JSON.stringify(audit)).not.toContain(personal)
     // The other customer keeps everything.
     expect((await h.store.customerData('cust-zhang')).conversations).toHaveLength(1)
+  })
+
+  it('exports and erases what a customer wrote in a watched group, leaving staff and others there', async () => {
+    const shop = { id: 'shop@chatroom', topic: '小店客户群' }
+    h = await new KernelHarness({ groups: { watch: [shop.id] } }).start()
+    await h.saysIn(shop, 'cust-wang', `退货地址发我，电话${PHONE}`, { name: '王五' })
+    await h.saysIn(shop, 'agent-a', '@王五 已私信您', { name: '小王' })
+    await h.saysIn(shop, 'cust-zhao', '我也想问', { name: '赵六' })
+
+    await h.says('manager-1', '/export cust-wang')
+    expect(h.heard('manager-1').at(-2)).toEqual(['privacy.exportSummary'])
+    const exported = JSON.parse(lastTo('manager-1'))
+    expect(exported.conversations).toEqual([])
+    expect(exported.entries.map((e: { text?: string }) => e.text)).toContain(`退货地址发我，电话${PHONE}`)
+    expect(exported.entries.map((e: { type?: string }) => e.type)).toEqual(
+      expect.arrayContaining(['group-waiting', 'group-answered']),
+    )
+    for (const others of ['已私信您', '赵六', '我也想问'])
+      expect(JSON.stringify(exported)).not.toContain(others)
+    expect((await h.store.auditRecords())[0]).toMatchObject({
+      conversations: 0,
+      entries: exported.entries.length,
+    })
+
+    await h.says('manager-1', '/erase cust-wang')
+    expect(h.heard('manager-1').at(-1)).toEqual(['privacy.eraseAsk'])
+    await h.says('manager-1', '/erase cust-wang confirm')
+    expect(h.heard('manager-1').at(-1)).toEqual(['privacy.erased'])
+    expect(lastTo('manager-1')).toContain(`"conversations":0,"entries":${exported.entries.length}`)
+    expect(await h.store.customerData('cust-wang')).toEqual({
+      customerId: 'cust-wang',
+      conversations: [],
+      entries: [],
+    })
+    const left = await h.store.entries(groupThreadId(shop.id))
+    expect(JSON.stringify(left)).not.toContain(PHONE)
+    expect(left.flatMap((e) => (e.kind === 'message' ? [e.text] : []))).toEqual([
+      '@王五 已私信您',
+      '我也想问',
+    ])
+    // Both audited at the same moment: records of one millisecond come by id.
+    expect((await h.store.auditRecords()).find((record) => record.action === 'erase')).toMatchObject({
+      customerId: 'cust-wang',
+      conversations: 0,
+      entries: exported.entries.length,
+    })
   })
 })

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { groupThreadId } from '../../src/domain/groups.js'
 import type { Handover } from '../../src/domain/handover.js'
 import type {
   ConversationSummary,
@@ -427,6 +428,110 @@ export function describeTranscriptStoreConformance(name: string, make: () => Pro
         expect(await store.conversationByCode('A7')).toBeNull()
         expect(await store.entries('c1')).toEqual([])
         expect((await store.customerData('cust-2')).entries.map((e) => e.id)).toEqual(['m3'])
+        expect(await store.eraseCustomer('cust-1')).toEqual({ conversations: 0, entries: 0 })
+      })
+
+      const shop = groupThreadId('shop@chatroom')
+      const vip = groupThreadId('vip@chatroom')
+      const agent = { id: 'agent-a', role: 'agent' as const }
+      /** A customer's message in a room, as `handlers/groups/customer-message.ts` records it. */
+      const said = (id: string, room: string, at: number, seq: number, customerId: string, text = id) => ({
+        ...message(id, room, at, seq, text),
+        actor: { id: customerId, role: 'customer' as const, name: customerId },
+      })
+      /** An event about a waiting customer: `data.customerId` names them, whoever the actor is. */
+      const about = (
+        id: string,
+        room: string,
+        at: number,
+        seq: number,
+        type: EventEntry['type'],
+        customerId: string,
+        actor: EventEntry['actor'],
+      ): EventEntry => ({
+        ...event(id, room, at, type, { customerId, customerName: customerId }),
+        seq,
+        actor,
+      })
+
+      /**
+       * Two rooms' records, with no summary: cust-1 writes in both, waits, is answered and goes overdue;
+       * cust-2 writes in one; staff answer there and type a forbidden phrase; cust-3 only ever wrote in
+       * a room. And a 1:1 event of cust-2's that names cust-1: not a room's, so not cust-1's.
+       */
+      async function inRooms() {
+        await twoCustomers()
+        const cust1 = { id: 'cust-1', role: 'customer' as const }
+        const cust2 = { id: 'cust-2', role: 'customer' as const }
+        await store.write({
+          entries: [
+            said('g1', shop, 2000, 1, 'cust-1', '订单号 8812，电话13912345678'),
+            about('g1-waiting', shop, 2000, 2, 'group-waiting', 'cust-1', cust1),
+            said('g2', shop, 2100, 1, 'cust-2'),
+            about('g2-waiting', shop, 2100, 2, 'group-waiting', 'cust-2', cust2),
+            { ...message('s1', shop, 2500, 1, '@cust-1 您好'), direction: 'out', actor: agent },
+            about('g1-answered', shop, 2500, 2, 'group-answered', 'cust-1', agent),
+            about('g2-answered', shop, 2500, 3, 'group-answered', 'cust-2', agent),
+            {
+              ...event('w1', shop, 2600, 'group-wording', { agentId: 'agent-a', phrase: '不知道' }),
+              actor: agent,
+            },
+            said('g3', shop, 2700, 1, 'cust-3'),
+          ],
+        })
+        await store.write({
+          entries: [
+            said('v1', vip, 1500, 1, 'cust-1'),
+            about('v1-overdue', vip, 3000, 1, 'group-overdue', 'cust-1', { id: 'bot', role: 'bot' }),
+          ],
+        })
+        await store.write({ entries: [event('e3', 'c3', 3001, 'assigned', { customerId: 'cust-1' })] })
+      }
+
+      it("adds the customer's entries in rooms' records, in transcript order, and nobody else's", async () => {
+        await inRooms()
+        const data = await store.customerData('cust-1')
+        expect(data.conversations.map((c) => c.id)).toEqual(['c2', 'c1'])
+        expect(ids(data.entries)).toEqual([
+          'm2',
+          'm1',
+          'e1',
+          'v1',
+          'g1',
+          'g1-waiting',
+          'g1-answered',
+          'v1-overdue',
+        ])
+        expect(data.entries.find((entry) => entry.id === 'g1')).toEqual(
+          said('g1', shop, 2000, 1, 'cust-1', '订单号 8812，电话13912345678'),
+        )
+        expect(ids((await store.customerData('cust-2')).entries)).toEqual([
+          'm3',
+          'e3',
+          'g2',
+          'g2-waiting',
+          'g2-answered',
+        ])
+        expect(await store.customerData('cust-3')).toEqual({
+          customerId: 'cust-3',
+          conversations: [],
+          entries: [said('g3', shop, 2700, 1, 'cust-3')],
+        })
+      })
+
+      it("erases the customer's entries in rooms' records too, leaving staff and other customers' there", async () => {
+        await inRooms()
+        expect(await store.eraseCustomer('cust-1')).toEqual({ conversations: 2, entries: 8 })
+        expect(await store.customerData('cust-1')).toEqual({
+          customerId: 'cust-1',
+          conversations: [],
+          entries: [],
+        })
+        expect(ids(await store.entries(shop))).toEqual(['g2', 'g2-waiting', 's1', 'g2-answered', 'w1', 'g3'])
+        expect(await store.entries(vip)).toEqual([])
+        expect(ids(await store.entries('c3'))).toEqual(['m3', 'e3'])
+        expect(await store.eraseCustomer('cust-3')).toEqual({ conversations: 0, entries: 1 })
+        expect(ids(await store.entries(shop))).toEqual(['g2', 'g2-waiting', 's1', 'g2-answered', 'w1'])
         expect(await store.eraseCustomer('cust-1')).toEqual({ conversations: 0, entries: 0 })
       })
 

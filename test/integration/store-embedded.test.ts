@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
+import { groupThreadId } from '../../src/domain/groups.js'
+import type { TranscriptEntry } from '../../src/domain/transcript.js'
 import { EmbeddedTranscriptStore } from '../../src/store/embedded.js'
-import { describeTranscriptStoreConformance, handover, message, summary } from './store-conformance.js'
+import { describeTranscriptStoreConformance, event, handover, message, summary } from './store-conformance.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'kefu-store-'))
 let files = 0
@@ -139,6 +141,89 @@ describe('embedded transcript store', () => {
     expect(between).toMatch(/handovers_by_at/)
     expect(between).not.toMatch(/TEMP B-TREE|SCAN/)
     expect(plan('DELETE FROM handovers WHERE at < ?', 1)).toMatch(/handovers_by_at/)
+    raw.close()
+  })
+
+  it("gives a file from before entries had a customer the column, and its rooms' entries their customer", async () => {
+    const file = freshFile()
+    const room = groupThreadId('shop@chatroom')
+    const rows: TranscriptEntry[] = [
+      message('m1', 'c1', 1000, 0),
+      { ...message('g1', room, 2000, 1, '电话13912345678'), actor: { id: 'cust-1', role: 'customer' } },
+      { ...event('g1-waiting', room, 2000, 'group-waiting', { customerId: 'cust-1' }), seq: 2 },
+      { ...message('s1', room, 2500, 1, '您好'), direction: 'out', actor: { id: 'agent-a', role: 'agent' } },
+      { ...event('g1-answered', room, 2500, 'group-answered', { customerId: 'cust-1' }), seq: 2 },
+      { ...message('g2', room, 2600, 1), actor: { id: 'cust-2', role: 'customer' } },
+    ]
+    mkdirSync(dirname(file), { recursive: true })
+    // The schema as it was: no customer_id on entries.
+    const old = new Database(file)
+    old.exec(`
+      CREATE TABLE conversations (id TEXT PRIMARY KEY, code TEXT NOT NULL, customer_id TEXT NOT NULL,
+        opened_at INTEGER NOT NULL, rev INTEGER NOT NULL, json TEXT NOT NULL);
+      CREATE TABLE entries (id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, at INTEGER NOT NULL,
+        seq INTEGER NOT NULL, type TEXT, json TEXT NOT NULL);
+      CREATE INDEX entries_by_conversation ON entries (conversation_id, at, seq);`)
+    const insert = old.prepare(
+      'INSERT INTO entries (id, conversation_id, at, seq, type, json) VALUES (?, ?, ?, ?, ?, ?)',
+    )
+    for (const entry of rows)
+      insert.run(
+        entry.id,
+        entry.conversationId,
+        entry.at,
+        entry.seq,
+        entry.kind === 'event' ? entry.type : null,
+        JSON.stringify(entry),
+      )
+    insert.run('damaged', room, 2700, 1, null, '{"kind":')
+    old
+      .prepare(
+        'INSERT INTO conversations (id, code, customer_id, opened_at, rev, json) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run('c1', 'A1', 'cust-1', 1000, 1, JSON.stringify(summary({ id: 'c1' })))
+    old.close()
+
+    const store = new EmbeddedTranscriptStore(file)
+    await store.init()
+    expect((await store.customerData('cust-1')).entries.map((entry) => entry.id)).toEqual([
+      'm1',
+      'g1',
+      'g1-waiting',
+      'g1-answered',
+    ])
+    expect(await store.eraseCustomer('cust-1')).toEqual({ conversations: 1, entries: 4 })
+    await store.close()
+    const raw = new Database(file)
+    expect(raw.prepare('SELECT id, customer_id FROM entries ORDER BY at, seq').all()).toEqual([
+      { id: 's1', customer_id: null },
+      { id: 'g2', customer_id: 'cust-2' },
+      { id: 'damaged', customer_id: null },
+    ])
+    raw.close()
+    // Migrated, the file opens as any other.
+    const again = new EmbeddedTranscriptStore(file)
+    await again.init()
+    expect((await again.customerData('cust-2')).entries.map((entry) => entry.id)).toEqual(['g2'])
+    await again.close()
+  })
+
+  it("finds a customer's entries in rooms by their index, not by scanning every entry", async () => {
+    const file = freshFile()
+    const store = new EmbeddedTranscriptStore(file)
+    await store.init()
+    await store.close()
+    const raw = new Database(file)
+    for (const sql of [
+      'SELECT id, json FROM entries WHERE customer_id = ? ORDER BY at, seq',
+      'DELETE FROM entries WHERE customer_id = ?',
+    ]) {
+      const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('cust-1') as { detail: string }[])
+        .map((row) => row.detail)
+        .join('; ')
+      expect(plan, sql).toMatch(/entries_by_customer/)
+      expect(plan, sql).not.toMatch(/TEMP B-TREE|SCAN/)
+    }
     raw.close()
   })
 

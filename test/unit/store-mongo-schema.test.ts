@@ -41,6 +41,8 @@ describe('MongoDB transcript schemas', () => {
     expect(indexKeys(entrySchema)).toEqual([
       { conversationId: 1, at: 1, seq: 1 },
       { kind: 1, type: 1, at: 1, seq: 1 },
+      { 'data.customerId': 1, at: 1, seq: 1 },
+      { 'actor.id': 1, at: 1, seq: 1 },
     ])
     expect(indexKeys(conversationSchema)).toEqual([
       { customerId: 1, openedAt: -1 },
@@ -64,6 +66,22 @@ describe('MongoDB transcript schemas', () => {
         JSON.stringify(filter),
       ).toBe(true)
     }
+  })
+
+  it("finds a customer's entries in room records by partial indexes that hold room records only", () => {
+    const rooms = { conversationId: { $gte: 'group-', $lt: 'group.' } }
+    const partial = entrySchema.indexes().filter(([, options]) => options.partialFilterExpression)
+    expect(partial.map(([, options]) => options.partialFilterExpression)).toEqual([rooms, rooms])
+    const { filter, sort } = queries.roomEntriesOf('cust-1')
+    const [aboutThem, byThem] = filter.$or
+    // Each branch carries the partial indexes' filter, which lets the planner use them for it.
+    expect(aboutThem).toEqual({ ...rooms, 'data.customerId': 'cust-1' })
+    expect(byThem).toMatchObject({ ...rooms, 'actor.id': 'cust-1', 'actor.role': 'customer' })
+    expect(served({ 'data.customerId': 1, at: 1, seq: 1 }, { 'data.customerId': 'cust-1' }, sort)).toBe(true)
+    expect(served({ 'actor.id': 1, at: 1, seq: 1 }, { 'actor.id': 'cust-1' }, sort)).toBe(true)
+    // An event about someone else is theirs, even when this customer is its actor.
+    expect(byThem?.['data.customerId']).toEqual({ $not: { $type: 'string' } })
+    expect(queries.roomEntriesOf('{"$ne": null}').filter.$or[0]?.['data.customerId']).toBe('{"$ne": null}')
   })
 
   it('bounds the retention purge by the openedAt index, and never matches an open or kept conversation', () => {
