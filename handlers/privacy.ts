@@ -81,8 +81,10 @@ export async function eraseCustomer(ctx: CommandContext<'erase'>): Promise<void>
     conversationIds: data.conversations.map((conversation) => conversation.id),
   })
   switch (result.status) {
-    case 'refused':
-      return ctx.reply('privacy', ctx.t('privacy.eraseOpen', { customer: customerId, code: result.code }))
+    case 'refused': {
+      const key = result.reason === 'open' ? 'privacy.eraseOpen' : 'privacy.eraseWaitingInGroup'
+      return ctx.reply('privacy', ctx.t(key, { customer: customerId, code: result.code }))
+    }
     case 'unconfirmed':
       return ctx.reply('privacy', ctx.t('privacy.eraseNotAsked', { command: `/erase ${name}` }))
     case 'asked':

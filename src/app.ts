@@ -519,7 +519,7 @@ export async function exportCustomerData(
 
 export type EraseOutcome =
   | { status: 'erased'; counts: ErasedCounts }
-  | { status: 'refused'; code: string }
+  | { status: 'refused'; reason: 'open' | 'waiting-in-group'; code: string }
   | { status: 'not-found' }
 
 /**
@@ -546,7 +546,8 @@ export async function eraseCustomerData(
       askFor: 0,
       conversationIds: data.conversations.map((conversation) => conversation.id),
     })
-    if (forgotten.status === 'refused') return { status: 'refused', code: forgotten.code }
+    if (forgotten.status === 'refused')
+      return { status: 'refused', reason: forgotten.reason, code: forgotten.code }
     const counts = await store.eraseCustomer(operator.customerId)
     await store.writeAudit(cliAudit('erase', operator, counts))
     return { status: 'erased', counts }

@@ -248,6 +248,8 @@ export const en: Templates = {
       'This deletes every record of customer {customer}: {conversations} conversations, {entries} entries ({from} to {to}), and their live state in the bot. It cannot be undone.\nTo confirm, send within {minutes} minutes: {command}',
     eraseOpen:
       'Customer {customer} still has the open conversation {code}: it cannot be erased yet. /close {code} first, then send the erase again.',
+    eraseWaitingInGroup:
+      'Customer {customer} is waiting for an answer in the group {code}; they cannot be erased yet. Answer them first (in the group, or send "{code} your answer"), then send the erase command again.',
     eraseNotAsked: 'No erase is waiting for confirmation (or its time ran out). Send {command} first.',
     erased:
       'Every record of customer {customer} is deleted: {conversations} conversations, {entries} entries. This erase is recorded (the record holds no customer data).',

@@ -234,6 +234,8 @@ export const zhCN = {
     eraseAsk:
       '将删除客户 {customer} 的全部记录：{conversations} 个会话，{entries} 条记录（{from} 至 {to}），以及机器人中的实时状态。删除后无法恢复。\n如确认，请在 {minutes} 分钟内发送：{command}',
     eraseOpen: '客户 {customer} 还有进行中的会话 {code}，暂不能删除。请先 /close {code}，再发送删除指令。',
+    eraseWaitingInGroup:
+      '客户 {customer} 正在群 {code} 里等待回复，暂不能删除。请先回复客户（在群里，或发送“{code} 回复内容”），再发送删除指令。',
     eraseNotAsked: '没有待确认的删除请求（或已超过确认时限）。请先发送 {command}。',
     erased:
       '已删除客户 {customer} 的全部记录：{conversations} 个会话，{entries} 条记录。本次删除已记录（记录中不含客户信息）。',

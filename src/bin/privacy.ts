@@ -84,7 +84,9 @@ async function runErase(args: readonly string[], io: IO): Promise<number> {
       return 1
     case 'refused':
       io.stderr.write(
-        `kefu erase: customer ${customerId} has the open conversation ${outcome.code}: close it first (/close ${outcome.code})\n`,
+        outcome.reason === 'open'
+          ? `kefu erase: customer ${customerId} has the open conversation ${outcome.code}: close it first (/close ${outcome.code})\n`
+          : `kefu erase: customer ${customerId} waits for an answer in the group ${outcome.code}: answer them first (${outcome.code} …)\n`,
       )
       return 1
     case 'erased':

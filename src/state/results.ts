@@ -218,8 +218,8 @@ export const forgetCustomerResult = z.discriminatedUnion('status', [
   z.object({ status: z.literal('unconfirmed') }),
   /** How many Redis keys held something of the customer. */
   z.object({ status: z.literal('erased'), keys: z.number() }),
-  /** The customer has an open conversation (`code`): close it first. */
-  z.object({ status: z.literal('refused'), reason: z.literal('open'), code: z.string() }),
+  /** The customer has an open conversation, or waits in a watched room (`code`): close or answer it first. */
+  z.object({ status: z.literal('refused'), reason: z.enum(['open', 'waiting-in-group']), code: z.string() }),
 ])
 
 /** The instance lock: `held` names the process holding it (its JSON) and how long it has left. */

@@ -234,6 +234,16 @@ describe('/groups and /group', () => {
     expect(h.heard('agent-a').at(-1)).toEqual(['staff.oversightOnly'])
   })
 
+  it('refuses to erase a customer still waiting in a group, naming the group', async () => {
+    h = await watching()
+    await h.saysIn(SHOP, 'cust-zhang', '我的手机号13812345678', { name: '张三' })
+    await h.says('manager-1', '/erase cust-zhang')
+    expect(h.heard('manager-1').at(-1)).toEqual(['privacy.eraseWaitingInGroup'])
+    await h.saysIn(SHOP, 'agent-a', '收到，马上处理')
+    await h.says('manager-1', '/erase cust-zhang')
+    expect(h.heard('manager-1').at(-1)).toEqual(['privacy.eraseAsk'])
+  })
+
   it('a restart with a customer waiting arms the timer again', async () => {
     h = await watching()
     await h.saysIn(SHOP, 'cust-zhang', '请问', { name: '张三' })

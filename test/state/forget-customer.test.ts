@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { liveStateFixture } from './fixture.js'
 
-const { redis, state, keys, customerSays } = liveStateFixture('forget-customer')
+const { redis, state, keys, customerSays, groupSays } = liveStateFixture('forget-customer')
 
 const forget = (mode: 'ask' | 'confirm' | 'now', conversationIds: string[], by = 'manager-1') =>
   state().forgetCustomer({ customerId: 'c1', mode, by, askFor: 300_000, conversationIds })
@@ -19,6 +19,25 @@ describe('forget-customer', () => {
     expect(await forget('now', [conversation.id])).toEqual({ status: 'refused', reason: 'open', code: 'A1' })
     expect(await forget('ask', [conversation.id])).toEqual({ status: 'refused', reason: 'open', code: 'A1' })
     expect(await keysAbout([conversation.id])).toEqual(before)
+  })
+
+  it('refuses while the customer waits in a watched room, naming it; once answered, forgets them as its last customer', async () => {
+    await groupSays('room1', 'c1', '在吗')
+    expect(await forget('now', [])).toEqual({ status: 'refused', reason: 'waiting-in-group', code: 'G1' })
+    await state().groupAnswer({
+      messageId: 's1',
+      roomId: 'room1',
+      topic: '',
+      at: 2000,
+      target: { all: true },
+    })
+    expect((await state().room('room1'))?.lastCustomerId).toBe('c1')
+    expect(await forget('now', [])).toEqual({ status: 'erased', keys: 1 })
+    expect(await state().room('room1')).toMatchObject({
+      code: 'G1',
+      lastCustomerId: '',
+      lastCustomerName: '',
+    })
   })
 
   it('erases only on the confirmation of the one who asked, and then nothing of the customer is left', async () => {
