@@ -38,11 +38,12 @@ export const onGroupReplyTimer: TimerHandler<'group-reply'> = async (ctx) => {
       const { room, wait } = result
       const waitedMs = ctx.now - wait.since
       const notified = alertStep(ctx, room, wait, timer.step, waitedMs, ctx.t('group.outcomeWaiting'))
-      for (const agent of ctx.settings.groups.ladder[timer.step]?.notify.includes('agents')
-        ? await responsibleAgents(ctx, room)
-        : []) {
-        ctx.send('group-note', agent.id, ctx.t('group.agentNote', noteVars(ctx, room, wait, waitedMs)))
-        notified.push(agent.id)
+      if (ctx.settings.groups.ladder[timer.step]?.notify.includes('agents')) {
+        const note = ctx.t('group.agentNote', noteVars(ctx, room, wait, waitedMs))
+        for (const agent of await responsibleAgents(ctx, room)) {
+          ctx.send('group-note', agent.id, note)
+          notified.push(agent.id)
+        }
       }
       recordStep(ctx, room, wait, { step: timer.step, waitedMs, notified })
       recordOverdue(ctx, room, wait, result.overdueMessages)
