@@ -158,12 +158,17 @@ const unhandled: unknown[] = []
 const onUnhandled = (reason: unknown) => unhandled.push(reason)
 let engine: Bot
 
-beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled)
-  engine = createBot(
+/** The bot on a channel that only collects what it sends; every room is watched. */
+function hostileBot(
+  keyPrefix: string,
+  file: string,
+  botLog: ReturnType<typeof memoryLog>,
+  sends: { id: string; message: Outgoing }[],
+): Bot {
+  return createBot(
     {
-      redis: { url: REDIS_URL, prefix },
-      store: { file: join(dir, 'transcripts.db') },
+      redis: { url: REDIS_URL, prefix: keyPrefix },
+      store: { file },
       staff: STAFF,
       sla: { replyTimeout: '2m' },
       // Every room is watched, so each odd room payload goes all the way through the handlers.
@@ -171,17 +176,22 @@ beforeAll(async () => {
       outbox: { rate: { max: 100_000, per: '1s' } },
     },
     {
-      log,
+      log: botLog,
       channel: {
         start: async () => undefined,
         stop: async () => undefined,
         findContacts: async () => [],
         send: async (outgoing, id) => {
-          sent.push({ id, message: outgoing })
+          sends.push({ id, message: outgoing })
         },
       },
     },
   )
+}
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled)
+  engine = hostileBot(prefix, join(dir, 'transcripts.db'), log, sent)
   await engine.start()
 })
 
@@ -296,6 +306,21 @@ describe('hostile room payloads', () => {
     text,
     receivedAt: Date.now(),
   })
+  // A bot of its own: the generated flood above may still be draining when this runs.
+  const roomPrefix = testPrefix('hostile-rooms')
+  const roomLog = memoryLog()
+  const roomSent: { id: string; message: Outgoing }[] = []
+  let roomBot: Bot
+  beforeAll(async () => {
+    roomBot = hostileBot(roomPrefix, join(dir, 'rooms.db'), roomLog, roomSent)
+    await roomBot.start()
+  })
+  afterAll(async () => {
+    await roomBot.stop()
+    const redis = testRedis()
+    await deletePrefix(redis, roomPrefix)
+    await redis.quit()
+  })
   const customer = { id: 'room-customer', name: '群客户' }
   const [agent, , supervisor] = STAFF as [(typeof STAFF)[0], (typeof STAFF)[1], (typeof STAFF)[2]]
 
@@ -309,7 +334,7 @@ describe('hostile room payloads', () => {
       inRoom(customer, '没有群号', { id: '' }),
     ]
     for (const message of refusedAtTheBoundary)
-      await expect(engine.receive(message), message.text).rejects.toThrow(/room/)
+      await expect(roomBot.receive(message), message.text).rejects.toThrow(/room/)
 
     const customerMessages = [
       inRoom(customer, '群名是空的', { id: 'empty-topic@chatroom', topic: '' }),
@@ -339,15 +364,15 @@ describe('hostile room payloads', () => {
       groupOfConversationCode: privately(supervisor, '/group A1'),
     }
     const handled = () =>
-      eventually(async () => (await engine.pendingWork()) === 0, 60_000, 'the room payloads to be handled')
-    for (const message of customerMessages) await engine.receive(message)
+      eventually(async () => (await roomBot.pendingWork()) === 0, 60_000, 'the room payloads to be handled')
+    for (const message of customerMessages) await roomBot.receive(message)
     // One sender's messages stay in order, two senders' need not: the bot's post comes after the wait.
     await handled()
-    for (const message of [fromBot, staffInRoom, ...Object.values(commands)]) await engine.receive(message)
+    for (const message of [fromBot, staffInRoom, ...Object.values(commands)]) await roomBot.receive(message)
     await handled()
 
     const answerTo = (message: InboundMessage) =>
-      sent.flatMap((one) =>
+      roomSent.flatMap((one) =>
         causeOf(one.id) === message.id && one.message.kind === 'text' ? [one.message.text] : [],
       )
     expect(answerTo(commands.unknownRoom)).toEqual([expect.stringContaining('没有编号为 G99 的进行中会话')])
@@ -356,7 +381,7 @@ describe('hostile room payloads', () => {
 
     // Every customer message is in its room's record; what staff type in a room is no command.
     for (const message of [...customerMessages, staffInRoom]) {
-      const record = await engine.transcripts.entries(groupThreadId(message.room?.id ?? ''))
+      const record = await roomBot.transcripts.entries(groupThreadId(message.room?.id ?? ''))
       expect(
         record.some((entry) => entry.id === incomingId(message.id)),
         message.text,
@@ -364,14 +389,14 @@ describe('hostile room payloads', () => {
     }
     expect(answerTo(staffInRoom)).toEqual([])
     // The bot's own post answered the customer who @-mentioned the bot there.
-    const botRoom = await engine.transcripts.entries(groupThreadId('bot-room@chatroom'))
+    const botRoom = await roomBot.transcripts.entries(groupThreadId('bot-room@chatroom'))
     expect(botRoom.flatMap((entry) => (entry.kind === 'event' ? [entry.type] : []))).toEqual([
       'group-waiting',
       'group-answered',
     ])
     // The bot posted nothing in any room, and nothing went wrong.
-    expect(sent.filter((one) => one.message.kind === 'room-text')).toEqual([])
-    expect(log.lines.filter((line) => line.level === 'error')).toEqual([])
+    expect(roomSent.filter((one) => one.message.kind === 'room-text')).toEqual([])
+    expect(roomLog.lines.filter((line) => line.level === 'error')).toEqual([])
     expect(unhandled).toEqual([])
   })
 })
