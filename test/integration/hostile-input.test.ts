@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Bot, createBot } from '../../src/app.js'
 import { eventually } from '../../src/demo/wait.js'
+import { groupThreadId } from '../../src/domain/groups.js'
 import { decomposeId, incomingId } from '../../src/domain/ids.js'
 import type { InboundMessage } from '../../src/domain/inbound.js'
 import type { Outgoing } from '../../src/domain/outgoing.js'
@@ -157,28 +158,40 @@ const unhandled: unknown[] = []
 const onUnhandled = (reason: unknown) => unhandled.push(reason)
 let engine: Bot
 
-beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled)
-  engine = createBot(
+/** The bot on a channel that only collects what it sends; every room is watched. */
+function hostileBot(
+  keyPrefix: string,
+  file: string,
+  botLog: ReturnType<typeof memoryLog>,
+  sends: { id: string; message: Outgoing }[],
+): Bot {
+  return createBot(
     {
-      redis: { url: REDIS_URL, prefix },
-      store: { file: join(dir, 'transcripts.db') },
+      redis: { url: REDIS_URL, prefix: keyPrefix },
+      store: { file },
       staff: STAFF,
       sla: { replyTimeout: '2m' },
+      // Every room is watched, so each odd room payload goes all the way through the handlers.
+      groups: { watch: 'all', replyTimeout: '2m' },
       outbox: { rate: { max: 100_000, per: '1s' } },
     },
     {
-      log,
+      log: botLog,
       channel: {
         start: async () => undefined,
         stop: async () => undefined,
         findContacts: async () => [],
         send: async (outgoing, id) => {
-          sent.push({ id, message: outgoing })
+          sends.push({ id, message: outgoing })
         },
       },
     },
   )
+}
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled)
+  engine = hostileBot(prefix, join(dir, 'transcripts.db'), log, sent)
   await engine.start()
 })
 
@@ -265,4 +278,125 @@ describe(`hostile input (seed ${seed}, ${CASES} cases)`, () => {
     // Only what no WeChat message can be (text over 100,000 characters) is refused at the boundary.
     expect(refused.every((one) => one.text.length > 100_000)).toBe(true)
   }, 300_000)
+})
+
+/**
+ * Odd room payloads, one of each, from customers, staff and the bot's own account: each is refused
+ * at the boundary saying why, or handled; a customer's message in a room is in the room's record,
+ * a staff command gets a clear answer.
+ */
+describe('hostile room payloads', () => {
+  let next = 0
+  const inRoom = (
+    from: { id: string; name: string },
+    text: string,
+    room: Partial<NonNullable<InboundMessage['room']>> & { id: string },
+  ): InboundMessage => ({
+    id: `hostile-room-${++next}`,
+    from,
+    kind: 'text',
+    text,
+    receivedAt: Date.now(),
+    room: { topic: '', mentions: [], mentionsBot: false, fromBot: false, ...room },
+  })
+  const privately = (from: { id: string; name: string }, text: string): InboundMessage => ({
+    id: `hostile-room-${++next}`,
+    from,
+    kind: 'text',
+    text,
+    receivedAt: Date.now(),
+  })
+  // A bot of its own: the generated flood above may still be draining when this runs.
+  const roomPrefix = testPrefix('hostile-rooms')
+  const roomLog = memoryLog()
+  const roomSent: { id: string; message: Outgoing }[] = []
+  let roomBot: Bot
+  beforeAll(async () => {
+    roomBot = hostileBot(roomPrefix, join(dir, 'rooms.db'), roomLog, roomSent)
+    await roomBot.start()
+  })
+  afterAll(async () => {
+    await roomBot.stop()
+    const redis = testRedis()
+    await deletePrefix(redis, roomPrefix)
+    await redis.quit()
+  })
+  const customer = { id: 'room-customer', name: '群客户' }
+  const [agent, , supervisor] = STAFF as [(typeof STAFF)[0], (typeof STAFF)[1], (typeof STAFF)[2]]
+
+  it('refuses at the boundary what no WeChat room can send, and handles the rest, losing nothing', async () => {
+    const refusedAtTheBoundary = [
+      inRoom(customer, '题目太长', { id: 'long@chatroom', topic: '群'.repeat(201) }),
+      inRoom(customer, '提到太多人', {
+        id: 'many@chatroom',
+        mentions: Array.from({ length: 501 }, (_, n) => `ghost-${n}`),
+      }),
+      inRoom(customer, '没有群号', { id: '' }),
+    ]
+    for (const message of refusedAtTheBoundary)
+      await expect(roomBot.receive(message), message.text).rejects.toThrow(/room/)
+
+    const customerMessages = [
+      inRoom(customer, '群名是空的', { id: 'empty-topic@chatroom', topic: '' }),
+      inRoom(customer, '群名很长', { id: 'long-topic@chatroom', topic: '群'.repeat(200) }),
+      inRoom(customer, '@五百人', {
+        id: 'crowd@chatroom',
+        topic: '五百人群',
+        mentions: Array.from({ length: 500 }, (_, n) => `ghost-${n}`),
+      }),
+      inRoom(customer, '@谁 在吗', {
+        id: 'ghosts@chatroom',
+        topic: '幽灵群',
+        mentions: ['ghost', 'ghost-2'],
+      }),
+      inRoom(customer, '有人吗', { id: 'bot-room@chatroom', topic: '机器人群', mentionsBot: true }),
+    ]
+    const botAccount = { id: 'bot-account', name: '客服机器人' }
+    const fromBot = inRoom(botAccount, '我是机器人手机上的客服', {
+      id: 'bot-room@chatroom',
+      topic: '机器人群',
+      fromBot: true,
+    })
+    const staffInRoom = inRoom(agent, '/group G1', { id: 'empty-topic@chatroom' })
+    const commands = {
+      unknownRoom: privately(agent, 'G99 您好'),
+      groupWithoutCode: privately(supervisor, '/group'),
+      groupOfConversationCode: privately(supervisor, '/group A1'),
+    }
+    const handled = () =>
+      eventually(async () => (await roomBot.pendingWork()) === 0, 60_000, 'the room payloads to be handled')
+    for (const message of customerMessages) await roomBot.receive(message)
+    // One sender's messages stay in order, two senders' need not: the bot's post comes after the wait.
+    await handled()
+    for (const message of [fromBot, staffInRoom, ...Object.values(commands)]) await roomBot.receive(message)
+    await handled()
+
+    const answerTo = (message: InboundMessage) =>
+      roomSent.flatMap((one) =>
+        causeOf(one.id) === message.id && one.message.kind === 'text' ? [one.message.text] : [],
+      )
+    expect(answerTo(commands.unknownRoom)).toEqual([expect.stringContaining('没有编号为 G99 的进行中会话')])
+    expect(answerTo(commands.groupWithoutCode)).toEqual(['用法：/group 群编号，例如 /group G7'])
+    expect(answerTo(commands.groupOfConversationCode)).toEqual([expect.stringContaining('没有群编号 A1')])
+
+    // Every customer message is in its room's record; what staff type in a room is no command.
+    for (const message of [...customerMessages, staffInRoom]) {
+      const record = await roomBot.transcripts.entries(groupThreadId(message.room?.id ?? ''))
+      expect(
+        record.some((entry) => entry.id === incomingId(message.id)),
+        message.text,
+      ).toBe(true)
+    }
+    expect(answerTo(staffInRoom)).toEqual([])
+    // The bot's own post answered the customer who @-mentioned the bot there.
+    const botRoom = await roomBot.transcripts.entries(groupThreadId('bot-room@chatroom'))
+    expect(botRoom.flatMap((entry) => (entry.kind === 'event' ? [entry.type] : []))).toEqual([
+      'group-waiting',
+      'group-answered',
+    ])
+    // The bot posted nothing in any room, and nothing went wrong.
+    expect(roomSent.filter((one) => one.message.kind === 'room-text')).toEqual([])
+    expect(roomLog.lines.filter((line) => line.level === 'error')).toEqual([])
+    expect(unhandled).toEqual([])
+  })
 })

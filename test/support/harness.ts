@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Queue } from 'bullmq'
 import { type Bot, createBot } from '../../src/app.js'
-import { MockWorld, type Person } from '../../src/demo/mock-world.js'
+import { type MockRoom, MockWorld, type Person } from '../../src/demo/mock-world.js'
 import { eventually, received, sleep } from '../../src/demo/wait.js'
 import type { ConfigInput } from '../../src/domain/config.js'
 import type { Timer } from '../../src/domain/timers.js'
@@ -44,6 +44,8 @@ export class Harness {
   agentB!: Person
   supervisor!: Person
   manager!: Person
+  /** The groups made with `room`, by id: made again in the fresh mock WeChat of a restart. */
+  private readonly rooms = new Map<string, { topic: string; memberIds: string[] }>()
 
   constructor(private readonly options: HarnessOptions = {}) {
     this.bot = this.build()
@@ -94,6 +96,19 @@ export class Harness {
     return this.world.person(id, name)
   }
 
+  /** A group with the bot's account and these people in it (it outlives a restart). */
+  room(id: string, topic: string, members: Person[]): MockRoom {
+    this.rooms.set(id, { topic, memberIds: members.map((member) => member.id) })
+    return this.world.room(id, topic, members)
+  }
+
+  /** The group made with `room`, as it is in the current mock WeChat. */
+  roomWithId(id: string): MockRoom {
+    const room = this.world.rooms.get(id)
+    if (!room) throw new Error(`no room with id ${id}`)
+    return room
+  }
+
   /** Stops the bot and starts a new one on the same Redis and store, in a fresh mock WeChat. */
   async restart(downtimeMs = 0): Promise<void> {
     await this.bot.stop()
@@ -104,6 +119,12 @@ export class Harness {
     this.world = new MockWorld()
     for (const customer of customers) this.world.person(customer.id, customer.name)
     this.bot = this.build()
+    for (const [id, { topic, memberIds }] of this.rooms)
+      this.world.room(
+        id,
+        topic,
+        memberIds.map((memberId) => this.person(memberId)),
+      )
     await this.bot.start()
   }
 
