@@ -129,7 +129,10 @@ async function sendAnswer(
 function refusal(ctx: Context, result: Extract<ReplyResult, { status: 'refused' }>): string {
   switch (result.reason) {
     case 'unknown-code':
-      return ctx.t('staff.unknownCode', { code: result.code })
+      // A G code is a room's: no room has it (and no conversation from before rooms had codes).
+      return ROOM_CODE.test(result.code)
+        ? ctx.t('group.recordNotFound', { code: result.code })
+        : ctx.t('staff.unknownCode', { code: result.code })
     case 'no-conversation':
       return ctx.t('staff.noConversation')
     case 'ambiguous':

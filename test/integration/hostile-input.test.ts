@@ -375,7 +375,7 @@ describe('hostile room payloads', () => {
       roomSent.flatMap((one) =>
         causeOf(one.id) === message.id && one.message.kind === 'text' ? [one.message.text] : [],
       )
-    expect(answerTo(commands.unknownRoom)).toEqual([expect.stringContaining('没有编号为 G99 的进行中会话')])
+    expect(answerTo(commands.unknownRoom)).toEqual([expect.stringContaining('没有群编号 G99')])
     expect(answerTo(commands.groupWithoutCode)).toEqual(['用法：/group 群编号，例如 /group G7'])
     expect(answerTo(commands.groupOfConversationCode)).toEqual([expect.stringContaining('没有群编号 A1')])
 
