@@ -340,7 +340,14 @@ async function main(): Promise<void> {
   const rows: Row[] = []
   try {
     for (const [name, run] of Object.entries(SCENARIOS)) {
-      if (!only || only.includes(name)) rows.push(...(await run(redis)))
+      if (only && !only.includes(name)) continue
+      const started = Date.now()
+      const done = await run(redis)
+      rows.push(...done)
+      const broke = done.reduce((sum, row) => sum + broken(row), 0)
+      process.stderr.write(
+        `faults: ${name} done in ${Math.round((Date.now() - started) / 1000)} s, ${broke} invariant violations\n`,
+      )
     }
     if ((!only || only.includes('wechat')) && sendFailures.alerts() === 0) {
       process.stdout.write(
