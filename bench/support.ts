@@ -71,6 +71,19 @@ export function inbound(from: string, text: string): InboundMessage {
   }
 }
 
+/** A message in a WeChat room, @-mentioning `mentions`. */
+export function inboundIn(
+  roomId: string,
+  from: string,
+  text: string,
+  mentions: string[] = [],
+): InboundMessage {
+  return {
+    ...inbound(from, text),
+    room: { id: roomId, topic: roomId, mentions, mentionsBot: false, fromBot: false },
+  }
+}
+
 /**
  * The bot on its own Redis prefix and store file, without WeChat: sends are counted, not made.
  * `close` removes every key and file it made.

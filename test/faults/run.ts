@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { type ConfigInput, parseConfig } from '../../src/domain/config.js'
-import { type Audit, audit } from './audit.js'
+import type { RoomRef } from '../../src/domain/group-config.js'
+import { audit } from './audit.js'
+import type { LoadAudit } from './load-audit.js'
 import { RedisServer } from './redis-server.js'
 import { FaultWorld } from './world.js'
 
@@ -24,6 +26,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const AGENTS = ['agent-1', 'agent-2', 'agent-3', 'agent-4']
 const REPLY_TIMEOUT_MS = 2000
+/** Watched rooms; their 10-minute rule is shortened like the 1:1 timeout. */
+const ROOMS: RoomRef[] = [1, 2, 3].map((n) => ({ id: `room-${n}@chatroom`, topic: `客户群${n}` }))
+const GROUP_TIMEOUT_MS = 2000
 
 function config(redisUrl: string): ConfigInput {
   return {
@@ -35,14 +40,22 @@ function config(redisUrl: string): ConfigInput {
     ],
     sla: { replyTimeout: `${REPLY_TIMEOUT_MS}ms` },
     routing: { maxPerAgent: 50 },
+    // `mention`: a staff message answers only the customer it @-mentions, so the runner decides
+    // per waiting period whether it is answered in time, late or never.
+    groups: {
+      watch: ROOMS.map((room) => room.id),
+      answeredBy: 'mention',
+      replyTimeout: `${GROUP_TIMEOUT_MS}ms`,
+    },
     // Retries every 3 s at most, 20 of them: a send outlives each fault window and then goes out.
     outbox: { rate: { max: 1000, per: '1s' }, attempts: 20, backoff: '100ms', sendTimeout: '1s' },
   }
 }
 
-interface Row extends Audit {
+interface Row extends LoadAudit {
   scenario: string
   faults: string
+  load: '1:1' | 'groups'
 }
 
 /** Agents answer some forwards, some before the deadline and some after, by code. */
@@ -66,10 +79,41 @@ async function customersWrite(world: FaultWorld, customers: number, durationMs: 
   }
 }
 
+/**
+ * Customers also write in the watched rooms; for each message an agent answers the writer in the
+ * room (@-mentioning them) before the group deadline, or after it, or not at all. An answer ends
+ * whichever waiting period the customer is in when it arrives, as in WeChat.
+ */
+let writtenInRooms = 0
+async function customersWriteInRooms(
+  world: FaultWorld,
+  customers: number,
+  durationMs: number,
+): Promise<void> {
+  const end = Date.now() + durationMs
+  while (Date.now() < end) {
+    const room = pick(ROOMS)
+    const customer = `customer-${Math.floor(random() * customers)}`
+    const text = `请问 gmsg-${++writtenInRooms}`
+    world.customerSaysIn(room, customer, text)
+    const chance = random()
+    const agent = pick(AGENTS)
+    const answerIn =
+      chance < 0.4
+        ? between(200, GROUP_TIMEOUT_MS * 0.95)
+        : chance < 0.75
+          ? between(GROUP_TIMEOUT_MS * 1.05, GROUP_TIMEOUT_MS * 2.4)
+          : undefined
+    if (answerIn !== undefined)
+      setTimeout(() => world.staffSaysIn(room, agent, `@${customer} 回复 ${text}`, [customer]), answerIn)
+    await sleep(between(150, 600))
+  }
+}
+
 /** Waits until the bot is idle and every step that could fall due has. */
 async function settle(world: FaultWorld): Promise<number> {
-  const ladder = parseConfig(world.config).sla.ladder
-  await sleep((ladder.at(-1)?.after ?? 0) + 1500)
+  const { sla, groups } = parseConfig(world.config)
+  await sleep(Math.max(sla.ladder.at(-1)?.after ?? 0, groups.ladder.at(-1)?.after ?? 0) + 1500)
   // Jobs caught in a crash run again once their lock lapses (10 s), so allow for a few rounds.
   const deadline = Date.now() + 120_000
   while ((await world.pending()) > 0 || world.unackedCount > 0) {
@@ -89,29 +133,32 @@ async function scenario(
   name: string,
   loadMs: number,
   faults: (world: FaultWorld, loadRunning: () => boolean) => Promise<string>,
-): Promise<Row> {
+): Promise<Row[]> {
   const world = new FaultWorld(config(redis.url))
   agentsAnswer(world)
   await world.start()
   for (const agent of AGENTS) world.staffSays(agent, '/on')
   let running = true
-  const load = customersWrite(world, 25, loadMs).finally(() => {
+  const load = Promise.all([
+    customersWrite(world, 25, loadMs),
+    customersWriteInRooms(world, 25, loadMs),
+  ]).finally(() => {
     running = false
   })
   const description = await faults(world, () => running)
   await load
   const endAt = await settle(world)
   await world.stop()
-  const row = {
-    scenario: name,
-    faults: description,
-    ...(await audit(world, parseConfig(world.config).sla.ladder, endAt)),
-  }
-  await world.close(broken(row) > 0)
-  return row
+  const { oneToOne, groups } = await audit(world, parseConfig(world.config), endAt)
+  const rows: Row[] = [
+    { scenario: name, faults: description, load: '1:1', ...oneToOne },
+    { scenario: name, faults: description, load: 'groups', ...groups },
+  ]
+  await world.close(rows.some((row) => broken(row) > 0))
+  return rows
 }
 
-function killScenario(redis: RedisServer): Promise<Row> {
+function killScenario(redis: RedisServer): Promise<Row[]> {
   return scenario(
     redis,
     'bot killed (SIGKILL), restarted',
@@ -128,7 +175,7 @@ function killScenario(redis: RedisServer): Promise<Row> {
   )
 }
 
-function stopScenario(redis: RedisServer): Promise<Row> {
+function stopScenario(redis: RedisServer): Promise<Row[]> {
   return scenario(
     redis,
     'bot stopped (SIGTERM) under load',
@@ -152,7 +199,7 @@ function stopScenario(redis: RedisServer): Promise<Row> {
   )
 }
 
-function redisScenario(redis: RedisServer): Promise<Row> {
+function redisScenario(redis: RedisServer): Promise<Row[]> {
   const outageMs = full ? 30_000 : 10_000
   return scenario(
     redis,
@@ -170,7 +217,7 @@ function redisScenario(redis: RedisServer): Promise<Row> {
   )
 }
 
-function storeScenario(redis: RedisServer): Promise<Row> {
+function storeScenario(redis: RedisServer): Promise<Row[]> {
   const outageMs = full ? 60_000 : 15_000
   return scenario(redis, 'transcript store locked', outageMs + 15_000, async (world) => {
     await sleep(5000)
@@ -187,7 +234,7 @@ function storeScenario(redis: RedisServer): Promise<Row> {
   })
 }
 
-function wechatScenario(redis: RedisServer): Promise<Row> {
+function wechatScenario(redis: RedisServer): Promise<Row[]> {
   const step = full ? 15_000 : 6000
   return scenario(redis, 'WeChat refuses, hangs, logs out', step * 4 + 5000, async (world) => {
     world.block('customer-blocked')
@@ -205,7 +252,7 @@ function wechatScenario(redis: RedisServer): Promise<Row> {
   })
 }
 
-const SCENARIOS: Record<string, (redis: RedisServer) => Promise<Row>> = {
+const SCENARIOS: Record<string, (redis: RedisServer) => Promise<Row[]>> = {
   kill: killScenario,
   stop: stopScenario,
   redis: redisScenario,
@@ -221,20 +268,24 @@ const STOP_BOUND_MS = 10_000
 const stopBound = { longest: 0, unclean: 0 }
 
 function table(rows: Row[]): string {
-  const columns: [string, (row: Row) => string | number][] = [
-    ['scenario', (row) => row.scenario],
-    ['faults', (row) => row.faults],
-    ['customer messages', (row) => row.customerMessages],
+  const columns: [string, (row: Row) => string | number | undefined][] = [
+    // A scenario's groups row follows its 1:1 row and repeats neither name nor faults.
+    ['scenario', (row) => (row.load === '1:1' ? row.scenario : '')],
+    ['faults', (row) => (row.load === '1:1' ? row.faults : '')],
+    ['load', (row) => row.load],
+    ['customer messages', (row) => row.messages],
     ['lost at the door', (row) => row.lostAtTheDoor],
-    ['not in transcript', (row) => row.notInTranscript],
+    ['not in record', (row) => row.notInRecord],
+    ['recorded twice', (row) => row.recordedTwice],
     ['out of order', (row) => row.outOfOrder],
     ['not forwarded', (row) => row.notForwarded],
     ['duplicate sends', (row) => row.duplicateSends],
-    ['escalations due', (row) => row.escalationsExpected],
-    ['missed', (row) => row.escalationsMissing],
+    ['escalations due', (row) => row.escalationsDue],
+    ['missed', (row) => row.missed],
+    ['doubled', (row) => row.doubled],
     ['false alerts', (row) => row.falseAlerts],
   ]
-  const cells = rows.map((row) => columns.map(([, value]) => String(value(row))))
+  const cells = rows.map((row) => columns.map(([, value]) => String(value(row) ?? '—')))
   const widths = columns.map(([title], n) =>
     Math.max(title.length, ...cells.map((row) => (row[n] ?? '').length)),
   )
@@ -251,12 +302,19 @@ function table(rows: Row[]): string {
 function broken(row: Row): number {
   return (
     row.lostAtTheDoor +
-    row.notInTranscript +
+    row.notInRecord +
+    row.recordedTwice +
     row.outOfOrder +
-    row.notForwarded +
-    row.escalationsMissing +
-    row.falseAlerts
+    (row.notForwarded ?? 0) +
+    row.missed +
+    row.doubled +
+    row.falseAlerts +
+    (row.inconsistent ?? 0)
   )
+}
+
+function pick<T>(items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T
 }
 
 function mulberry32(start: number): () => number {
@@ -282,7 +340,14 @@ async function main(): Promise<void> {
   const rows: Row[] = []
   try {
     for (const [name, run] of Object.entries(SCENARIOS)) {
-      if (!only || only.includes(name)) rows.push(await run(redis))
+      if (only && !only.includes(name)) continue
+      const started = Date.now()
+      const done = await run(redis)
+      rows.push(...done)
+      const broke = done.reduce((sum, row) => sum + broken(row), 0)
+      process.stderr.write(
+        `faults: ${name} done in ${Math.round((Date.now() - started) / 1000)} s, ${broke} invariant violations\n`,
+      )
     }
     if ((!only || only.includes('wechat')) && sendFailures.alerts() === 0) {
       process.stdout.write(
@@ -295,7 +360,8 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${table(rows)}\n`)
   for (const row of rows) {
-    for (const finding of row.findings) process.stdout.write(`faults: ${row.scenario}: ${finding}\n`)
+    for (const finding of row.findings)
+      process.stdout.write(`faults: ${row.scenario} (${row.load}): ${finding}\n`)
   }
   process.stdout.write(`\nfailed sends reported to the supervisor: ${sendFailures.alerts()}\n`)
   let failures = rows.reduce((sum, row) => sum + broken(row), 0) + Number(process.exitCode ?? 0)

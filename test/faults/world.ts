@@ -3,6 +3,7 @@ import { mkdtempSync, openSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ConfigInput } from '../../src/domain/config.js'
+import type { RoomRef } from '../../src/domain/group-config.js'
 import type { InboundMessage } from '../../src/domain/inbound.js'
 import type { FromChild, WeChatMode } from './child.js'
 
@@ -24,6 +25,8 @@ export class FaultWorld {
   readonly dir = mkdtempSync(join(tmpdir(), 'kefu-faults-'))
   readonly sent: Sent[] = []
   readonly customerMessages = new Map<string, InboundMessage>()
+  /** What customers wrote in rooms, by message id. */
+  readonly groupMessages = new Map<string, InboundMessage>()
   private readonly unacked = new Map<string, InboundMessage>()
   private readonly onSent: ((sent: Sent) => void)[] = []
   private child: ChildProcess | undefined
@@ -120,8 +123,28 @@ export class FaultWorld {
     return message
   }
 
+  /** A customer writes in a room. */
+  customerSaysIn(room: RoomRef, customerId: string, text: string): InboundMessage {
+    const message = { ...this.message(customerId, text), room: inRoom(room, []) }
+    this.groupMessages.set(message.id, message)
+    this.deliver(message)
+    return message
+  }
+
+  /** Staff write in a room, @-mentioning `mentions`. */
+  staffSaysIn(room: RoomRef, staffId: string, text: string, mentions: string[]): InboundMessage {
+    const message = { ...this.message(staffId, text), room: inRoom(room, mentions) }
+    this.deliver(message)
+    return message
+  }
+
   get unackedCount(): number {
     return this.unacked.size
+  }
+
+  /** Whether a message was never taken in by the bot, however often it was delivered. */
+  isUnacked(messageId: string): boolean {
+    return this.unacked.has(messageId)
   }
 
   /** Changes how WeChat treats the bot's sends from now on (and after restarts). */
@@ -176,4 +199,8 @@ export class FaultWorld {
       for (const listener of this.onSent) listener(sent)
     }
   }
+}
+
+function inRoom(room: RoomRef, mentions: string[]): NonNullable<InboundMessage['room']> {
+  return { id: room.id, topic: room.topic, mentions, mentionsBot: false, fromBot: false }
 }
