@@ -309,9 +309,9 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     return stopping
   }
 
-  function runWorkers(channel: Channel): void {
+  async function runWorkers(channel: Channel): Promise<void> {
     const { state, queues, kernel } = running()
-    queues.start({
+    await queues.start({
       inbound: async (message) => {
         await kernel.receive(message)
         if (answersCustomers(message)) await state.staffMessageHandled(message.id)
@@ -394,7 +394,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
         ops.loggedInToWeChat()
         loggedIn = true
         await resolveStaffNames()
-        runWorkers(opened)
+        await runWorkers(opened)
         await kernel.recover()
       } catch (error) {
         // What started stops, and the lock goes back: an embedding process may live on.

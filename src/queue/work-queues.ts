@@ -129,7 +129,37 @@ export class WorkQueues implements Timers, Outbox, Recorder {
     })
   }
 
-  start(processors: Processors): void {
+  /**
+   * Messages a killed process was handling when it died, handled again before anything else of
+   * their partition: BullMQ takes such a job up again only once its lock has lapsed (seconds), by
+   * which time the new workers would have handled the sender's later messages first. One bot runs
+   * per prefix (the instance lock), so every active ingest job now is such an orphan; handling is
+   * idempotent, so when BullMQ runs the job again it replays, sending and recording nothing twice.
+   */
+  private async takeUpOrphans(processors: Processors): Promise<void> {
+    for (const queue of this.ingestQueues) {
+      for (const job of await queue.getActive()) {
+        const message = inboundMessageSchema.safeParse(job.data)
+        if (!message.success) continue
+        try {
+          await processors.inbound(message.data)
+          this.log.info(
+            { queue: queue.name, job: job.id },
+            'message cut short by the last stop handled first',
+          )
+        } catch (error) {
+          // BullMQ runs it again once its lock lapses, as it would have anyway.
+          this.log.warn(
+            { queue: queue.name, job: job.id, err: (error as Error).message },
+            'message cut short by the last stop not handled yet',
+          )
+        }
+      }
+    }
+  }
+
+  async start(processors: Processors): Promise<void> {
+    await this.takeUpOrphans(processors)
     // How long finished jobs are kept is the workers' to say, not each job's: every job stored
     // smaller, and a queued message is most of what Redis holds while WeChat sends slowly.
     const common = {

@@ -1,10 +1,12 @@
+import { Worker } from 'bullmq'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eventually, sleep } from '../../src/demo/wait.js'
+import type { InboundMessage } from '../../src/domain/inbound.js'
 import type { Outgoing } from '../../src/domain/outgoing.js'
 import type { Timer } from '../../src/domain/timers.js'
 import { memoryLog } from '../../src/log/log.js'
-import { keysFor } from '../../src/queue/keys.js'
-import { type Processors, WorkQueues } from '../../src/queue/work-queues.js'
+import { jobIds, keysFor, queueNames } from '../../src/queue/keys.js'
+import { type Processors, partitionOf, WorkQueues } from '../../src/queue/work-queues.js'
 import { deletePrefix, testPrefix, testRedis } from '../support/redis.js'
 
 const redis = testRedis()
@@ -12,10 +14,11 @@ let prefix: string
 let queues: WorkQueues
 let sent: { message: Outgoing; at: number }[]
 let fired: Timer[]
+let handled: string[]
 let failed: string[]
 let sendFailures: number
 
-function start(rate = { max: 1000, per: 1000 }): WorkQueues {
+async function start(rate = { max: 1000, per: 1000 }): Promise<WorkQueues> {
   const log = memoryLog()
   queues = new WorkQueues(
     redis,
@@ -24,7 +27,9 @@ function start(rate = { max: 1000, per: 1000 }): WorkQueues {
     log,
   )
   const processors: Processors = {
-    inbound: async () => undefined,
+    inbound: async (message) => {
+      handled.push(message.id)
+    },
     timer: async (timer) => {
       fired.push(timer)
       return undefined
@@ -41,7 +46,7 @@ function start(rate = { max: 1000, per: 1000 }): WorkQueues {
     },
     write: async () => undefined,
   }
-  queues.start(processors)
+  await queues.start(processors)
   return queues
 }
 
@@ -50,6 +55,7 @@ beforeEach(() => {
   sent = []
   fired = []
   failed = []
+  handled = []
   sendFailures = 0
 })
 afterEach(async () => {
@@ -60,7 +66,7 @@ afterAll(() => redis.quit())
 
 describe('outbox', () => {
   it('sends a message once however often the same id is handed to it', async () => {
-    start()
+    await start()
     const message: Outgoing = { kind: 'text', to: 'cust-1', text: '您好' }
     await queues.send([{ id: 'out-reply-m1-cust-1', message }])
     await eventually(() => sent.length === 1)
@@ -70,7 +76,7 @@ describe('outbox', () => {
   })
 
   it('retries a failed send with backoff and delivers it once', async () => {
-    start()
+    await start()
     sendFailures = 2
     await queues.send([{ id: 'out-x', message: { kind: 'text', to: 'cust-1', text: '稍等' } }])
     await eventually(() => sent.length === 1, 5000)
@@ -80,7 +86,7 @@ describe('outbox', () => {
   })
 
   it('reports a message that could not be sent after every attempt', async () => {
-    start()
+    await start()
     sendFailures = 100
     await queues.send([{ id: 'out-doomed', message: { kind: 'text', to: 'cust-1', text: '发不出去' } }])
     await eventually(() => failed.length === 1, 5000)
@@ -89,7 +95,7 @@ describe('outbox', () => {
   })
 
   it('never sends faster than the configured rate', async () => {
-    start({ max: 5, per: 500 })
+    await start({ max: 5, per: 500 })
     await queues.send(
       Array.from({ length: 15 }, (_, n) => ({
         id: `out-burst-${n}`,
@@ -110,7 +116,7 @@ describe('outbox', () => {
 
 describe('timers', () => {
   it('fires an armed timer at its time, once, and never a cancelled one', async () => {
-    start()
+    await start()
     const now = Date.now()
     const timer = (conversationId: string) => ({
       kind: 'reply' as const,
@@ -128,5 +134,43 @@ describe('timers', () => {
     // Timers due at the same time run side by side, in no particular order.
     expect(fired).toHaveLength(2)
     expect(fired).toEqual(expect.arrayContaining([timer('c1'), { kind: 'day-end', day: '2026-11-26' }]))
+  })
+})
+
+describe('a restart after a kill', () => {
+  it('handles the message the killed process was handling before the sender’s later ones', async () => {
+    const message = (id: string): InboundMessage => ({
+      id,
+      from: { id: 'cust-1', name: '张三' },
+      kind: 'text',
+      text: id,
+      receivedAt: Date.now(),
+    })
+    // The killed process: it took m1 (active, locked for seconds) and died before finishing it.
+    const before = new WorkQueues(
+      redis,
+      keysFor(prefix),
+      {
+        partitions: 2,
+        outbox: { rate: { max: 1000, per: 1000 }, attempts: 4, backoff: 20, maxTextLength: 2000 },
+        clock: Date.now,
+      },
+      memoryLog(),
+    )
+    await before.enqueueInbound(message('m1'))
+    const queue = queueNames.ingest(partitionOf('cust-1', 2))
+    const killed = new Worker(queue, null, {
+      connection: redis,
+      prefix: keysFor(prefix).bullPrefix,
+      autorun: false,
+    })
+    expect((await killed.getNextJob('dead-process'))?.id).toBe(jobIds.ingest('m1'))
+    await before.enqueueInbound(message('m2'))
+    await before.enqueueInbound(message('m3'))
+    await before.close()
+    await start()
+    await eventually(() => handled.length === 3)
+    expect(handled).toEqual(['m1', 'm2', 'm3'])
+    await killed.close(true)
   })
 })
