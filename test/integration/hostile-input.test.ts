@@ -13,11 +13,11 @@ import { jobIds } from '../../src/queue/keys.js'
 import { deletePrefix, REDIS_URL, testPrefix, testRedis } from '../support/redis.js'
 
 /**
- * Tens of thousands of generated messages and commands, seeded and reproducible (HOSTILE_SEED),
+ * Ten thousand generated messages and commands (HOSTILE_CASES for more), seeded and reproducible (HOSTILE_SEED),
  * from customers, agents, a supervisor and a customer who took a staff member's name. None may
  * crash the bot or fail a job; every staff message gets an answer, every customer message a place.
  */
-const CASES = Number(process.env.HOSTILE_CASES ?? 20_000)
+const CASES = Number(process.env.HOSTILE_CASES ?? 10_000)
 const seed = Number(process.env.HOSTILE_SEED ?? 20261124)
 
 const STAFF = [
