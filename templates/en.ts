@@ -339,7 +339,7 @@ export const en: Templates = {
     'day-unresolved': 'still unresolved at the end of {day} (day {days})',
     'follow-up-due': 'follow-up reminder sent to {agent}',
     'handed-over': 'handover: {from} → {agent}',
-    'group-waiting': 'customer {customer} waits for an answer',
+    'group-waiting': 'customer {customer} waits for an answer, due by {due}',
     'group-answered': '{by} answered customer {customer}',
     'group-escalated': 'level {level} escalation (customer {customer}, waited {waited})',
     'group-overdue': '{messages} messages of customer {customer} unanswered past the deadline',

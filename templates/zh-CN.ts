@@ -324,7 +324,7 @@ export const zhCN = {
     'day-unresolved': '{day} 结束时仍未解决（第 {days} 天）',
     'follow-up-due': '回访提醒已发给 {agent}',
     'handed-over': '交班：{from} → {agent}',
-    'group-waiting': '客户 {customer} 等待回复',
+    'group-waiting': '客户 {customer} 等待回复，{due} 前需回复',
     'group-answered': '{by} 回复了客户 {customer}',
     'group-escalated': '第{level}级升级（客户 {customer}，已等待 {waited}）',
     'group-overdue': '客户 {customer} 的 {messages} 条消息超时未回复',

@@ -49,6 +49,9 @@ export async function onGroupMessage(ctx: Context<UpdateOf<'group-message'>>): P
     customerName: message.from.name,
     messageId: message.id,
     clockStarted: result.clockStarted,
+    // Ties the message to its waiting period, and says when the message itself is overdue.
+    ...(result.wait ? { version: result.wait.version } : {}),
+    dueAt: overdueAt(ctx, at),
   })
   if (result.clockStarted && result.wait) await armGroupStep(ctx, result.room, result.wait, 0)
 }

@@ -50,7 +50,8 @@ export const eventTypeSchema = z.enum([
   // ── watched groups (社群): entries of a room's record, whose conversationId is groupThreadId(room) ──
   /**
    * A customer's message in a watched room waits for an answer: `roomId`, `code`, `topic`,
-   * `customerId`, `messageId`, `clockStarted` (it began the customer's waiting period).
+   * `customerId`, `messageId`, `clockStarted` (it began the customer's waiting period), `version`
+   * (that period's), `dueAt` (when this message is overdue).
    */
   'group-waiting',
   /**
