@@ -10,7 +10,7 @@ import { announceAssignments, armStep, deliverPending, lastMessage, sayToCustome
 type Fired = Extract<FireResult, { status: 'fired' }>
 
 /** How soon to look again at a timer that waits for a staff message still being handled. */
-const IN_FLIGHT_RECHECK_MS = 100
+export const IN_FLIGHT_RECHECK_MS = 100
 
 /**
  * The escalation ladder. Each step of a waiting period fires once: the live state takes the step

@@ -4,11 +4,8 @@ import { maskName, preview } from '../../src/domain/mask.js'
 import { overdueStep } from '../../src/domain/sla.js'
 import type { TimerHandler } from '../../src/kernel/composer.js'
 import type { Context } from '../../src/kernel/context.js'
-import { alertRecipients } from '../escalation.js'
+import { alertRecipients, IN_FLIGHT_RECHECK_MS } from '../escalation.js'
 import { agentsLabel, groupPolicy, overdueAgentId, responsibleAgents, roomFields, threadOf } from './room.js'
-
-/** How soon to look again at a timer that waits for a staff message still being handled. */
-const IN_FLIGHT_RECHECK_MS = 100
 
 /**
  * The group ladder: for each customer waiting in a watched room, each step once per waiting

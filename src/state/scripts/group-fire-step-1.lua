@@ -21,6 +21,7 @@
 ]]
 --- @include "remember"
 --- @include "hash-of"
+--- @include "deadline-of"
 
 local room_id, customer_id, version, step, at =
   ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -32,12 +33,7 @@ local wait = hash_of(wait_key)
 if not wait or tonumber(wait.version) ~= version or tonumber(wait.ladderStep) ~= step then
   return cjson.encode({ status = 'stale' })
 end
-local due_at
-local n = 0
-for due in string.gmatch(wait.deadlines or '', '%d+') do
-  if n == step then due_at = tonumber(due) end
-  n = n + 1
-end
+local due_at = deadline_of(wait, step)
 if not due_at then return cjson.encode({ status = 'stale' }) end
 if at < due_at then return cjson.encode({ status = 'early', dueAt = due_at }) end
 redis.call('ZREMRANGEBYSCORE', KEY.staffInFlight, '-inf', at - horizon)
