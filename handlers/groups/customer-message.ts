@@ -24,6 +24,7 @@ export async function onGroupMessage(ctx: Context<UpdateOf<'group-message'>>): P
   const waits = reading === 'waits'
   const at = message.receivedAt
   const body = message.kind === 'text' ? message.text : ctx.t(`kinds.${message.kind}`)
+  const dueAt = overdueAt(ctx, at)
   const result = await ctx.io.state.groupMessage({
     messageId: message.id,
     roomId: room.id,
@@ -34,7 +35,7 @@ export async function onGroupMessage(ctx: Context<UpdateOf<'group-message'>>): P
     at,
     waits,
     deadlines: stepDeadlines(groupPolicy(ctx), ctx.services.calendar, at),
-    overdueAt: overdueAt(ctx, at),
+    overdueAt: dueAt,
   })
   const thread = threadOf(result.room)
   const actor = { id: message.from.id, role: 'customer' as const, name: message.from.name }
@@ -51,7 +52,7 @@ export async function onGroupMessage(ctx: Context<UpdateOf<'group-message'>>): P
     clockStarted: result.clockStarted,
     // Ties the message to its waiting period, and says when the message itself is overdue.
     ...(result.wait ? { version: result.wait.version } : {}),
-    dueAt: overdueAt(ctx, at),
+    dueAt,
   })
   if (result.clockStarted && result.wait) await armGroupStep(ctx, result.room, result.wait, 0)
 }
