@@ -22,6 +22,7 @@ const room = {
   handlers: '^handlers/',
   templates: '^templates/',
   bin: '^src/bin/',
+  web: '^src/web/',
 }
 /** The ports other rooms may name: interfaces and the result schemas they are inferred from. */
 const ports = [
@@ -29,6 +30,7 @@ const ports = [
   '^src/state/results\\.ts$',
   '^src/queue/port\\.ts$',
   '^src/store/port\\.ts$',
+  '^src/web/port\\.ts$',
 ]
 
 module.exports = {
@@ -90,6 +92,22 @@ module.exports = {
       },
     },
     { from: { path: room.ops }, to: core },
+    // The web console: pages over the ports, sentences from the templates, served by Fastify.
+    {
+      from: { path: room.web },
+      to: {
+        path: [
+          room.web,
+          room.domain,
+          room.text,
+          room.templates,
+          room.log,
+          ...ports,
+          ...npm('fastify', '@fastify/formbody'),
+        ],
+      },
+    },
+    { from: { path: room.web }, to: core },
     // The one composition root may import every room.
     { from: { path: '^src/app\\.ts$' }, to: { path: ['^src/', '^handlers/'] } },
     { from: { path: '^src/app\\.ts$' }, to: core },

@@ -515,4 +515,17 @@ export const en: Templates = {
     spoolDrained: '🟢 [{prefix}] The local spool is empty: every spooled message went to the queue.',
     at: 'At: {at}',
   },
+  console: {
+    notConfigured: 'The web console is off (set console.port to turn it on).',
+  },
+  web: {
+    title: 'Service console',
+    logout: 'Log out',
+  },
+  webSearch: {
+    title: 'Search conversations',
+  },
+  webReports: {
+    title: 'Reports',
+  },
 }

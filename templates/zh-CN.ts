@@ -488,4 +488,21 @@ export const zhCN = {
     spoolDrained: '🟢【{prefix}】本地消息缓冲已清空，暂存的消息都已转入队列。',
     at: '时间：{at}',
   },
+  /** WeChat sentences of the web console's login (`/console`). */
+  console: {
+    notConfigured: '网页控制台未开启（配置 console.port 后可用）。',
+  },
+  /** The web console's pages: layout, login, board, conversation page. */
+  web: {
+    title: '客服控制台',
+    logout: '退出登录',
+  },
+  /** The web console's search page. */
+  webSearch: {
+    title: '会话检索',
+  },
+  /** The web console's reports page. */
+  webReports: {
+    title: '统计报表',
+  },
 } as const

@@ -274,6 +274,28 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The web console for staff (docs/console.md): off unless a port is set. Staff log in with the
+     * one-time link `/console` sends them; `publicUrl` is where their browsers reach it (behind a
+     * proxy), else `http://host:port`.
+     */
+    console: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        /** 0 takes any free port. */
+        port: z.number().int().min(0).max(65_535).optional(),
+        publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** A login link works once, within this time (at most 5 minutes, as the brief asks). */
+        linkTtl: durationSchema
+          .default(5 * 60_000)
+          .refine((ms) => ms <= 5 * 60_000, 'a login link may live at most 5 minutes'),
+        /** A session ends this long after login (or at logout, or when the staff member leaves the list). */
+        sessionTtl: durationSchema.default(12 * 60 * 60_000),
+        /** Login links one staff member may ask for. */
+        linkRate: rateSchema.default({ max: 5, per: 10 * 60_000 }),
+      })
+      .strict()
+      .prefault({}),
     handover: z
       .object({
         /** A handover nobody acknowledged (/ack) within this time alerts the supervisors. */

@@ -11,6 +11,7 @@ import type { Timers } from '../queue/port.js'
 import type { LiveState } from '../state/port.js'
 import type { TranscriptStore } from '../store/port.js'
 import type { Text, TextKey, TextVars } from '../text/text.js'
+import type { ConsoleLinks } from '../web/port.js'
 import type { Transcribed, UnitOfWork } from './unit-of-work.js'
 import type { Update, UpdateKind } from './updates.js'
 
@@ -35,6 +36,8 @@ export interface Io {
     | 'writeAudit'
   >
   timers: Timers
+  /** The web console's login links; absent while the console is off (`console.port` unset). */
+  console?: ConsoleLinks
 }
 
 /** What handlers consult that does no I/O: the sentences, the staff list, the calendar, the phrase rules. */

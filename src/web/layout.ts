@@ -1,0 +1,46 @@
+import type { Text } from '../text/text.js'
+import { type Html, html } from './html.js'
+import type { Viewer } from './parts.js'
+
+export interface PageContent {
+  title: string
+  body: Html
+  /** Scripts of this page, served from /assets/ (no inline script: the CSP forbids it). */
+  scripts?: string[]
+}
+
+/** Every console page: the same head, the navigation, the viewer and their logout button. */
+export function page(text: Text, viewer: Viewer | undefined, content: PageContent): Html {
+  return html`<!doctype html>
+<html lang="${text.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${content.title} · ${text.t('web.title')}</title>
+<link rel="stylesheet" href="/assets/console.css">
+${(content.scripts ?? []).map((script) => html`<script src="/assets/${script}" defer></script>`)}
+</head>
+<body>
+${viewer ? navigation(text, viewer) : ''}
+<main>
+<h1>${content.title}</h1>
+${content.body}
+</main>
+</body>
+</html>`
+}
+
+function navigation(text: Text, viewer: Viewer): Html {
+  return html`<header>
+<nav>
+<a href="/">${text.t('web.title')}</a>
+<a href="/search">${text.t('webSearch.title')}</a>
+<a href="/reports">${text.t('webReports.title')}</a>
+</nav>
+<form method="post" action="/logout">
+<span class="viewer">${viewer.staff.name || viewer.staff.id}</span>
+<input type="hidden" name="csrf" value="${viewer.csrf}">
+<button type="submit">${text.t('web.logout')}</button>
+</form>
+</header>`
+}
