@@ -170,7 +170,7 @@ export const en: Templates = {
       '/agents agents and their load',
       '/assign code agent assign a conversation',
       '/transfer code agent · /close code',
-      '/transcript code read a conversation (each read is recorded)',
+      '/transcript code read a conversation (customer data hidden for supervisors, whole for managers; each read is recorded)',
       '/export code-or-customer-id all personal data of that customer (managers only)',
       '/erase code-or-customer-id delete all personal data of that customer (managers only, confirmed)',
       '/stats [day|week] figures for today or the last 7 days',
@@ -238,6 +238,7 @@ export const en: Templates = {
     onDuty: 'agents on duty',
     inRoom: 'the group {code} "{topic}"',
     recordHeader: 'The last {count} entries of the group {code} "{topic}" (customer data hidden):',
+    recordHeaderWhole: 'The last {count} entries of the group {code} "{topic}":',
     recordNotFound: 'There is no group {code}. Send /groups to see the watched groups.',
   },
   privacy: {
@@ -281,6 +282,8 @@ export const en: Templates = {
     statusOn: 'on duty',
     statusOff: 'off duty',
     transcriptHeader: 'Conversation {code} · customer {customer} · opened {opened} (last {count} entries)',
+    transcriptHeaderMasked:
+      'Conversation {code} · customer {customer} · opened {opened} (last {count} entries, customer data hidden)',
     transcriptMessage: '{time} {who}: {text}',
     transcriptEvent: '{time} · {event}',
     transcriptNotFound: 'No record of conversation {code}.',

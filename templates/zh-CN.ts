@@ -157,7 +157,7 @@ export const zhCN = {
       '/agents 客服状态',
       '/assign 编号 客服名 分配会话',
       '/transfer 编号 客服名 · /close 编号',
-      '/transcript 编号 查看会话记录（查看会被记录）',
+      '/transcript 编号 查看会话记录（主管看到的客户个人信息已隐去，经理看到完整记录；查看会被记录）',
       '/export 编号或客户ID 导出该客户的全部个人信息（仅经理）',
       '/erase 编号或客户ID 删除该客户的全部个人信息（仅经理，需确认）',
       '/stats [day|week] 今天或最近 7 天的统计',
@@ -224,6 +224,7 @@ export const zhCN = {
     onDuty: '在岗客服',
     inRoom: '群 {code}“{topic}”',
     recordHeader: '群 {code}“{topic}”最近 {count} 条记录（客户信息已隐去）：',
+    recordHeaderWhole: '群 {code}“{topic}”最近 {count} 条记录：',
     recordNotFound: '没有群编号 {code}。发送 /groups 查看被关注的群。',
   },
   /** `/export` and `/erase`: a customer's personal data (PIPL), for managers; docs/privacy.md. */
@@ -268,6 +269,8 @@ export const zhCN = {
     statusOn: '在岗',
     statusOff: '不在岗',
     transcriptHeader: '会话 {code} 记录 · 客户 {customer} · 开始于 {opened}（显示最近 {count} 条）',
+    transcriptHeaderMasked:
+      '会话 {code} 记录 · 客户 {customer} · 开始于 {opened}（显示最近 {count} 条，客户个人信息已隐去）',
     transcriptMessage: '{time} {who}：{text}',
     transcriptEvent: '{time} · {event}',
     transcriptNotFound: '没有找到会话 {code} 的记录。',
