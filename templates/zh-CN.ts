@@ -147,6 +147,7 @@ export const zhCN = {
       '/handover [同事名] 交班 · /ack 确认接班',
       '/groups 我负责的群和等待回复的群消息',
       '群消息代发：G7 您好…（机器人在群里 @客户 发出）',
+      '/console 获取网页控制台的一次性登录链接（私聊发送）',
       '/whoami 查看自己的微信联系人 ID（填入配置的 staff 名单）',
       '/help 查看本帮助',
     ].join('\n'),
@@ -163,6 +164,7 @@ export const zhCN = {
       '/stats [day|week] 今天或最近 7 天的统计',
       '/groups 被关注的群和等待回复的群消息 · /group G7 查看群记录（查看会被记录）',
       '/ack 确认交班记录',
+      '/console 获取网页控制台的一次性登录链接（私聊发送）',
       '/whoami 查看自己的微信联系人 ID',
       '/help 查看本帮助',
     ].join('\n'),
@@ -190,6 +192,7 @@ export const zhCN = {
     whoami: '/whoami',
     groups: '/groups',
     group: '/group 群编号，例如 /group G7',
+    console: '/console',
   },
   /** Watched customer groups (社群) and the 10-minute rule: docs/groups.md. */
   group: {
@@ -494,6 +497,9 @@ export const zhCN = {
   /** WeChat sentences of the web console's login (`/console`). */
   console: {
     notConfigured: '网页控制台未开启（配置 console.port 后可用）。',
+    link: '网页控制台登录链接（{until} 前有效，仅可使用一次，请勿转发）：\n{url}',
+    rateLimited: '登录链接申请过于频繁，请 {minutes} 分钟后再试。',
+    linkWithheld: '（网页控制台登录链接，内容不予显示）',
   },
   /** The web console's pages: layout, login, board, conversation page. */
   web: {
