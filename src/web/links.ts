@@ -28,7 +28,10 @@ export class ConsoleLinkIssuer implements ConsoleLinks {
 }
 
 /** The console's origin: `publicUrl` when set (behind a proxy), else the address it listens on. */
-export function consoleOrigin(settings: Config['console'], address: AddressInfo | undefined): string {
+export function consoleOrigin(
+  settings: Config['console'],
+  address: Pick<AddressInfo, 'address' | 'port'> | undefined,
+): string {
   if (settings.publicUrl) return new URL(settings.publicUrl).origin
   if (!address) throw new Error('the web console is not listening: no login link can point to it')
   const host = address.address.includes(':') ? `[${address.address}]` : address.address
