@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Templates } from '../../../templates/index.js'
 import { COMMANDS } from '../../domain/commands.js'
 import { toSummary } from '../../domain/conversation.js'
 import { oversees, type Staff } from '../../domain/staff.js'
@@ -17,6 +18,10 @@ import { type ConsoleRoutes, viewerOf } from './route.js'
  */
 
 const ACTIONS = ['assign', 'transfer', 'close'] as const
+type Sentences = Templates['web']['conversation']
+/** A sentence of this page: one of `web.conversation`, or a status's name. */
+type PageKey = Exclude<keyof Sentences, 'statuses'> | `statuses.${keyof Sentences['statuses']}`
+type Fact = 'code' | 'status' | 'customer' | 'agent' | 'category' | 'opened' | 'firstResponse' | 'closed'
 type Action = (typeof ACTIONS)[number]
 /** The entries a page shows, newest last: a whole working day of one conversation, and then some. */
 const ENTRIES_SHOWN = 1000
@@ -111,12 +116,12 @@ function conversationPage(
 ): Html {
   const { text } = parts
   const sight = sightOf(viewer.staff)
-  const t = (key: string) => text.t(`web.conversation.${key}` as Parameters<typeof text.t>[0])
+  const t = (key: PageKey) => text.t(`web.conversation.${key}`)
   const when = (at: number | undefined) => (at === undefined ? t('none') : text.dateTime(at))
   const category = parts.config.routing.categories.find((known) => known.id === conversation.category)
   const messages = entries.filter((entry): entry is MessageEntry => entry.kind === 'message')
   const events = entries.filter((entry): entry is EventEntry => entry.kind === 'event')
-  const facts: [string, string][] = [
+  const facts: [Fact, string][] = [
     ['code', conversation.code],
     ['status', t(`statuses.${conversation.status}`)],
     ['customer', shownName(sight, conversation.customerName)],
