@@ -39,6 +39,8 @@ export class ConsoleServer {
     const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, forceCloseConnections: true })
     this.app = app
     app.register(formbody)
+    // Declared up front, so every request has the same shape (Fastify's advice for decorations).
+    app.decorateRequest('viewer', undefined)
     app.addHook('onRequest', async (_request, reply) => {
       // On the raw response, so answers written past Fastify (the board's event stream) have them too.
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(name, value)

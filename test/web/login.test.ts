@@ -112,6 +112,13 @@ describe('the console: login by one-time link, sessions, CSRF, logout', () => {
     expect(logged).not.toContain('kefu_session=')
   })
 
+  it('serves the assets by name without a session, and nothing else from the disk', async () => {
+    const stranger = bot.client()
+    expect((await stranger.get('/assets/no-such.css')).status).toBe(404)
+    expect((await stranger.get('/assets/..%2Fserver.ts')).status).toBe(404)
+    expect((await stranger.get('/assets/%2E%2E%2Fparts.ts')).status).toBe(404)
+  })
+
   it('limits failed logins from one address, then refuses even a good link for a while', async () => {
     const guesser = bot.client()
     const statuses: number[] = []
