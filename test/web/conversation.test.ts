@@ -93,6 +93,25 @@ describe('the conversation page', () => {
     expect(after).toContain('小李')
   })
 
+  it('closes from the page; a closed conversation offers no moves', async () => {
+    const { h } = bot
+    const zhou = h.customer('cust-zhou', '周九')
+    zhou.say('请帮我改一下收货地址')
+    await received(h.agentA, '周九：请帮我改一下收货地址')
+    await h.settle()
+    const [conversation] = await h.bot.transcripts.conversationsOfCustomer('cust-zhou')
+    const path = `/conversations/${conversation?.id}`
+    const supervisor = await as(STAFF.supervisor)
+    const csrf = await supervisor.csrf(path)
+    const closed = await supervisor.post(`${path}/close`, { csrf }, { origin: bot.origin })
+    expect(closed.status).toBe(303)
+    expect(closed.headers.get('location')).toBe(`${path}?done=close`)
+    const page = await (await supervisor.get(path)).text()
+    expect(page).toContain('data-fact="status">已结束')
+    expect(page).not.toContain('data-action=')
+    expect((await supervisor.post(`${path}/close`, { csrf })).status).toBe(403)
+  })
+
   it('refuses an assign without the CSRF token, and one to somebody who is no agent', async () => {
     const supervisor = await as(STAFF.supervisor)
     expect((await supervisor.post(`/conversations/${id}/assign`, { agent: STAFF.agentA.id })).status).toBe(
