@@ -215,26 +215,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
               clock,
               log: log.child({ room: 'web' }),
               submit: submitFromConsole,
-              async recordRead({ conversationId, by, entries, at }) {
-                const rev =
-                  (await state.conversation(conversationId))?.rev ??
-                  (await store.conversation(conversationId))?.rev ??
-                  0
-                // The same entry `/transcript` records, through the same unit of work and recorder.
-                const work = new UnitOfWork(
-                  composeId('web', 'read', randomUUID()),
-                  at,
-                  { outbox: queues, recorder, state, timers: queues },
-                  0,
-                )
-                work.event({ id: conversationId, rev }, 'transcript-read', staffActor(by), {
-                  by: by.id,
-                  entries,
-                  via: 'web',
-                })
-                await work.commit()
-                log.info({ reader: by.id, conversation: conversationId, via: 'web' }, 'transcript read')
-              },
+              recordRead: recordConsoleRead,
               report: (range) => reportFrom(store, config, range),
             },
             consoleRoutes,
@@ -253,7 +234,28 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       clock,
       handlers: handlers().middleware(),
     })
-    return { state, queues, kernel, consoleServer }
+    return { state, queues, recorder, kernel, consoleServer }
+  }
+
+  /** A conversation page was read: recorded as `/transcript` records it, through a unit of work. */
+  async function recordConsoleRead(read: { conversationId: string; by: Staff; entries: number; at: number }) {
+    const { state, queues, recorder } = running()
+    const { conversationId, by } = read
+    const rev =
+      (await state.conversation(conversationId))?.rev ?? (await store.conversation(conversationId))?.rev ?? 0
+    const work = new UnitOfWork(
+      composeId('web', 'read', randomUUID()),
+      read.at,
+      { outbox: queues, recorder, state, timers: queues },
+      0,
+    )
+    work.event({ id: conversationId, rev }, 'transcript-read', staffActor(by), {
+      by: by.id,
+      entries: read.entries,
+      via: 'web',
+    })
+    await work.commit()
+    log.info({ reader: by.id, conversation: conversationId, via: 'web' }, 'transcript read')
   }
 
   /**
