@@ -26,6 +26,7 @@ import {
 } from './domain/report.js'
 import { type Staff, StaffDirectory } from './domain/staff.js'
 import type { TranscriptBatch, TranscriptEntry } from './domain/transcript.js'
+import { sightOf } from './domain/visibility.js'
 import { addDays } from './domain/zoned-time.js'
 import { Kernel } from './kernel/kernel.js'
 import { servicesFor, settingsFor } from './kernel/services.js'
@@ -252,6 +253,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     work.event({ id: conversationId, rev }, 'transcript-read', staffActor(by), {
       by: by.id,
       entries: read.entries,
+      sight: sightOf(by),
       via: 'web',
     })
     await work.commit()

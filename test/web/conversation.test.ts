@@ -47,11 +47,11 @@ describe('the conversation page', () => {
     const [first, second] = await reads()
     expect(first).toMatchObject({
       actor: { id: STAFF.supervisor.id },
-      data: { by: STAFF.supervisor.id, via: 'web' },
+      data: { by: STAFF.supervisor.id, via: 'web', sight: 'masked' },
     })
     expect(second).toMatchObject({
       actor: { id: STAFF.manager.id },
-      data: { by: STAFF.manager.id, via: 'web' },
+      data: { by: STAFF.manager.id, via: 'web', sight: 'whole' },
     })
   })
 

@@ -4,7 +4,7 @@ import { COMMANDS } from '../../domain/commands.js'
 import { toSummary } from '../../domain/conversation.js'
 import { oversees, type Staff } from '../../domain/staff.js'
 import type { ConversationSummary, EventEntry, MessageEntry } from '../../domain/transcript.js'
-import { mayRead, type Sight, shownName, shownText, sightOf } from '../../domain/visibility.js'
+import { mayRead, type Sight, shownEntry, shownName, shownText, sightOf } from '../../domain/visibility.js'
 import { refuse, sendPage } from '../answers.js'
 import { type Html, html } from '../html.js'
 import { page } from '../layout.js'
@@ -145,7 +145,7 @@ ${
         (entry) =>
           html`<li data-event="${entry.type}"><time>${text.dateTime(entry.at)}</time> ${shownText(
             sight,
-            text.event(entry, (id) => parts.staff.nameOf(id)),
+            text.event(shownEntry(sight, entry), (id) => parts.staff.nameOf(id)),
           )}</li>`,
       )}</ol>`
     : html`<p>${t('noEvents')}</p>`
