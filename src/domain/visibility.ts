@@ -1,4 +1,4 @@
-import { maskName, maskPersonalData } from './mask.js'
+import { clip, maskName, maskPersonalData } from './mask.js'
 import { oversees, type Staff } from './staff.js'
 
 /**
@@ -29,4 +29,9 @@ export function shownText(sight: Sight, text: string): string {
 /** A customer's name as this staff member may read it. */
 export function shownName(sight: Sight, name: string): string {
   return sight === 'whole' ? name : maskName(name)
+}
+
+/** The start of a message, on one line, as this staff member may read it (listings, the board). */
+export function shownPreview(sight: Sight, text: string): string {
+  return clip(shownText(sight, text))
 }
