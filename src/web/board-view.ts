@@ -241,7 +241,7 @@ function nextStep(text: Text, step: NextStep | null): string {
 function countdown(text: Text, row: WaitingRow | GroupWaitRow, now: number): string {
   if (row.overdueAt !== null && now >= row.overdueAt)
     return text.t('web.board.overdueBy', { time: clockText(now - row.overdueAt) })
-  return row.nextStep ? clockText(row.nextStep.dueAt - now) : ''
+  return row.nextStep ? countdownText(row.nextStep.dueAt - now) : ''
 }
 
 function customer(text: Text, name: string): Html | string {
@@ -252,8 +252,13 @@ function empty(text: Text, key: TextKey, columns: number): Html {
   return html`<tr class="empty"><td colspan="${columns}">${text.t(key)}</td></tr>`
 }
 
-/** `04:59`, `1:02:03`: a wait or a countdown, never below zero. */
-export function clockText(ms: number): string {
+/** A countdown reads `00:01` until its instant, and `00:00` only once it has come. */
+function countdownText(ms: number): string {
+  return clockText(Math.ceil(ms / 1000) * 1000)
+}
+
+/** `04:59`, `1:02:03`: how long, in whole seconds, never below zero. */
+function clockText(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000))
   const h = Math.floor(total / 3600)
   const mm = String(Math.floor((total % 3600) / 60)).padStart(2, '0')

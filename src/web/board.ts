@@ -197,7 +197,7 @@ function waitingRows(
         ...lateness(deadlines, conversation.ladderStep, sla.ladder, overdueStep(sla), now),
       }
     })
-  return rows.sort((a, b) => a.since - b.since)
+  return rows.sort((a, b) => a.since - b.since || a.code.localeCompare(b.code, 'en', { numeric: true }))
 }
 
 function lateness(

@@ -7,6 +7,7 @@ import { StaffDirectory } from '../../src/domain/staff.js'
 import type { ConversationSummary } from '../../src/domain/transcript.js'
 import { Text } from '../../src/text/text.js'
 import { type BoardReads, boardSignature, boardSnapshot } from '../../src/web/board.js'
+import { boardHtml } from '../../src/web/board-view.js'
 
 const T0 = Date.UTC(2026, 11, 1, 2, 0, 0) // 10:00 in Shanghai
 const S = 1000
@@ -249,5 +250,26 @@ describe('the board', () => {
       boardSignature(boardSnapshot(reads({ open }), member('sup'), settings, T0 + ms))
     expect(signature(S)).toBe(signature(2 * S))
     expect(signature(4 * MIN)).not.toBe(signature(2 * S))
+  })
+
+  it('renders rows with the countdown to the next step, then how long overdue, names escaped', () => {
+    const rows = (ms: number, ladderStep = '0') => {
+      const a1 = conversation('A1', {
+        agentId: 'agent-a',
+        customerName: '<img src=x onerror=alert(1)>',
+        ladderStep,
+      })
+      return boardHtml(settings.text, boardSnapshot(reads({ open: [a1] }), member('boss'), settings, T0 + ms))
+        .waiting
+    }
+    expect(rows(0)).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(rows(0)).not.toContain('<img')
+    expect(rows(0)).toMatch(/<tr data-code="A1" data-level="ok"[^>]*>/)
+    expect(rows(0)).toMatch(/<td class="time" data-countdown>04:00<\/td>/)
+    expect(rows(4 * MIN - 500)).toMatch(/data-countdown>00:01</)
+    // The step fell due and its timer has not run yet: the countdown waits at zero.
+    expect(rows(4 * MIN + 100)).toMatch(/data-countdown>00:00</)
+    expect(rows(4 * MIN + 30 * S, '1')).toMatch(/data-level="warning"[\s\S]*data-countdown>00:30</)
+    expect(rows(6 * MIN + 5 * S, '2')).toMatch(/data-level="overdue"[\s\S]*data-countdown>超时 01:05</)
   })
 })

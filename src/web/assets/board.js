@@ -22,6 +22,11 @@
     return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`
   }
 
+  /** A countdown reads `00:01` until its instant, and `00:00` only once it has come. */
+  function countdownText(ms) {
+    return clockText(Math.ceil(ms / 1000) * 1000)
+  }
+
   /** An instant from a data attribute; null where the row has none. */
   function instant(value) {
     return value ? Number(value) : null
@@ -52,7 +57,7 @@
       if (level === 'overdue') {
         countdown.textContent = words.textOverdueBy.replace('{time}', clockText(now - overdueAt))
       } else {
-        countdown.textContent = nextAt === null ? '' : clockText(nextAt - now)
+        countdown.textContent = nextAt === null ? '' : countdownText(nextAt - now)
       }
     }
   }
