@@ -24,6 +24,8 @@ let app: FastifyInstance
 let base: string
 let config: Config
 let staff: StaffDirectory
+/** How often the board read every open conversation from Redis. */
+let reads = 0
 
 beforeEach(async () => {
   h = await new KernelHarness().start()
@@ -39,10 +41,19 @@ beforeEach(async () => {
     ],
   })
   staff = new StaffDirectory(config.staff)
+  reads = 0
+  // The real live state, counted: how many reads the board makes is part of what it promises.
+  const state = new Proxy(h.state, {
+    get(target, name) {
+      if (name === 'openConversations') reads++
+      const value = Reflect.get(target, name)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
   const parts: ConsoleParts = {
     config,
     staff,
-    state: h.state,
+    state,
     store: h.store,
     text: new Text('zh-CN', config.timeZone),
     clock: () => h.now,
@@ -227,6 +238,22 @@ describe('the board over HTTP', () => {
       expect(await stream.next(500)).not.toBe('ended')
       staff.replace(config.staff.filter((member) => member.id !== STAFF.supervisor.id))
       expect(await stream.next(1500)).toBe('ended')
+    } finally {
+      abort.abort()
+    }
+  })
+
+  it('reads the live state once a tick for every open page, whoever looks', async () => {
+    const abort = new AbortController()
+    try {
+      const viewers = [STAFF.supervisor, STAFF.supervisor, STAFF.manager, STAFF.agentA, STAFF.agentB]
+      const streams = await Promise.all(viewers.map((viewer) => events(viewer.id, abort.signal)))
+      for (const stream of streams) expect(await stream.next(500)).not.toBe('ended')
+      const before = reads
+      await new Promise((resolve) => setTimeout(resolve, 3000))
+      // About three ticks; one read per page per tick would be fifteen.
+      expect(reads - before).toBeGreaterThanOrEqual(1)
+      expect(reads - before).toBeLessThanOrEqual(4)
     } finally {
       abort.abort()
     }
