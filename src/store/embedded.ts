@@ -17,7 +17,13 @@ import {
   type TranscriptEntry,
   transcriptEntrySchema,
 } from '../domain/transcript.js'
-import type { PurgedTranscripts, TranscriptStore } from './port.js'
+import type {
+  ConversationQuery,
+  PurgedTranscripts,
+  SearchPage,
+  SearchResult,
+  TranscriptStore,
+} from './port.js'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -73,6 +79,80 @@ CREATE TABLE IF NOT EXISTS audit (
 const CUSTOMER_INDEX = `
 CREATE INDEX IF NOT EXISTS entries_by_customer ON entries (customer_id, at, seq) WHERE customer_id IS NOT NULL;
 `
+
+/**
+ * Search (`searchConversations`): the summary fields it filters by, as virtual columns read from the
+ * JSON (nothing to write, nothing to backfill; a damaged row reads as NULL and is left for a reader
+ * to report), each indexed with the opening time so that a filter and "newest first" are one range.
+ */
+const SEARCH_COLUMNS: Record<string, string> = {
+  status: '$.status',
+  agent_id: '$.agentId',
+  category: '$.category',
+  rating: '$.rating',
+  customer_name: '$.customerName',
+}
+
+/**
+ * Messages' text for search: an FTS5 table with the trigram tokenizer, which finds any substring of
+ * three characters or more (Chinese has no spaces to split words at) by its index. Its rowids belong
+ * to `message_rows`, which names each one's entry: an entries rowid would do, but VACUUM may renumber
+ * those. Triggers on `entries` keep both in step with every write, purge and erase, in the same
+ * transaction. Rooms' records are not conversations and stay out.
+ */
+const MESSAGE_TEXT = `
+CREATE TABLE message_rows (
+  n INTEGER PRIMARY KEY,
+  entry_id TEXT NOT NULL UNIQUE,
+  conversation_id TEXT NOT NULL,
+  inbound INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE message_text USING fts5(text, tokenize = 'trigram');
+CREATE TRIGGER message_text_insert AFTER INSERT ON entries
+WHEN NEW.type IS NULL AND NOT (NEW.conversation_id >= '${GROUP_THREADS.from}' AND NEW.conversation_id < '${GROUP_THREADS.to}')
+  AND json_valid(NEW.json) AND json_extract(NEW.json, '$.kind') = 'message'
+BEGIN
+  INSERT INTO message_rows (entry_id, conversation_id, inbound)
+    VALUES (NEW.id, NEW.conversation_id, json_extract(NEW.json, '$.direction') = 'in');
+  INSERT INTO message_text (rowid, text) VALUES (last_insert_rowid(), json_extract(NEW.json, '$.text'));
+END;
+CREATE TRIGGER message_text_delete AFTER DELETE ON entries WHEN OLD.type IS NULL
+BEGIN
+  DELETE FROM message_text WHERE rowid = (SELECT n FROM message_rows WHERE entry_id = OLD.id);
+  DELETE FROM message_rows WHERE entry_id = OLD.id;
+END;
+`
+
+/**
+ * Gives a file from before search its columns, indexes and message index, filling the index from the
+ * messages already stored, in one immediate transaction: cut short, none of it is there and the
+ * next start does it all; of two processes, the second finds it done.
+ */
+function migrateSearch(db: Database.Database): void {
+  db.transaction(() => {
+    const columns = new Set(
+      (db.prepare('PRAGMA table_xinfo(conversations)').all() as { name: string }[]).map((c) => c.name),
+    )
+    for (const [column, path] of Object.entries(SEARCH_COLUMNS)) {
+      if (columns.has(column)) continue
+      db.exec(`ALTER TABLE conversations ADD COLUMN ${column}
+        GENERATED ALWAYS AS (CASE WHEN json_valid(json) THEN json_extract(json, '${path}') END) VIRTUAL`)
+    }
+    for (const column of ['status', 'agent_id', 'category', 'rating']) {
+      db.exec(`CREATE INDEX IF NOT EXISTS conversations_by_${column} ON conversations (${column}, opened_at)`)
+    }
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'message_rows'").get()) return
+    db.exec(MESSAGE_TEXT)
+    db.exec(`
+      INSERT INTO message_rows (entry_id, conversation_id, inbound)
+        SELECT id, conversation_id, json_extract(json, '$.direction') = 'in' FROM entries
+        WHERE type IS NULL AND NOT (conversation_id >= '${GROUP_THREADS.from}' AND conversation_id < '${GROUP_THREADS.to}')
+          AND json_valid(json) AND json_extract(json, '$.kind') = 'message'
+        ORDER BY rowid;
+      INSERT INTO message_text (rowid, text)
+        SELECT r.n, json_extract(e.json, '$.text') FROM message_rows r JOIN entries e ON e.id = r.entry_id;`)
+  }).immediate()
+}
 
 /**
  * A file made before entries had a customer_id gets the column, and its rooms' entries get their
@@ -185,6 +265,7 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     db.exec(SCHEMA)
     migrate(db)
     db.exec(CUSTOMER_INDEX)
+    migrateSearch(db)
     const insertEntry = db.prepare(
       'INSERT OR IGNORE INTO entries (id, conversation_id, at, seq, type, json, customer_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
@@ -460,6 +541,21 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     return rows.map(entryOf)
   }
 
+  async searchConversations(query: ConversationQuery, page: SearchPage): Promise<SearchResult> {
+    const { where, values } = searchFilter(query)
+    const db = this.open()
+    const { total } = db
+      .prepare(`SELECT count(*) AS total FROM conversations WHERE ${where}`)
+      .get(values) as {
+      total: number
+    }
+    const rows = db
+      .prepare(`SELECT id, json FROM conversations WHERE ${where}
+        ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...values, limit: page.limit, offset: page.offset }) as Row[]
+    return { conversations: rows.map(conversationOf), total }
+  }
+
   async close(): Promise<void> {
     await this.pending?.done.catch(() => undefined)
     this.db?.close()
@@ -497,4 +593,59 @@ function handoverOf(row: Row): Handover {
   const parsed = handoverSchema.safeParse(json)
   if (!parsed.success) throw new Error(`handover ${row.id} is damaged: ${parsed.error.message}`)
   return parsed.data
+}
+
+/** The WHERE clause of a search and its named values: one condition per filter given. */
+function searchFilter(query: ConversationQuery): { where: string; values: Record<string, string | number> } {
+  const conditions: string[] = ['1']
+  const values: Record<string, string | number> = {}
+  const equal = (column: string, value: string | number | undefined) => {
+    if (value === undefined) return
+    conditions.push(`${column} = @${column}`)
+    values[column] = value
+  }
+  equal('code', query.code)
+  equal('agent_id', query.agentId)
+  equal('category', query.category)
+  equal('status', query.status)
+  equal('rating', query.rating)
+  if (query.openedFrom !== undefined) {
+    conditions.push('opened_at >= @openedFrom')
+    values.openedFrom = query.openedFrom
+  }
+  if (query.openedTo !== undefined) {
+    conditions.push('opened_at < @openedTo')
+    values.openedTo = query.openedTo
+  }
+  if (query.text !== undefined) {
+    conditions.push(`id IN (${messagesHolding('text', query.text, values)})`)
+  }
+  if (query.customer !== undefined) {
+    values.customerName = likePattern(query.customer)
+    const theirs = messagesHolding('customer', query.customer, values, 'AND r.inbound = 1')
+    conditions.push(`(customer_name LIKE @customerName ESCAPE '\\' OR id IN (${theirs}))`)
+  }
+  return { where: conditions.join(' AND '), values }
+}
+
+/**
+ * The conversations with a message holding the text: a phrase of the trigram index for three
+ * characters or more; a shorter text (two Chinese characters are a word) has no trigram, so it is a
+ * LIKE over the index's copy of the texts: a scan, but of messages only, never of the JSON.
+ */
+function messagesHolding(
+  name: string,
+  text: string,
+  values: Record<string, string | number>,
+  also = '',
+): string {
+  const short = [...text].length < 3
+  values[name] = short ? likePattern(text) : `"${text.replace(/"/g, '""')}"`
+  const match = short ? `t.text LIKE @${name} ESCAPE '\\'` : `message_text MATCH @${name}`
+  return `SELECT r.conversation_id FROM message_text t JOIN message_rows r ON r.n = t.rowid WHERE ${match} ${also}`
+}
+
+/** `%text%` with LIKE's own characters escaped. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`
 }
