@@ -94,31 +94,34 @@ const SEARCH_COLUMNS: Record<string, string> = {
 }
 
 /**
- * Messages' text for search: an FTS5 table with the trigram tokenizer, which finds any substring of
- * three characters or more (Chinese has no spaces to split words at) by its index. Its rowids belong
- * to `message_rows`, which names each one's entry: an entries rowid would do, but VACUUM may renumber
- * those. Triggers on `entries` keep both in step with every write, purge and erase, in the same
- * transaction. Rooms' records are not conversations and stay out.
+ * Messages' text for search: `message_rows` holds each message of a 1:1 conversation (its entry,
+ * conversation, whether the customer wrote it, its text), and `message_text` indexes that text with
+ * FTS5's trigram tokenizer, which finds any substring of three characters or more (Chinese has no
+ * spaces to split words at) without a copy of the text (external content). The rows have their own
+ * numbers: an entries rowid would do, but VACUUM may renumber those. Triggers on `entries` keep both
+ * in step with every write, purge and erase, in the same transaction. Rooms' records stay out.
  */
 const MESSAGE_TEXT = `
 CREATE TABLE message_rows (
   n INTEGER PRIMARY KEY,
   entry_id TEXT NOT NULL UNIQUE,
   conversation_id TEXT NOT NULL,
-  inbound INTEGER NOT NULL
+  inbound INTEGER NOT NULL,
+  text TEXT NOT NULL
 );
-CREATE VIRTUAL TABLE message_text USING fts5(text, tokenize = 'trigram');
+CREATE VIRTUAL TABLE message_text USING fts5(text, content = 'message_rows', content_rowid = 'n', tokenize = 'trigram');
 CREATE TRIGGER message_text_insert AFTER INSERT ON entries
 WHEN NEW.type IS NULL AND NOT (NEW.conversation_id >= '${GROUP_THREADS.from}' AND NEW.conversation_id < '${GROUP_THREADS.to}')
   AND json_valid(NEW.json) AND json_extract(NEW.json, '$.kind') = 'message'
 BEGIN
-  INSERT INTO message_rows (entry_id, conversation_id, inbound)
-    VALUES (NEW.id, NEW.conversation_id, json_extract(NEW.json, '$.direction') = 'in');
-  INSERT INTO message_text (rowid, text) VALUES (last_insert_rowid(), json_extract(NEW.json, '$.text'));
+  INSERT INTO message_rows (entry_id, conversation_id, inbound, text)
+    VALUES (NEW.id, NEW.conversation_id, json_extract(NEW.json, '$.direction') = 'in', coalesce(json_extract(NEW.json, '$.text'), ''));
+  INSERT INTO message_text (rowid, text) SELECT n, text FROM message_rows WHERE n = last_insert_rowid();
 END;
 CREATE TRIGGER message_text_delete AFTER DELETE ON entries WHEN OLD.type IS NULL
 BEGIN
-  DELETE FROM message_text WHERE rowid = (SELECT n FROM message_rows WHERE entry_id = OLD.id);
+  INSERT INTO message_text (message_text, rowid, text)
+    SELECT 'delete', n, text FROM message_rows WHERE entry_id = OLD.id;
   DELETE FROM message_rows WHERE entry_id = OLD.id;
 END;
 `
@@ -141,16 +144,17 @@ function migrateSearch(db: Database.Database): void {
     for (const column of ['status', 'agent_id', 'category', 'rating']) {
       db.exec(`CREATE INDEX IF NOT EXISTS conversations_by_${column} ON conversations (${column}, opened_at)`)
     }
+    // Names are matched as substrings, so by a scan: of this index, not of every summary's JSON.
+    db.exec('CREATE INDEX IF NOT EXISTS conversations_by_customer_name ON conversations (customer_name, id)')
     if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'message_rows'").get()) return
     db.exec(MESSAGE_TEXT)
     db.exec(`
-      INSERT INTO message_rows (entry_id, conversation_id, inbound)
-        SELECT id, conversation_id, json_extract(json, '$.direction') = 'in' FROM entries
+      INSERT INTO message_rows (entry_id, conversation_id, inbound, text)
+        SELECT id, conversation_id, json_extract(json, '$.direction') = 'in', coalesce(json_extract(json, '$.text'), '') FROM entries
         WHERE type IS NULL AND NOT (conversation_id >= '${GROUP_THREADS.from}' AND conversation_id < '${GROUP_THREADS.to}')
           AND json_valid(json) AND json_extract(json, '$.kind') = 'message'
         ORDER BY rowid;
-      INSERT INTO message_text (rowid, text)
-        SELECT r.n, json_extract(e.json, '$.text') FROM message_rows r JOIN entries e ON e.id = r.entry_id;`)
+      INSERT INTO message_text (message_text) VALUES ('rebuild');`)
   }).immediate()
 }
 
@@ -544,16 +548,34 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
   async searchConversations(query: ConversationQuery, page: SearchPage): Promise<SearchResult> {
     const { where, values } = searchFilter(query)
     const db = this.open()
-    const { total } = db
-      .prepare(`SELECT count(*) AS total FROM conversations WHERE ${where}`)
-      .get(values) as {
-      total: number
+    const paged = { ...values, limit: page.limit, offset: page.offset }
+    if (query.text === undefined && query.customer === undefined) {
+      // By the indexes alone: the count from an index, the page from the opened_at order.
+      const { total } = db
+        .prepare(`SELECT count(*) AS total FROM conversations WHERE ${where}`)
+        .get(values) as {
+        total: number
+      }
+      const rows = db
+        .prepare(`SELECT id, json FROM conversations WHERE ${where}
+          ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset`)
+        .all(paged) as Row[]
+      return { conversations: rows.map(conversationOf), total }
     }
+    // A text is looked up once, for the count and the page both: the matches are kept aside (their
+    // rowids, only for this statement) and the page's summaries read from them.
     const rows = db
-      .prepare(`SELECT id, json FROM conversations WHERE ${where}
-        ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset`)
-      .all({ ...values, limit: page.limit, offset: page.offset }) as Row[]
-    return { conversations: rows.map(conversationOf), total }
+      .prepare(`
+        WITH hits AS MATERIALIZED (SELECT rowid AS n, opened_at, id FROM conversations WHERE ${where}),
+          page AS (SELECT n, opened_at, id FROM hits ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset)
+        SELECT (SELECT count(*) FROM hits) AS total, c.id, c.json
+        FROM (SELECT 1) LEFT JOIN page p LEFT JOIN conversations c ON c.rowid = p.n
+        ORDER BY p.opened_at DESC, p.id DESC`)
+      .all(paged) as (Row & { total: number })[]
+    return {
+      conversations: rows.filter((row) => row.id !== null).map(conversationOf),
+      total: rows[0]?.total ?? 0,
+    }
   }
 
   async close(): Promise<void> {
@@ -622,8 +644,11 @@ function searchFilter(query: ConversationQuery): { where: string; values: Record
   }
   if (query.customer !== undefined) {
     values.customerName = likePattern(query.customer)
+    // A substring is no range, so the names are scanned: in their index, which the planner would
+    // otherwise pass over for the table, working out every summary's name from its JSON.
     const theirs = messagesHolding('customer', query.customer, values, 'AND r.inbound = 1')
-    conditions.push(`(customer_name LIKE @customerName ESCAPE '\\' OR id IN (${theirs}))`)
+    conditions.push(`id IN (SELECT id FROM conversations INDEXED BY conversations_by_customer_name WHERE customer_name LIKE @customerName ESCAPE '\\'
+      UNION ${theirs})`)
   }
   return { where: conditions.join(' AND '), values }
 }
@@ -631,7 +656,7 @@ function searchFilter(query: ConversationQuery): { where: string; values: Record
 /**
  * The conversations with a message holding the text: a phrase of the trigram index for three
  * characters or more; a shorter text (two Chinese characters are a word) has no trigram, so it is a
- * LIKE over the index's copy of the texts: a scan, but of messages only, never of the JSON.
+ * LIKE over the messages' texts: a scan, but of those only, never of the entries' JSON.
  */
 function messagesHolding(
   name: string,
@@ -641,8 +666,11 @@ function messagesHolding(
 ): string {
   const short = [...text].length < 3
   values[name] = short ? likePattern(text) : `"${text.replace(/"/g, '""')}"`
-  const match = short ? `t.text LIKE @${name} ESCAPE '\\'` : `message_text MATCH @${name}`
-  return `SELECT r.conversation_id FROM message_text t JOIN message_rows r ON r.n = t.rowid WHERE ${match} ${also}`
+  if (short) {
+    return `SELECT r.conversation_id FROM message_rows r WHERE r.text LIKE @${name} ESCAPE '\\' ${also}`
+  }
+  return `SELECT r.conversation_id FROM message_text t JOIN message_rows r ON r.n = t.rowid
+    WHERE message_text MATCH @${name} ${also}`
 }
 
 /** `%text%` with LIKE's own characters escaped. */

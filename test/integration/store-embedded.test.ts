@@ -55,7 +55,7 @@ describe('embedded transcript store', () => {
     await first.close()
     // As a file from before search: no message index, no search columns.
     const raw = new Database(file)
-    raw.exec(`DROP TRIGGER message_text_insert; DROP TRIGGER message_text_delete;
+    raw.exec(`DROP TRIGGER message_text_insert; DROP TRIGGER message_text_delete; DROP INDEX conversations_by_customer_name;
       DROP TABLE message_text; DROP TABLE message_rows;`)
     for (const column of ['status', 'agent_id', 'category', 'rating'])
       raw.exec(`DROP INDEX conversations_by_${column}`)
