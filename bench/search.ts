@@ -92,7 +92,7 @@ export async function searchFigures(profile: SearchProfile): Promise<Figure[]> {
         { offset: 49 * PAGE, limit: PAGE },
       ],
       ['text "退款什么时候" (trigram index)', { text: '退款什么时候' }, { offset: 0, limit: PAGE }],
-      ['text "破损" (2 characters: scan of the index text)', { text: '破损' }, { offset: 0, limit: PAGE }],
+      ['text "破损" (2 characters: a scan of the messages)', { text: '破损' }, { offset: 0, limit: PAGE }],
       [
         'text "退款什么时候" + agent + one week',
         { text: '退款什么时候', agentId: 'agent-7', ...week },
