@@ -16,6 +16,10 @@ export interface ChartFrame {
   empty: string
   /** An axis value as people read it (`5分0秒`, `40%`). */
   tick: (value: number) => string
+  /** Counts: every tick a whole number. */
+  whole?: boolean
+  /** The axis reaches at least this far, so a range of zeros still has readable ticks. */
+  atLeast?: number
 }
 
 export interface Bar {
@@ -59,10 +63,20 @@ function niceMax(max: number): number {
   return step * power
 }
 
+/** The top of the axis: round ticks, whole ones for counts, and `atLeast` while nothing is above it. */
+function axisTop(frame: ChartFrame, max: number): number {
+  if (frame.atLeast !== undefined && max <= frame.atLeast) return frame.atLeast
+  if (!frame.whole) return niceMax(max)
+  // A whole step of 1, 2 or 5 × 10ⁿ per tick: 0, 1, 2, 3, 4 rather than 0, 0.3, 0.5…
+  const power = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(1, max / TICKS))))
+  const step = [1, 2, 5, 10].find((factor) => factor * power * TICKS >= max) ?? 10
+  return step * power * TICKS
+}
+
 /** A bar per label: counts, rates, a distribution. */
 export function barChart(frame: ChartFrame & { bars: Bar[]; max?: number }): Html {
   const values = frame.bars.flatMap((bar) => (bar.value === undefined ? [] : [bar.value]))
-  const top = frame.max ?? niceMax(Math.max(0, ...values))
+  const top = frame.max ?? axisTop(frame, Math.max(0, ...values))
   const slot = PLOT_WIDTH / Math.max(1, frame.bars.length)
   const width = round(Math.min(48, slot * 0.7))
   const bars = frame.bars.map((bar, index) => {
@@ -81,7 +95,7 @@ export function lineChart(frame: ChartFrame & { labels: string[]; series: Series
   const values = frame.series.flatMap((series) =>
     series.values.flatMap((value) => (value === undefined ? [] : [value])),
   )
-  const top = niceMax(Math.max(0, ...values))
+  const top = axisTop(frame, Math.max(0, ...values))
   const slot = PLOT_WIDTH / Math.max(1, frame.labels.length)
   const x = (index: number) => round(LEFT + slot * index + slot / 2)
   const y = (value: number) => round(TOP + PLOT_HEIGHT - (Math.max(0, value) / top) * PLOT_HEIGHT)
@@ -127,10 +141,10 @@ function svg(
       ? html`<text x="${round(LEFT + slot * index + slot / 2)}" y="${HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11">${label}</text>`
       : '',
   )
-  return html`<svg data-chart="${frame.chart}" class="chart" role="img" aria-labelledby="${id}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" xmlns="http://www.w3.org/2000/svg">
+  return html`<figure class="chart-figure"><figcaption>${frame.title}</figcaption><svg data-chart="${frame.chart}" class="chart" role="img" aria-labelledby="${id}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" xmlns="http://www.w3.org/2000/svg">
 <title id="${id}">${frame.title}</title>
 <g class="chart-axis">${ticks}<line x1="${LEFT}" y1="${TOP + PLOT_HEIGHT}" x2="${WIDTH - RIGHT}" y2="${TOP + PLOT_HEIGHT}" stroke="#374151"></line></g>
 <g class="chart-labels">${names}</g>
 ${empty ? html`<text class="chart-empty" x="${LEFT + PLOT_WIDTH / 2}" y="${TOP + PLOT_HEIGHT / 2}" text-anchor="middle" font-size="13">${frame.empty}</text>` : drawing}
-</svg>`
+</svg></figure>`
 }

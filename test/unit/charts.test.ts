@@ -18,7 +18,9 @@ describe('SVG charts', () => {
         title: `${score} 分：${score === 5 ? 8 : 0}`,
       })),
     }).value
-    expect(svg).toMatch(/^<svg data-chart="csat" class="chart" role="img" aria-labelledby="chart-csat"/)
+    expect(svg).toMatch(
+      /^<figure class="chart-figure"><figcaption>满意度评分分布<\/figcaption><svg data-chart="csat" class="chart" role="img" aria-labelledby="chart-csat"/,
+    )
     expect(svg).toContain('<title id="chart-csat">满意度评分分布</title>')
     expect(svg).toContain('<title>5 分：8</title>')
     expect(svg).toContain('>1 分</text>')
@@ -41,6 +43,26 @@ describe('SVG charts', () => {
     expect(svg).not.toContain('<script>')
     expect(svg).toContain('&lt;b&gt;王&quot;&lt;/b&gt;')
     expect(svg).toMatch(/fill="#[0-9a-f]{6}"/)
+  })
+
+  it('gives counts whole ticks, and a range of zeros an axis that still reads', () => {
+    const ticks = (svg: string) =>
+      [...svg.matchAll(/text-anchor="end" font-size="11">([^<]*)</g)].map((m) => m[1])
+    const counts = barChart({
+      ...frame,
+      chart: 'overdue-per-agent',
+      whole: true,
+      bars: [{ label: '小王', value: 1, shown: '1', title: '小王：1' }],
+    }).value
+    expect(ticks(counts)).toEqual(['0', '1', '2', '3', '4'])
+    const seconds = lineChart({
+      ...frame,
+      chart: 'first-response',
+      atLeast: 60,
+      labels: ['12-01'],
+      series: [{ name: '中位数', values: [0], titles: ['0'] }],
+    }).value
+    expect(ticks(seconds)).toEqual(['0', '15', '30', '45', '60'])
   })
 
   it('leaves out a bar without a value, and says so when there is no value at all', () => {

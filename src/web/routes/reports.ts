@@ -108,10 +108,10 @@ async function reportBody(parts: ConsoleParts, range: Range): Promise<Html> {
 <p class="range">${text.t('webReports.range', { ...range, timeZone: config.timeZone })}</p>
 <p><a data-download="csv" href="/reports.csv?${query}" download>${text.t('webReports.download')}</a></p>
 <section class="charts">
-<figure>${firstResponseChart(parts, days)}</figure>
-<figure>${overdueChart(parts, whole)}</figure>
-<figure>${sameDayChart(parts, days)}</figure>
-<figure>${csatChart(parts, ratingDistribution(rated))}</figure>
+${firstResponseChart(parts, days)}
+${overdueChart(parts, whole)}
+${sameDayChart(parts, days)}
+${csatChart(parts, ratingDistribution(rated))}
 </section>
 <section>
 <h2>${text.t('webReports.tally')}</h2>
@@ -143,6 +143,7 @@ function firstResponseChart(parts: ConsoleParts, report: KpiReport): Html {
     title: text.t('webReports.firstResponse'),
     empty: text.t('webReports.noData'),
     tick: (ms) => text.duration(ms),
+    atLeast: 60_000,
     labels: team.map(({ day }) => day.slice(5)),
     series: [
       series(text.t('webReports.median'), (row) => row.firstResponseMedianMs),
@@ -163,6 +164,7 @@ function overdueChart(parts: ConsoleParts, report: KpiReport): Html {
     title: text.t('webReports.overduePerAgent'),
     empty: text.t('webReports.noData'),
     tick: countTick,
+    whole: true,
     bars: agents.map((row) => {
       const label = agentName(parts, row.agentId ?? '')
       return {
@@ -204,6 +206,7 @@ function csatChart(parts: ConsoleParts, counts: number[]): Html {
     title: text.t('webReports.csat'),
     empty: text.t('webReports.noData'),
     tick: countTick,
+    whole: true,
     bars: counts.map((count, index) => {
       const label = text.t('webReports.score', { score: index + 1 })
       return {
