@@ -1,4 +1,5 @@
 import { type CommandTable, Composer, type TimerTable } from '../src/kernel/composer.js'
+import { consoleLink } from './console.js'
 import { close, help, list, queue, take, transfer } from './conversations.js'
 import { onCustomerMessage } from './customer/index.js'
 import { onDigestDue } from './digest.js'
@@ -41,6 +42,7 @@ const commands: CommandTable = {
   stats,
   groups,
   group,
+  console: consoleLink,
   whoami,
 }
 

@@ -8,6 +8,7 @@ import {
   REPORT_EVENT_TYPES,
   reportWindow,
 } from '../src/domain/report.js'
+import { shownEntry, shownName, sightOf } from '../src/domain/visibility.js'
 import { addDays, dayKey } from '../src/domain/zoned-time.js'
 import type { CommandContext } from '../src/kernel/composer.js'
 import type { AgentLoad } from '../src/state/port.js'
@@ -42,7 +43,9 @@ function status(ctx: CommandContext<'agents'>, load: AgentLoad | undefined): str
 
 /**
  * The archive is confidential: supervisors and managers read the last entries with /transcript, and
- * every read is recorded in the transcript itself. A customer's whole record is a manager's
+ * every read is recorded in the transcript itself, with the sight it was given. Managers read it
+ * whole; supervisors review the service, not the customer, so they read customers' names and
+ * personal data masked (src/domain/visibility.ts). A customer's whole record is a manager's
  * `/export` (handlers/privacy.ts), audited apart.
  */
 export async function transcript(ctx: CommandContext<'transcript'>): Promise<void> {
@@ -52,17 +55,26 @@ export async function transcript(ctx: CommandContext<'transcript'>): Promise<voi
   const conversation = live ? toSummary(live) : await ctx.io.store.conversationByCode(command.code)
   if (!conversation)
     return ctx.reply('transcript', ctx.t('supervisor.transcriptNotFound', { code: command.code }))
+  const sight = sightOf(staff)
   const entries = await ctx.io.store.entries(conversation.id, { limit: TRANSCRIPT_LINES })
-  const header = ctx.t('supervisor.transcriptHeader', {
-    code: conversation.code,
-    customer: conversation.customerName,
-    opened: text.dateTime(conversation.openedAt),
-    count: entries.length,
-  })
+  const header = ctx.t(
+    sight === 'whole' ? 'supervisor.transcriptHeader' : 'supervisor.transcriptHeaderMasked',
+    {
+      code: conversation.code,
+      customer: shownName(sight, conversation.customerName),
+      opened: text.dateTime(conversation.openedAt),
+      count: entries.length,
+    },
+  )
   const nameOf = (id: string) => ctx.services.staff.nameOf(id)
-  ctx.reply('transcript', [header, ...entries.map((entry) => text.entry(entry, nameOf))].join('\n'))
-  ctx.event(conversation, 'transcript-read', staffActor(staff), { by: staff.id, entries: entries.length })
-  ctx.log.info({ reader: staff.id, conversation: conversation.id }, 'transcript read')
+  const lines = entries.map((entry) => text.entry(shownEntry(sight, entry), nameOf))
+  ctx.reply('transcript', [header, ...lines].join('\n'))
+  ctx.event(conversation, 'transcript-read', staffActor(staff), {
+    by: staff.id,
+    entries: entries.length,
+    sight,
+  })
+  ctx.log.info({ reader: staff.id, conversation: conversation.id, sight }, 'transcript read')
 }
 
 /**

@@ -2,6 +2,7 @@ import { BOT } from '../src/domain/actors.js'
 import { maskName, preview } from '../src/domain/mask.js'
 import type { Context } from '../src/kernel/context.js'
 import type { UpdateOf } from '../src/kernel/updates.js'
+import { LOGIN_LINK_PURPOSE } from './console.js'
 import { alertRecipients } from './escalation.js'
 import { threadOf } from './groups/room.js'
 
@@ -28,7 +29,13 @@ export async function onSendFailed(ctx: Context<UpdateOf<'send-failed'>>): Promi
             code: conversation.code,
           })
         : ctx.t('supervisor.unknownContact')
-  const text = outgoing.kind === 'forward' ? ctx.t('kinds.file') : preview(outgoing.text)
+  // A login link is a credential: a colleague told of the failure must not be able to use it.
+  const text =
+    outgoing.kind === 'forward'
+      ? ctx.t('kinds.file')
+      : purpose === LOGIN_LINK_PURPOSE
+        ? ctx.t('console.linkWithheld')
+        : preview(outgoing.text)
   const notice = ctx.t('supervisor.sendFailed', { to, text })
   for (const recipient of alertRecipients(ctx, ['supervisors'])) {
     if (recipient !== outgoing.to) ctx.send(PURPOSE, recipient, notice)

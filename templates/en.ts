@@ -160,6 +160,7 @@ export const en: Templates = {
       '/handover [colleague] hand over your shift · /ack acknowledge a handover',
       '/groups the groups you look after and the messages waiting there',
       'Answer in a group: G7 Hello… (the bot posts it there, @-mentioning the customer)',
+      '/console a one-time login link to the web console (sent to you privately)',
       '/whoami your own WeChat contact id (for the staff list of the configuration)',
       '/help this help',
     ].join('\n'),
@@ -170,12 +171,13 @@ export const en: Templates = {
       '/agents agents and their load',
       '/assign code agent assign a conversation',
       '/transfer code agent · /close code',
-      '/transcript code read a conversation (each read is recorded)',
+      '/transcript code read a conversation (customer data hidden for supervisors, whole for managers; each read is recorded)',
       '/export code-or-customer-id all personal data of that customer (managers only)',
       '/erase code-or-customer-id delete all personal data of that customer (managers only, confirmed)',
       '/stats [day|week] figures for today or the last 7 days',
       "/groups watched groups and the messages waiting there · /group G7 read a group's record (recorded)",
       '/ack acknowledge a handover',
+      '/console a one-time login link to the web console (sent to you privately)',
       '/whoami your own WeChat contact id',
       '/help this help',
     ].join('\n'),
@@ -203,6 +205,7 @@ export const en: Templates = {
     whoami: '/whoami',
     groups: '/groups',
     group: '/group room code, e.g. /group G7',
+    console: '/console',
   },
   group: {
     agentNote:
@@ -238,6 +241,7 @@ export const en: Templates = {
     onDuty: 'agents on duty',
     inRoom: 'the group {code} "{topic}"',
     recordHeader: 'The last {count} entries of the group {code} "{topic}" (customer data hidden):',
+    recordHeaderWhole: 'The last {count} entries of the group {code} "{topic}":',
     recordNotFound: 'There is no group {code}. Send /groups to see the watched groups.',
   },
   privacy: {
@@ -281,6 +285,8 @@ export const en: Templates = {
     statusOn: 'on duty',
     statusOff: 'off duty',
     transcriptHeader: 'Conversation {code} · customer {customer} · opened {opened} (last {count} entries)',
+    transcriptHeaderMasked:
+      'Conversation {code} · customer {customer} · opened {opened} (last {count} entries, customer data hidden)',
     transcriptMessage: '{time} {who}: {text}',
     transcriptEvent: '{time} · {event}',
     transcriptNotFound: 'No record of conversation {code}.',
@@ -517,6 +523,9 @@ export const en: Templates = {
   },
   console: {
     notConfigured: 'The web console is off (set console.port to turn it on).',
+    link: 'Your web console login link (valid until {until}, works once; do not pass it on):\n{url}',
+    rateLimited: 'You asked for login links too often; ask again in {minutes} min.',
+    linkWithheld: '(a web console login link, not shown)',
   },
   web: {
     title: 'Service console',

@@ -147,6 +147,7 @@ export const zhCN = {
       '/handover [同事名] 交班 · /ack 确认接班',
       '/groups 我负责的群和等待回复的群消息',
       '群消息代发：G7 您好…（机器人在群里 @客户 发出）',
+      '/console 获取网页控制台的一次性登录链接（私聊发送）',
       '/whoami 查看自己的微信联系人 ID（填入配置的 staff 名单）',
       '/help 查看本帮助',
     ].join('\n'),
@@ -157,12 +158,13 @@ export const zhCN = {
       '/agents 客服状态',
       '/assign 编号 客服名 分配会话',
       '/transfer 编号 客服名 · /close 编号',
-      '/transcript 编号 查看会话记录（查看会被记录）',
+      '/transcript 编号 查看会话记录（主管看到的客户个人信息已隐去，经理看到完整记录；查看会被记录）',
       '/export 编号或客户ID 导出该客户的全部个人信息（仅经理）',
       '/erase 编号或客户ID 删除该客户的全部个人信息（仅经理，需确认）',
       '/stats [day|week] 今天或最近 7 天的统计',
       '/groups 被关注的群和等待回复的群消息 · /group G7 查看群记录（查看会被记录）',
       '/ack 确认交班记录',
+      '/console 获取网页控制台的一次性登录链接（私聊发送）',
       '/whoami 查看自己的微信联系人 ID',
       '/help 查看本帮助',
     ].join('\n'),
@@ -190,6 +192,7 @@ export const zhCN = {
     whoami: '/whoami',
     groups: '/groups',
     group: '/group 群编号，例如 /group G7',
+    console: '/console',
   },
   /** Watched customer groups (社群) and the 10-minute rule: docs/groups.md. */
   group: {
@@ -224,6 +227,7 @@ export const zhCN = {
     onDuty: '在岗客服',
     inRoom: '群 {code}“{topic}”',
     recordHeader: '群 {code}“{topic}”最近 {count} 条记录（客户信息已隐去）：',
+    recordHeaderWhole: '群 {code}“{topic}”最近 {count} 条记录：',
     recordNotFound: '没有群编号 {code}。发送 /groups 查看被关注的群。',
   },
   /** `/export` and `/erase`: a customer's personal data (PIPL), for managers; docs/privacy.md. */
@@ -268,6 +272,8 @@ export const zhCN = {
     statusOn: '在岗',
     statusOff: '不在岗',
     transcriptHeader: '会话 {code} 记录 · 客户 {customer} · 开始于 {opened}（显示最近 {count} 条）',
+    transcriptHeaderMasked:
+      '会话 {code} 记录 · 客户 {customer} · 开始于 {opened}（显示最近 {count} 条，客户个人信息已隐去）',
     transcriptMessage: '{time} {who}：{text}',
     transcriptEvent: '{time} · {event}',
     transcriptNotFound: '没有找到会话 {code} 的记录。',
@@ -491,6 +497,9 @@ export const zhCN = {
   /** WeChat sentences of the web console's login (`/console`). */
   console: {
     notConfigured: '网页控制台未开启（配置 console.port 后可用）。',
+    link: '网页控制台登录链接（{until} 前有效，仅可使用一次，请勿转发）：\n{url}',
+    rateLimited: '登录链接申请过于频繁，请 {minutes} 分钟后再试。',
+    linkWithheld: '（网页控制台登录链接，内容不予显示）',
   },
   /** The web console's pages: layout, login, board, conversation page. */
   web: {

@@ -1,9 +1,9 @@
 import { staffActor } from '../../src/domain/actors.js'
 import { watches } from '../../src/domain/group-config.js'
 import { groupThreadId } from '../../src/domain/groups.js'
-import { maskName, maskPersonalData, preview } from '../../src/domain/mask.js'
+import { maskName, preview } from '../../src/domain/mask.js'
 import { oversees } from '../../src/domain/staff.js'
-import type { TranscriptEntry } from '../../src/domain/transcript.js'
+import { shownEntry, sightOf } from '../../src/domain/visibility.js'
 import type { CommandContext } from '../../src/kernel/composer.js'
 import { agentsLabel, mayAnswer, threadOf } from './room.js'
 
@@ -50,29 +50,28 @@ export async function groups(ctx: CommandContext<'groups'>): Promise<void> {
 }
 
 /**
- * `/group G7`: the room's recent record for supervisors and managers, with customers' names and
- * personal data masked as in alerts; every read is recorded in the room's record.
+ * `/group G7`: the room's recent record for supervisors and managers, as each may read it (managers
+ * whole, supervisors with customers' names and personal data masked: src/domain/visibility.ts);
+ * every read is recorded in the room's record, with the sight it was given.
  */
 export async function group(ctx: CommandContext<'group'>): Promise<void> {
   const { staff, command } = ctx.update
   const room = await ctx.io.state.roomByCode(command.code)
   if (!room) return ctx.reply('group', ctx.t('group.recordNotFound', { code: command.code }))
+  const sight = sightOf(staff)
   const entries = await ctx.io.store.entries(groupThreadId(room.id), { limit: RECORD_LINES })
   const nameOf = (id: string) => ctx.services.staff.nameOf(id)
-  const header = ctx.t('group.recordHeader', { code: room.code, topic: room.topic, count: entries.length })
-  const lines = entries.map((entry) => ctx.services.text.entry(masked(entry), nameOf))
+  const header = ctx.t(sight === 'whole' ? 'group.recordHeaderWhole' : 'group.recordHeader', {
+    code: room.code,
+    topic: room.topic,
+    count: entries.length,
+  })
+  const lines = entries.map((entry) => ctx.services.text.entry(shownEntry(sight, entry), nameOf))
   ctx.reply('group', [header, ...lines].join('\n'))
-  ctx.event(threadOf(room), 'transcript-read', staffActor(staff), { by: staff.id, entries: entries.length })
-  ctx.log.info({ reader: staff.id, room: room.id }, 'group record read')
-}
-
-/** An entry as a group's record shows it: customers by masked name, personal data masked. */
-function masked(entry: TranscriptEntry): TranscriptEntry {
-  const actor =
-    entry.actor.role === 'customer' ? { ...entry.actor, name: maskName(entry.actor.name ?? '') } : entry.actor
-  if (entry.kind === 'message') return { ...entry, actor, text: maskPersonalData(entry.text) }
-  const { customerName } = entry.data
-  const data =
-    typeof customerName === 'string' ? { ...entry.data, customerName: maskName(customerName) } : entry.data
-  return { ...entry, actor, data }
+  ctx.event(threadOf(room), 'transcript-read', staffActor(staff), {
+    by: staff.id,
+    entries: entries.length,
+    sight,
+  })
+  ctx.log.info({ reader: staff.id, room: room.id, sight }, 'group record read')
 }

@@ -58,6 +58,7 @@ export const COMMANDS = {
   stats: { permission: 'oversight', args: ['period?'] },
   groups: { permission: 'staff', args: [] },
   group: { permission: 'oversight', args: ['code'] },
+  console: { permission: 'staff', args: [] },
   whoami: { permission: 'anyone', args: [] },
 } as const satisfies Record<string, CommandSpec>
 

@@ -1,5 +1,6 @@
 import { maskName, maskPersonalData } from './mask.js'
 import { oversees, type Staff } from './staff.js'
+import type { TranscriptEntry } from './transcript.js'
 
 /**
  * Who sees what of a customer (the regulations keep the archive for managers and above): managers
@@ -29,4 +30,19 @@ export function shownText(sight: Sight, text: string): string {
 /** A customer's name as this staff member may read it. */
 export function shownName(sight: Sight, name: string): string {
   return sight === 'whole' ? name : maskName(name)
+}
+
+/**
+ * A transcript entry as this staff member may read it: masked, a customer's name (as the writer of
+ * a message, or named in a group event) and any personal data in a message; staff stay as they are.
+ */
+export function shownEntry(sight: Sight, entry: TranscriptEntry): TranscriptEntry {
+  if (sight === 'whole') return entry
+  const actor =
+    entry.actor.role === 'customer' ? { ...entry.actor, name: maskName(entry.actor.name ?? '') } : entry.actor
+  if (entry.kind === 'message') return { ...entry, actor, text: maskPersonalData(entry.text) }
+  const { customerName } = entry.data
+  const data =
+    typeof customerName === 'string' ? { ...entry.data, customerName: maskName(customerName) } : entry.data
+  return { ...entry, actor, data }
 }

@@ -134,8 +134,11 @@ describe('commands', () => {
     await received(sun, '您好，已为您查询')
     await h.settle()
     h.supervisor.say('/transcript A1')
+    // A supervisor reviews the service, not the customer: their name and phone number come masked.
     const transcript = await received(h.supervisor, '会话 A1 记录')
-    expect(transcript).toContain('孙七：我的手机号是13812345678')
+    expect(transcript).toContain('客户个人信息已隐去')
+    expect(transcript).toContain('孙*：我的手机号是138****5678')
+    expect(transcript).not.toContain('13812345678')
     expect(transcript).toContain('小王：您好，已为您查询')
     await h.settle()
     const [conversation] = await h.bot.transcripts.conversationsOfCustomer('cust-sun')

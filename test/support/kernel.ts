@@ -16,6 +16,7 @@ import type { Outbox, Recorder, Timers } from '../../src/queue/port.js'
 import { RedisLiveState } from '../../src/state/redis-state.js'
 import { EmbeddedTranscriptStore } from '../../src/store/embedded.js'
 import { Text, type TextKey, type TextVars } from '../../src/text/text.js'
+import type { ConsoleLinks } from '../../src/web/port.js'
 import { STAFF } from './harness.js'
 import { deletePrefix, REDIS_URL, testPrefix, testRedis } from './redis.js'
 
@@ -101,6 +102,8 @@ export class KernelHarness {
     sections: Partial<Omit<ConfigInput, 'redis' | 'store' | 'staff'>> & {
       store?: Pick<NonNullable<ConfigInput['store']>, 'retention'>
     } = {},
+    /** The web console's login links (`/console`); absent, the console is off. */
+    links?: ConsoleLinks,
   ) {
     const config = parseConfig({
       alerts: { digestWindow: 0 },
@@ -118,7 +121,7 @@ export class KernelHarness {
     const recorder: Recorder = { record: (batch) => this.store.write(batch) }
     this.state = new RedisLiveState(this.redis, keysFor(this.prefix))
     this.kernel = new Kernel({
-      io: { state: this.state, store: this.store, timers: this.timers },
+      io: { state: this.state, store: this.store, timers: this.timers, console: links },
       commit: { outbox: this.outbox, recorder },
       services: servicesFor(
         config,
