@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { handlers } from '../handlers/index.js'
 import type { Channel } from './channel/port.js'
 import type { PuppetOption } from './channel/wechaty-channel.js'
 import { checkPaths, spoolFileOf } from './config/paths.js'
+import { staffActor } from './domain/actors.js'
 import { type Config, type ConfigInput, parseConfig, parseStaff } from './domain/config.js'
 import { watches } from './domain/group-config.js'
 import { composeId } from './domain/ids.js'
@@ -22,11 +24,13 @@ import {
   type ReportGrouping,
   reportWindow,
 } from './domain/report.js'
-import { StaffDirectory } from './domain/staff.js'
+import { type Staff, StaffDirectory } from './domain/staff.js'
 import type { TranscriptBatch, TranscriptEntry } from './domain/transcript.js'
+import { sightOf } from './domain/visibility.js'
 import { addDays } from './domain/zoned-time.js'
 import { Kernel } from './kernel/kernel.js'
 import { servicesFor, settingsFor } from './kernel/services.js'
+import { UnitOfWork } from './kernel/unit-of-work.js'
 import { createLog, type Log } from './log/log.js'
 import { Operations } from './ops/ops.js'
 import { connectRedis, createRedis, deletePrefix, watchRedis } from './queue/connection.js'
@@ -39,9 +43,12 @@ import { WorkQueues } from './queue/work-queues.js'
 import { InstanceLock, type LockHolder } from './state/instance-lock.js'
 import { RedisLiveState } from './state/redis-state.js'
 import { openTranscriptStore } from './store/open.js'
-import type { TranscriptReader } from './store/port.js'
+import type { TranscriptReader, TranscriptStore } from './store/port.js'
 import { TranscriptRecorder } from './store/recorder.js'
-import type { TextKey, TextVars } from './text/text.js'
+import { Text, type TextKey, type TextVars } from './text/text.js'
+import { ConsoleLinkIssuer, consoleOrigin } from './web/links.js'
+import { consoleRoutes } from './web/routes/index.js'
+import { ConsoleServer } from './web/server.js'
 
 /** What entry points (src/bin/, src/cli.ts, src/demo/) need besides the bot itself. */
 export { loadConfig, parseWithEnv } from './config/load.js'
@@ -94,7 +101,12 @@ export interface Bot {
   updateStaff(staff: ConfigInput['staff']): Promise<void>
   /** Where `/healthz`, `/readyz` and `/metrics` are served once started (`http.port`), if anywhere. */
   httpAddress(): { address: string; port: number } | undefined
+  /** Where the web console is served once started (`console.port`), if anywhere. */
+  consoleAddress(): { address: string; port: number } | undefined
 }
+
+/** A command from a console page that the bot has not handled by then fails the page's request. */
+const CONSOLE_COMMAND_TIMEOUT_MS = 15_000
 
 /**
  * The composition root: the one place that builds concrete parts and wires them.
@@ -190,8 +202,32 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     const state = new RedisLiveState(redis, keys)
     const queues = new WorkQueues(redis, keys, { ...config.ingest, outbox: config.outbox, clock }, log)
     const recorder = new TranscriptRecorder(store, queues, log, (batch) => events.emit('recorded', batch))
+    // The console is built with the rest, as its login links are in the kernel's io (`/console`).
+    const consoleServer: ConsoleServer | undefined =
+      config.console.port === undefined
+        ? undefined
+        : new ConsoleServer(
+            {
+              config,
+              staff,
+              state,
+              store,
+              text: new Text(config.locale, config.timeZone),
+              clock,
+              log: log.child({ room: 'web' }),
+              submit: submitFromConsole,
+              recordRead: recordConsoleRead,
+              report: (range) => reportFrom(store, config, range),
+            },
+            consoleRoutes,
+          )
+    const links =
+      consoleServer &&
+      new ConsoleLinkIssuer(state, config.console, () =>
+        consoleOrigin(config.console, consoleServer.address()),
+      )
     const kernel = new Kernel({
-      io: { state, store, timers: queues },
+      io: { state, store, timers: queues, ...(links ? { console: links } : {}) },
       commit: { outbox: queues, recorder },
       services: servicesFor(config, staff),
       settings: settingsFor(config),
@@ -199,7 +235,56 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       clock,
       handlers: handlers().middleware(),
     })
-    return { state, queues, kernel }
+    return { state, queues, recorder, kernel, consoleServer }
+  }
+
+  /** A conversation page was read: recorded as `/transcript` records it, through a unit of work. */
+  async function recordConsoleRead(read: { conversationId: string; by: Staff; entries: number; at: number }) {
+    const { state, queues, recorder } = running()
+    const { conversationId, by } = read
+    const rev =
+      (await state.conversation(conversationId))?.rev ?? (await store.conversation(conversationId))?.rev ?? 0
+    const work = new UnitOfWork(
+      composeId('web', 'read', randomUUID()),
+      read.at,
+      { outbox: queues, recorder, state, timers: queues },
+      0,
+    )
+    work.event({ id: conversationId, rev }, 'transcript-read', staffActor(by), {
+      by: by.id,
+      entries: read.entries,
+      sight: sightOf(by),
+      via: 'web',
+    })
+    await work.commit()
+    log.info({ reader: by.id, conversation: conversationId, via: 'web' }, 'transcript read')
+  }
+
+  /**
+   * A command from a console page, as if the staff member had typed it in WeChat: durable through
+   * the bot's own `receive`, handled by the same kernel; resolves once it has been handled.
+   */
+  async function submitFromConsole(member: Staff, text: string): Promise<void> {
+    const message: InboundMessage = {
+      id: composeId('web', randomUUID()),
+      from: { id: member.id, name: member.name },
+      kind: 'text',
+      text,
+      receivedAt: clock(),
+    }
+    let heard: ((handled: InboundMessage) => void) | undefined
+    const handled = new Promise<void>((resolve) => {
+      heard = (handledMessage) => {
+        if (handledMessage.id === message.id) resolve()
+      }
+      events.on('handled', heard)
+    })
+    try {
+      await receive(message)
+      await withTimeout(handled, CONSOLE_COMMAND_TIMEOUT_MS, `the bot handling "${text}" from the console`)
+    } finally {
+      if (heard) events.off('handled', heard)
+    }
   }
   function running(): NonNullable<typeof built> {
     if (!built) throw new Error('the bot has not started')
@@ -293,6 +378,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
         // The health server and the alerts first: a stopping bot is no longer ready. Then the
         // workers, while the channel is still there for the sends in progress; what arrives meanwhile
         // is queued, durably, for the next start. Then the channel, then the connections.
+        await built?.consoleServer?.close()
         await ops.stop()
         await built?.queues.stopWorkers()
         await channel?.stop()
@@ -396,6 +482,9 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
         await resolveStaffNames()
         await runWorkers(opened)
         await kernel.recover()
+        // Once the workers run: a page's command is handled as soon as it is sent.
+        if (built.consoleServer && config.console.port !== undefined)
+          await built.consoleServer.listen(config.console.host, config.console.port)
       } catch (error) {
         // What started stops, and the lock goes back: an embedding process may live on.
         await stop().catch(() => undefined)
@@ -410,13 +499,17 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     },
     queueCounts: async () => (await built?.queues.counts()) ?? {},
     async updateStaff(members) {
+      const before = staff.all().map((member) => member.id)
       staff.replace(parseStaff(members))
+      // The guard looks at the list on every request too; this leaves no session behind in Redis.
+      for (const id of before.filter((id) => !staff.get(id))) await built?.state.endConsoleSessionsOf(id)
       // Entries without an id new to the list are looked up as at login (those found before stay).
       if (loggedIn) await resolveStaffNames()
       await built?.kernel.recover()
       log.info({ staff: staff.all().length }, 'staff list updated')
     },
     httpAddress: () => ops.address(),
+    consoleAddress: () => built?.consoleServer?.address(),
   }
 }
 
@@ -566,29 +659,39 @@ export async function readReport(
   range: { from: string; to: string; by: ReportGrouping },
   progress: (key: TextKey, vars?: TextVars) => void,
 ): Promise<KpiReport> {
+  const store = openTranscriptStore(config.store, { existing: true })
+  try {
+    await store.init()
+    return await reportFrom(store, config, range, progress)
+  } finally {
+    await store.close().catch(() => undefined)
+  }
+}
+
+/** The KPI report of `from`…`to` from an open store: `npm run report`'s, and the console's. */
+async function reportFrom(
+  store: TranscriptStore,
+  config: Config,
+  range: { from: string; to: string; by: ReportGrouping },
+  progress: (key: TextKey, vars?: TextVars) => void = () => undefined,
+): Promise<KpiReport> {
   const { timeZone } = config
   const { start, end } = reportWindow(range.from, range.to, timeZone)
   // The end-of-day sweep for the last day may run after midnight: read one day further, and let
   // buildReport place each day-unresolved event on the day it names.
   const sweepEnd = reportWindow(range.from, addDays(range.to, 1), timeZone).end
-  const store = openTranscriptStore(config.store, { existing: true })
-  try {
-    await store.init()
-    progress('report.cli.readingConversations', { from: range.from, to: range.to })
-    const conversations = await store.conversationsOpenedBetween(start, end)
-    progress('report.cli.readConversations', { count: conversations.length })
-    const events: TranscriptEntry[] = []
-    for (const [index, type] of REPORT_EVENT_TYPES.entries()) {
-      progress('report.cli.readingEvents', { index: index + 1, total: REPORT_EVENT_TYPES.length, type })
-      const found = await store.eventsBetween(type, start, type === 'day-unresolved' ? sweepEnd : end)
-      progress('report.cli.readEvents', { type, count: found.length })
-      events.push(...found)
-    }
-    return buildReport(
-      { conversations, events },
-      { ...range, timeZone, tally: config.tally, groupReplyTimeout: config.groups.replyTimeout },
-    )
-  } finally {
-    await store.close().catch(() => undefined)
+  progress('report.cli.readingConversations', { from: range.from, to: range.to })
+  const conversations = await store.conversationsOpenedBetween(start, end)
+  progress('report.cli.readConversations', { count: conversations.length })
+  const events: TranscriptEntry[] = []
+  for (const [index, type] of REPORT_EVENT_TYPES.entries()) {
+    progress('report.cli.readingEvents', { index: index + 1, total: REPORT_EVENT_TYPES.length, type })
+    const found = await store.eventsBetween(type, start, type === 'day-unresolved' ? sweepEnd : end)
+    progress('report.cli.readEvents', { type, count: found.length })
+    events.push(...found)
   }
+  return buildReport(
+    { conversations, events },
+    { ...range, timeZone, tally: config.tally, groupReplyTimeout: config.groups.replyTimeout },
+  )
 }

@@ -530,6 +530,52 @@ export const en: Templates = {
   web: {
     title: 'Service console',
     logout: 'Log out',
+    login: {
+      title: 'Log in to the console',
+      confirm:
+        'This is your one-time login link (valid for {minutes} minutes, usable once). Press the button below to log in.',
+      button: 'Log in',
+      refused:
+        'This login link is unknown, used already or expired. Send /console to the bot in WeChat for a new one.',
+      needed:
+        'You are not logged in. Send /console to the bot in WeChat; it answers you privately with a one-time login link.',
+      loggedOut: 'You are logged out. To log in again, send /console to the bot in WeChat.',
+      tooMany: 'Too many login attempts; try again in a minute.',
+    },
+    refused: {
+      forbidden: 'You may not see this page or do this.',
+      notFound: 'No such page or conversation.',
+      csrf: 'The request failed the security check (it may come from another site) and was refused. Reload the page and try again.',
+      badRequest: 'The request was incomplete or invalid; reload the page and try again.',
+      error: 'The console ran into an error; try again later.',
+    },
+    conversation: {
+      title: 'Conversation {code}',
+      code: 'Code',
+      status: 'Status',
+      customer: 'Customer',
+      agent: 'Agent',
+      category: 'Category',
+      opened: 'Opened',
+      firstResponse: 'First response',
+      closed: 'Closed',
+      none: '—',
+      transcript: 'Transcript',
+      noEntries: 'Nothing said yet.',
+      events: 'Events',
+      noEvents: 'No events yet.',
+      actions: 'Actions',
+      agentField: 'Agent',
+      assign: 'Assign',
+      transfer: 'Transfer',
+      close: 'Close conversation',
+      done: 'Handed to the bot ({action}); it answered you privately in WeChat.',
+      statuses: {
+        queued: 'Queued',
+        assigned: 'Assigned',
+        closed: 'Closed',
+      },
+    },
   },
   webSearch: {
     title: 'Search conversations',

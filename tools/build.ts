@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util'
 
 /**
  * `npm run build`: a `dist/` that runs with plain Node. tsc compiles the TypeScript; the state
- * scripts are Lua files the loader reads at run time, so they are copied beside the compiled loader;
- * the bin is made executable. Then the compiled loader is asked to load every script from there,
+ * scripts are Lua files the loader reads at run time, so they are copied beside the compiled loader,
+ * and the web console's assets beside its compiled server; the bin is made executable. Then the compiled loader is asked to load every script from there,
  * so a build that would fail at start-up fails here. `--out-dir DIR` builds elsewhere (the tests do).
  * Run from the repository root.
  */
@@ -28,6 +28,9 @@ cpSync('src/state/scripts', scripts, {
   recursive: true,
   filter: (source) => !path.extname(source) || source.endsWith('.lua'),
 })
+// The console's scripts and styles are files its server reads at run time, like the Lua scripts.
+if (existsSync('src/web/assets'))
+  cpSync('src/web/assets', path.join(outDir, 'src/web/assets'), { recursive: true })
 const bin = path.join(outDir, 'src/bin/kefu.js')
 if (!existsSync(bin)) throw new Error(`tsc did not write ${bin}`)
 chmodSync(bin, 0o755)

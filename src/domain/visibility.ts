@@ -36,7 +36,7 @@ export function shownName(sight: Sight, name: string): string {
  * A transcript entry as this staff member may read it: masked, a customer's name (as the writer of
  * a message, or named in a group event) and any personal data in a message; staff stay as they are.
  */
-export function shownEntry(sight: Sight, entry: TranscriptEntry): TranscriptEntry {
+export function shownEntry<E extends TranscriptEntry>(sight: Sight, entry: E): E {
   if (sight === 'whole') return entry
   const actor =
     entry.actor.role === 'customer' ? { ...entry.actor, name: maskName(entry.actor.name ?? '') } : entry.actor

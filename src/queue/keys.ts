@@ -87,6 +87,15 @@ export function keysFor(prefix: string) {
     groupWaiters: (roomId: string) => key('group', part(roomId), 'waiting'),
     /** One customer's waiting period in a room: version, ladder step, deadlines, messages. */
     groupWait: (roomId: string, customerId: string) => key('group', part(roomId), 'wait', part(customerId)),
+    // ── the web console (src/web/): tokens are never stored, only their SHA-256 (hex) ──
+    /** A one-time login link: who it is for and until when. */
+    consoleLink: (linkHash: string) => key('console', 'link', part(linkHash)),
+    /** The login links one staff member asked for in the rate window, scored by when. */
+    consoleLinksOf: (staffId: string) => key('console', 'links', part(staffId)),
+    /** A console session: staff id, CSRF token, when it opened and when it ends. */
+    consoleSession: (sessionHash: string) => key('console', 'session', part(sessionHash)),
+    /** Every session of one staff member, so leaving the staff list ends them all at once. */
+    consoleSessionsOf: (staffId: string) => key('console', 'sessions', part(staffId)),
   }
 }
 export type Keys = ReturnType<typeof keysFor>

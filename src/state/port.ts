@@ -6,6 +6,7 @@ import type {
   Assignment,
   AwayExpiredResult,
   CloseResult,
+  ConsoleSession,
   FireResult,
   ForgetCustomerResult,
   GatheredAlert,
@@ -16,7 +17,9 @@ import type {
   GroupFireResult,
   GroupIngestResult,
   IngestResult,
+  IssueConsoleLinkResult,
   MoveResult,
+  OpenConsoleSessionResult,
   ReplyResult,
   TakeHeldGroupReplyResult,
 } from './results.js'
@@ -26,6 +29,7 @@ export type {
   AwayExpiredResult,
   ClockStop,
   CloseResult,
+  ConsoleSession,
   EndedGroupWait,
   FireResult,
   ForgetCustomerResult,
@@ -37,7 +41,9 @@ export type {
   GroupFireResult,
   GroupIngestResult,
   IngestResult,
+  IssueConsoleLinkResult,
   MoveResult,
+  OpenConsoleSessionResult,
   ReplyResult,
   TakeHeldGroupReplyResult,
 } from './results.js'
@@ -276,4 +282,28 @@ export interface LiveState {
   loads(agentIds: string[]): Promise<AgentLoad[]>
   /** Everyone marked on duty, staff or not (any more). */
   onDuty(): Promise<string[]>
+
+  // ── the web console (src/web/): tokens never reach Redis, only their SHA-256 (hex) ──
+  /** A one-time login link for a staff member, working for `ttlMs`; refused past `rate`. */
+  issueConsoleLink(input: {
+    linkHash: string
+    staffId: string
+    at: number
+    ttlMs: number
+    rate: { max: number; per: number }
+  }): Promise<IssueConsoleLinkResult>
+  /** Uses up the link (a second use is refused) and opens a session of `ttlMs` with its CSRF token. */
+  openConsoleSession(input: {
+    linkHash: string
+    sessionHash: string
+    csrf: string
+    at: number
+    ttlMs: number
+  }): Promise<OpenConsoleSessionResult>
+  /** The session, while it lasts. */
+  consoleSession(sessionHash: string, at: number): Promise<ConsoleSession | null>
+  /** Logout. */
+  endConsoleSession(sessionHash: string): Promise<void>
+  /** Ends every session of a staff member (they left the staff list); how many there were. */
+  endConsoleSessionsOf(staffId: string): Promise<number>
 }

@@ -10,6 +10,7 @@ import type {
   Assignment,
   AwayExpiredResult,
   CloseResult,
+  ConsoleSession,
   FireResult,
   ForgetCustomerResult,
   GatheredAlert,
@@ -20,8 +21,10 @@ import type {
   GroupFireResult,
   GroupIngestResult,
   IngestResult,
+  IssueConsoleLinkResult,
   LiveState,
   MoveResult,
+  OpenConsoleSessionResult,
   PendingMessage,
   ReplyResult,
   TakeHeldGroupReplyResult,
@@ -30,8 +33,11 @@ import {
   ackPendingResult,
   awayExpiredResult,
   closeResult,
+  consoleSessionSchema,
   dayEndResult,
   drainResult,
+  endConsoleSessionResult,
+  endConsoleSessionsOfResult,
   fireResult,
   forgetCustomerResult,
   gatherAlertResult,
@@ -44,7 +50,9 @@ import {
   groupHoldResult,
   groupIngestResult,
   ingestResult,
+  issueConsoleLinkResult,
   moveResult,
+  openConsoleSessionResult,
   queuePlacesResult,
   replyResult,
   takeAlertsResult,
@@ -93,6 +101,10 @@ const SCRIPT_NAMES = [
   'group-fire-step',
   'hold-group-reply',
   'take-held-group-reply',
+  'issue-console-link',
+  'open-console-session',
+  'end-console-session',
+  'end-console-sessions-of',
 ] as const
 type ScriptName = (typeof SCRIPT_NAMES)[number]
 
@@ -494,6 +506,49 @@ export class RedisLiveState implements LiveState {
         ...(away === 1 ? { away: { until: Number(until ?? 0), reason: reason ?? '' } } : {}),
       }
     })
+  }
+
+  issueConsoleLink(input: Parameters<LiveState['issueConsoleLink']>[0]): Promise<IssueConsoleLinkResult> {
+    return this.run(
+      'issue-console-link',
+      issueConsoleLinkResult,
+      input.linkHash,
+      input.staffId,
+      input.at,
+      input.ttlMs,
+      input.rate.max,
+      input.rate.per,
+    )
+  }
+
+  openConsoleSession(
+    input: Parameters<LiveState['openConsoleSession']>[0],
+  ): Promise<OpenConsoleSessionResult> {
+    return this.run(
+      'open-console-session',
+      openConsoleSessionResult,
+      input.linkHash,
+      input.sessionHash,
+      input.csrf,
+      input.at,
+      input.ttlMs,
+    )
+  }
+
+  async consoleSession(sessionHash: string, at: number): Promise<ConsoleSession | null> {
+    const fields = await this.redis.hgetall(this.keys.consoleSession(sessionHash))
+    if (!Object.keys(fields).length) return null
+    const session = consoleSessionSchema.parse(fields)
+    // Redis expires it on its own clock; the bot's clock decides as well.
+    return at < session.expiresAt ? session : null
+  }
+
+  async endConsoleSession(sessionHash: string): Promise<void> {
+    await this.run('end-console-session', endConsoleSessionResult, sessionHash)
+  }
+
+  async endConsoleSessionsOf(staffId: string): Promise<number> {
+    return (await this.run('end-console-sessions-of', endConsoleSessionsOfResult, staffId)).count
   }
 
   private async many(ids: string[]): Promise<LiveConversation[]> {

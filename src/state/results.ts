@@ -327,3 +327,26 @@ export type GroupIngestResult = z.infer<typeof groupIngestResult>
 export type GroupAnswerResult = z.infer<typeof groupAnswerResult>
 export type GroupFireResult = z.infer<typeof groupFireResult>
 export type TakeHeldGroupReplyResult = z.infer<typeof takeHeldGroupReplyResult>
+
+// ── the web console ──
+export const issueConsoleLinkResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('issued'), expiresAt: z.number() }),
+  z.object({ status: z.literal('rate-limited'), retryInMs: z.number() }),
+])
+export const openConsoleSessionResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('opened'), staffId: z.string(), expiresAt: z.number() }),
+  /** The link is unknown, used already, or expired. */
+  z.object({ status: z.literal('refused') }),
+])
+export const endConsoleSessionResult = z.object({ status: z.enum(['ended', 'none']) })
+export const endConsoleSessionsOfResult = z.object({ status: z.literal('ended'), count: z.number() })
+/** A session as end-console-session and the guard read it (a hash: every field a string). */
+export const consoleSessionSchema = z.object({
+  staffId: z.string(),
+  csrf: z.string(),
+  openedAt: z.coerce.number(),
+  expiresAt: z.coerce.number(),
+})
+export type IssueConsoleLinkResult = z.infer<typeof issueConsoleLinkResult>
+export type OpenConsoleSessionResult = z.infer<typeof openConsoleSessionResult>
+export type ConsoleSession = z.infer<typeof consoleSessionSchema>

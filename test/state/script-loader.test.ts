@@ -49,7 +49,7 @@ function refusal(fileName: string): ScriptLoadError {
 describe('script loader', () => {
   it('loads every state script, each KEYS count as its file name says', () => {
     const scripts = loadScripts()
-    expect(scripts.size).toBe(23)
+    expect(scripts.size).toBe(27)
     for (const script of scripts.values()) {
       expect(path.basename(script.file)).toBe(`${script.name}-${script.keys.length}.lua`)
     }

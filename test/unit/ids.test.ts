@@ -129,6 +129,10 @@ describe('every kind of id', () => {
       (id: string) => keys.alertBatch(id, '7'),
       (id: string) => keys.alertBatch('7', id),
       (id: string) => keys.alertSeen(id),
+      (id: string) => keys.consoleLink(id),
+      (id: string) => keys.consoleLinksOf(id),
+      (id: string) => keys.consoleSession(id),
+      (id: string) => keys.consoleSessionsOf(id),
     ]
     const fixed = [
       keys.open,
