@@ -1,7 +1,8 @@
-import { type RoomRef, responsibleFor } from '../../src/domain/group-config.js'
+import type { RoomRef } from '../../src/domain/group-config.js'
 import { groupThreadId, type LiveRoom } from '../../src/domain/groups.js'
+import { configuredAgents as configuredAgentsOf, mayAnswerIn } from '../../src/domain/room-agents.js'
 import { dueAfter, type SlaPolicy } from '../../src/domain/sla.js'
-import { oversees, type Staff } from '../../src/domain/staff.js'
+import type { Staff } from '../../src/domain/staff.js'
 import type { Context } from '../../src/kernel/context.js'
 import type { Transcribed } from '../../src/kernel/unit-of-work.js'
 
@@ -26,8 +27,7 @@ export function overdueAt(ctx: Context, at: number): number {
 
 /** The staff members configured for the room (`groups.rooms[].agents`); empty when none are. */
 export function configuredAgents(ctx: Context, room: RoomRef): Staff[] {
-  const { staff } = ctx.services
-  return responsibleFor(ctx.settings.groups, room).flatMap((reference) => staff.find(reference) ?? [])
+  return configuredAgentsOf(ctx.settings.groups, ctx.services.staff, room)
 }
 
 /** Who looks after the room now: its configured agents, else every agent on duty and not away. */
@@ -54,9 +54,7 @@ export function overdueAgentId(ctx: Context, room: RoomRef): string {
 
 /** Supervisors and managers answer anywhere; agents in the rooms they look after (any, if none is configured). */
 export function mayAnswer(ctx: Context, staff: Staff, room: RoomRef): boolean {
-  if (oversees(staff)) return true
-  const configured = configuredAgents(ctx, room)
-  return configured.length === 0 || configured.some((agent) => agent.id === staff.id)
+  return mayAnswerIn(ctx.settings.groups, ctx.services.staff, staff, room)
 }
 
 /** The fields every group event carries, so reports name the room without reading live state. */

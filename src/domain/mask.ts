@@ -33,7 +33,12 @@ export function maskName(name: string): string {
 
 /** The start of a message for an alert or a listing, masked and on one line. */
 export function preview(text: string, length = 30): string {
-  const flat = maskPersonalData(text).replace(/\s+/g, ' ').trim()
+  return clip(maskPersonalData(text), length)
+}
+
+/** The start of a text on one line, as it stands: `preview` for whoever may read it unmasked. */
+export function clip(text: string, length = 30): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
   const characters = [...flat]
   return characters.length > length ? `${characters.slice(0, length).join('').trimEnd()}…` : flat
 }

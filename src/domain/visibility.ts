@@ -1,4 +1,4 @@
-import { maskName, maskPersonalData } from './mask.js'
+import { clip, maskName, maskPersonalData } from './mask.js'
 import { oversees, type Staff } from './staff.js'
 import type { TranscriptEntry } from './transcript.js'
 
@@ -45,4 +45,9 @@ export function shownEntry<E extends TranscriptEntry>(sight: Sight, entry: E): E
   const data =
     typeof customerName === 'string' ? { ...entry.data, customerName: maskName(customerName) } : entry.data
   return { ...entry, actor, data }
+}
+
+/** The start of a message, on one line, as this staff member may read it (listings, the board). */
+export function shownPreview(sight: Sight, text: string): string {
+  return clip(shownText(sight, text))
 }

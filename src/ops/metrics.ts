@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { LiveConversation } from '../domain/conversation.js'
 import { overdueStep, type ServiceClock, type SlaPolicy, stepDeadlines } from '../domain/sla.js'
 import type { TranscriptBatch } from '../domain/transcript.js'
+import { isOverdue } from '../domain/wait-level.js'
 import type { Log } from '../log/log.js'
 import { withTimeout } from '../queue/with-timeout.js'
 
@@ -52,7 +53,7 @@ export class Metrics {
       const waits = await readings.groupWaits()
       const step = overdueStep(groups)
       const now = readings.now()
-      const overdue = waits.filter((wait) => (wait.deadlines[step] ?? Number.POSITIVE_INFINITY) <= now)
+      const overdue = waits.filter((wait) => isOverdue(wait.deadlines, step, now))
       return { waiting: waits.length, overdue: overdue.length }
     })
     const agents = this.reading('agents', async () => {
@@ -202,9 +203,6 @@ export function countWaiting(
   overdue: number,
 ): { waiting: number; overdue: number } {
   const waiting = conversations.filter((conversation) => conversation.waitingSince > 0)
-  const late = waiting.filter((conversation) => {
-    const due = conversation.deadlines[overdue]
-    return due !== undefined && due <= now
-  })
+  const late = waiting.filter((conversation) => isOverdue(conversation.deadlines, overdue, now))
   return { waiting: waiting.length, overdue: late.length }
 }
