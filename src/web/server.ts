@@ -17,7 +17,9 @@ const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // Not `no-referrer`: Chromium then sends `Origin: null` with the console's own forms, which the
+  // same-origin check must refuse. `same-origin` still tells no other site where a link came from.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 }
 /** Forms and commands are small; anything bigger is no request of the console's. */
