@@ -19,7 +19,11 @@ export interface BoardFeedOptions {
   figuresEveryMs: number
 }
 
-const DEFAULTS: BoardFeedOptions = { tickMs: 1000, figuresEveryMs: 30_000 }
+/**
+ * Half a second: a customer's message is in the live state within tens of milliseconds, so the
+ * board shows it within a second, as the console promises; one read per tick stays cheap.
+ */
+const DEFAULTS: BoardFeedOptions = { tickMs: 500, figuresEveryMs: 30_000 }
 
 /** An open page: whose it is, how to send it an event, how to end it. */
 export interface BoardWatcher {

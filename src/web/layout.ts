@@ -17,6 +17,7 @@ export function page(text: Text, viewer: Viewer | undefined, content: PageConten
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${content.title} · ${text.t('web.title')}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/console.css">
 ${(content.scripts ?? []).map((script) => html`<script src="/assets/${script}" defer></script>`)}
 </head>
