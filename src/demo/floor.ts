@@ -74,7 +74,7 @@ export async function runFloor(floor: Floor): Promise<void> {
     const { person: customer, question } = pick(customers, arrivals)
     say(customer, question)
     // Two in three are answered within the reply timeout, the rest climb the ladder first.
-    answerLater(customer, arrivals % 2 === 0 ? wang : li, arrivals % 3 === 2, floor, say)
+    answerLater(customer, [wang, li], arrivals % 3 === 2, floor, say)
     if (arrivals % 4 === 3) {
       const asker = pick(customers, arrivals + 5).person
       const asked = pick(GROUP_QUESTIONS, arrivals)
@@ -85,18 +85,25 @@ export async function runFloor(floor: Floor): Promise<void> {
   } while (await pause(floor, between(8_000, 15_000)))
 }
 
-/** The agent answers after a while (later than the timeout when `late`), then closes the conversation. */
+/**
+ * The agent the bot hands the customer to answers after a while (later than the timeout when
+ * `late`), then closes the conversation.
+ */
 async function answerLater(
   customer: Person,
-  agent: Person,
+  agents: Person[],
   late: boolean,
   floor: Floor,
   say: (who: Person, line: string) => void,
 ): Promise<void> {
-  const forwarded = await newText(agent, new RegExp(`【([A-Z]\\d+)】${customer.name}`), 60_000)
-  const code = forwarded?.[1]
+  const forward = new RegExp(`【([A-Z]\\d+)】${customer.name}`)
+  const handed = await Promise.race(
+    agents.map(async (agent) => ({ agent, match: await newText(agent, forward, 60_000) })),
+  )
+  const code = handed.match?.[1]
   if (!code) return
-  if (!(await pause(floor, late ? between(130_000, 200_000) : between(20_000, 90_000)))) return
+  const { agent } = handed
+  if (!(await pause(floor, late ? between(170_000, 240_000) : between(20_000, 90_000)))) return
   say(agent, `${code} ${pick(ANSWERS, customer.name.length)}`)
   if (!(await pause(floor, between(30_000, 60_000)))) return
   say(agent, `/close ${code}`)
