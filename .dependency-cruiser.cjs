@@ -92,7 +92,8 @@ module.exports = {
       },
     },
     { from: { path: room.ops }, to: core },
-    // The web console: pages over the ports, sentences from the templates, served by Fastify.
+    // The web console: pages over the ports, sentences from the templates, served by Fastify; forms
+    // and query strings parsed with zod.
     {
       from: { path: room.web },
       to: {
@@ -103,7 +104,7 @@ module.exports = {
           room.templates,
           room.log,
           ...ports,
-          ...npm('fastify', '@fastify/formbody'),
+          ...npm('fastify', '@fastify/formbody', 'zod'),
         ],
       },
     },

@@ -17,21 +17,53 @@ export function parseCustomerRef(word: string): CustomerRef {
   return code ? { code } : { customerId: word }
 }
 
+/** What is done with one customer's data. */
 export const auditActionSchema = z.enum(['export', 'erase'])
 export type AuditAction = z.infer<typeof auditActionSchema>
 
-export const auditRecordSchema = z.object({
-  /** Derived from the cause (the staff message, or the CLI run), so a retried write stores it once. */
+const auditBase = {
+  /** Derived from the cause (the staff message, the CLI run, the page request), so a retried write stores it once. */
   id: z.string().min(1),
   at: z.number().int().nonnegative(),
-  action: auditActionSchema,
-  /** A staff id (WeChat) or an operator's name (the CLI). */
+  /** A staff id (WeChat, the console) or an operator's name (the CLI). */
   by: z.string().min(1),
-  via: z.enum(['wechat', 'cli']),
-  customerId: z.string().min(1),
-  conversations: z.number().int().nonnegative(),
-  entries: z.number().int().nonnegative(),
-})
+}
+
+/** The console's search fields (docs/console.md); `customer` is a customer's name or phone. */
+export const searchFieldSchema = z.enum([
+  'code',
+  'from',
+  'to',
+  'agent',
+  'category',
+  'status',
+  'rating',
+  'text',
+  'customer',
+])
+export type SearchField = z.infer<typeof searchFieldSchema>
+
+export const auditRecordSchema = z.discriminatedUnion('action', [
+  z.object({
+    ...auditBase,
+    action: auditActionSchema,
+    via: z.enum(['wechat', 'cli']),
+    customerId: z.string().min(1),
+    conversations: z.number().int().nonnegative(),
+    entries: z.number().int().nonnegative(),
+  }),
+  /**
+   * A manager searched conversations by a customer's name or phone in the console: which of those
+   * search's fields were filled in and how many conversations matched, never the values searched for.
+   */
+  z.object({
+    ...auditBase,
+    action: z.literal('search'),
+    via: z.literal('web'),
+    fields: z.array(searchFieldSchema).min(1),
+    results: z.number().int().nonnegative(),
+  }),
+])
 export type AuditRecord = z.infer<typeof auditRecordSchema>
 
 /** Everything the transcript store holds about one customer. */

@@ -17,7 +17,13 @@ import {
   type TranscriptEntry,
   transcriptEntrySchema,
 } from '../domain/transcript.js'
-import type { PurgedTranscripts, TranscriptStore } from './port.js'
+import type {
+  ConversationQuery,
+  PurgedTranscripts,
+  SearchPage,
+  SearchResult,
+  TranscriptStore,
+} from './port.js'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -73,6 +79,84 @@ CREATE TABLE IF NOT EXISTS audit (
 const CUSTOMER_INDEX = `
 CREATE INDEX IF NOT EXISTS entries_by_customer ON entries (customer_id, at, seq) WHERE customer_id IS NOT NULL;
 `
+
+/**
+ * Search (`searchConversations`): the summary fields it filters by, as virtual columns read from the
+ * JSON (nothing to write, nothing to backfill; a damaged row reads as NULL and is left for a reader
+ * to report), each indexed with the opening time so that a filter and "newest first" are one range.
+ */
+const SEARCH_COLUMNS: Record<string, string> = {
+  status: '$.status',
+  agent_id: '$.agentId',
+  category: '$.category',
+  rating: '$.rating',
+  customer_name: '$.customerName',
+}
+
+/**
+ * Messages' text for search: `message_rows` holds each message of a 1:1 conversation (its entry,
+ * conversation, whether the customer wrote it, its text), and `message_text` indexes that text with
+ * FTS5's trigram tokenizer, which finds any substring of three characters or more (Chinese has no
+ * spaces to split words at) without a copy of the text (external content). The rows have their own
+ * numbers: an entries rowid would do, but VACUUM may renumber those. Triggers on `entries` keep both
+ * in step with every write, purge and erase, in the same transaction. Rooms' records stay out.
+ */
+const MESSAGE_TEXT = `
+CREATE TABLE message_rows (
+  n INTEGER PRIMARY KEY,
+  entry_id TEXT NOT NULL UNIQUE,
+  conversation_id TEXT NOT NULL,
+  inbound INTEGER NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE message_text USING fts5(text, content = 'message_rows', content_rowid = 'n', tokenize = 'trigram');
+CREATE TRIGGER message_text_insert AFTER INSERT ON entries
+WHEN NEW.type IS NULL AND NOT (NEW.conversation_id >= '${GROUP_THREADS.from}' AND NEW.conversation_id < '${GROUP_THREADS.to}')
+  AND json_valid(NEW.json) AND json_extract(NEW.json, '$.kind') = 'message'
+BEGIN
+  INSERT INTO message_rows (entry_id, conversation_id, inbound, text)
+    VALUES (NEW.id, NEW.conversation_id, json_extract(NEW.json, '$.direction') = 'in', coalesce(json_extract(NEW.json, '$.text'), ''));
+  INSERT INTO message_text (rowid, text) SELECT n, text FROM message_rows WHERE n = last_insert_rowid();
+END;
+CREATE TRIGGER message_text_delete AFTER DELETE ON entries WHEN OLD.type IS NULL
+BEGIN
+  INSERT INTO message_text (message_text, rowid, text)
+    SELECT 'delete', n, text FROM message_rows WHERE entry_id = OLD.id;
+  DELETE FROM message_rows WHERE entry_id = OLD.id;
+END;
+`
+
+/**
+ * Gives a file from before search its columns, indexes and message index, filling the index from the
+ * messages already stored, in one immediate transaction: cut short, none of it is there and the
+ * next start does it all; of two processes, the second finds it done.
+ */
+function migrateSearch(db: Database.Database): void {
+  db.transaction(() => {
+    const columns = new Set(
+      (db.prepare('PRAGMA table_xinfo(conversations)').all() as { name: string }[]).map((c) => c.name),
+    )
+    for (const [column, path] of Object.entries(SEARCH_COLUMNS)) {
+      if (columns.has(column)) continue
+      db.exec(`ALTER TABLE conversations ADD COLUMN ${column}
+        GENERATED ALWAYS AS (CASE WHEN json_valid(json) THEN json_extract(json, '${path}') END) VIRTUAL`)
+    }
+    for (const column of ['status', 'agent_id', 'category', 'rating']) {
+      db.exec(`CREATE INDEX IF NOT EXISTS conversations_by_${column} ON conversations (${column}, opened_at)`)
+    }
+    // Names are matched as substrings, so by a scan: of this index, not of every summary's JSON.
+    db.exec('CREATE INDEX IF NOT EXISTS conversations_by_customer_name ON conversations (customer_name, id)')
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'message_rows'").get()) return
+    db.exec(MESSAGE_TEXT)
+    db.exec(`
+      INSERT INTO message_rows (entry_id, conversation_id, inbound, text)
+        SELECT id, conversation_id, json_extract(json, '$.direction') = 'in', coalesce(json_extract(json, '$.text'), '') FROM entries
+        WHERE type IS NULL AND NOT (conversation_id >= '${GROUP_THREADS.from}' AND conversation_id < '${GROUP_THREADS.to}')
+          AND json_valid(json) AND json_extract(json, '$.kind') = 'message'
+        ORDER BY rowid;
+      INSERT INTO message_text (message_text) VALUES ('rebuild');`)
+  }).immediate()
+}
 
 /**
  * A file made before entries had a customer_id gets the column, and its rooms' entries get their
@@ -185,6 +269,7 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     db.exec(SCHEMA)
     migrate(db)
     db.exec(CUSTOMER_INDEX)
+    migrateSearch(db)
     const insertEntry = db.prepare(
       'INSERT OR IGNORE INTO entries (id, conversation_id, at, seq, type, json, customer_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
@@ -460,6 +545,39 @@ export class EmbeddedTranscriptStore implements TranscriptStore {
     return rows.map(entryOf)
   }
 
+  async searchConversations(query: ConversationQuery, page: SearchPage): Promise<SearchResult> {
+    const { where, values } = searchFilter(query)
+    const db = this.open()
+    const paged = { ...values, limit: page.limit, offset: page.offset }
+    if (query.text === undefined && query.customer === undefined) {
+      // By the indexes alone: the count from an index, the page from the opened_at order.
+      const { total } = db
+        .prepare(`SELECT count(*) AS total FROM conversations WHERE ${where}`)
+        .get(values) as {
+        total: number
+      }
+      const rows = db
+        .prepare(`SELECT id, json FROM conversations WHERE ${where}
+          ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset`)
+        .all(paged) as Row[]
+      return { conversations: rows.map(conversationOf), total }
+    }
+    // A text is looked up once, for the count and the page both: the matches are kept aside (their
+    // rowids, only for this statement) and the page's summaries read from them.
+    const rows = db
+      .prepare(`
+        WITH hits AS MATERIALIZED (SELECT rowid AS n, opened_at, id FROM conversations WHERE ${where}),
+          page AS (SELECT n, opened_at, id FROM hits ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset)
+        SELECT (SELECT count(*) FROM hits) AS total, c.id, c.json
+        FROM (SELECT 1) LEFT JOIN page p LEFT JOIN conversations c ON c.rowid = p.n
+        ORDER BY p.opened_at DESC, p.id DESC`)
+      .all(paged) as (Row & { total: number })[]
+    return {
+      conversations: rows.filter((row) => row.id !== null).map(conversationOf),
+      total: rows[0]?.total ?? 0,
+    }
+  }
+
   async close(): Promise<void> {
     await this.pending?.done.catch(() => undefined)
     this.db?.close()
@@ -497,4 +615,65 @@ function handoverOf(row: Row): Handover {
   const parsed = handoverSchema.safeParse(json)
   if (!parsed.success) throw new Error(`handover ${row.id} is damaged: ${parsed.error.message}`)
   return parsed.data
+}
+
+/** The WHERE clause of a search and its named values: one condition per filter given. */
+function searchFilter(query: ConversationQuery): { where: string; values: Record<string, string | number> } {
+  const conditions: string[] = ['1']
+  const values: Record<string, string | number> = {}
+  const equal = (column: string, value: string | number | undefined) => {
+    if (value === undefined) return
+    conditions.push(`${column} = @${column}`)
+    values[column] = value
+  }
+  equal('code', query.code)
+  equal('agent_id', query.agentId)
+  equal('category', query.category)
+  equal('status', query.status)
+  equal('rating', query.rating)
+  if (query.openedFrom !== undefined) {
+    conditions.push('opened_at >= @openedFrom')
+    values.openedFrom = query.openedFrom
+  }
+  if (query.openedTo !== undefined) {
+    conditions.push('opened_at < @openedTo')
+    values.openedTo = query.openedTo
+  }
+  if (query.text !== undefined) {
+    conditions.push(`id IN (${messagesHolding('text', query.text, values)})`)
+  }
+  if (query.customer !== undefined) {
+    values.customerName = likePattern(query.customer)
+    // A substring is no range, so the names are scanned: in their index, which the planner would
+    // otherwise pass over for the table, working out every summary's name from its JSON.
+    const theirs = messagesHolding('customer', query.customer, values, 'AND r.inbound = 1')
+    conditions.push(`id IN (SELECT id FROM conversations INDEXED BY conversations_by_customer_name WHERE customer_name LIKE @customerName ESCAPE '\\'
+      UNION ${theirs})`)
+  }
+  return { where: conditions.join(' AND '), values }
+}
+
+/**
+ * The conversations with a message holding the text: a phrase of the trigram index for three
+ * characters or more; a shorter text (two Chinese characters are a word) has no trigram, so it is a
+ * LIKE over the messages' texts: a scan, but of those only, never of the entries' JSON.
+ */
+function messagesHolding(
+  name: string,
+  text: string,
+  values: Record<string, string | number>,
+  also = '',
+): string {
+  const short = [...text].length < 3
+  values[name] = short ? likePattern(text) : `"${text.replace(/"/g, '""')}"`
+  if (short) {
+    return `SELECT r.conversation_id FROM message_rows r WHERE r.text LIKE @${name} ESCAPE '\\' ${also}`
+  }
+  return `SELECT r.conversation_id FROM message_text t JOIN message_rows r ON r.n = t.rowid
+    WHERE message_text MATCH @${name} ${also}`
+}
+
+/** `%text%` with LIKE's own characters escaped. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`
 }

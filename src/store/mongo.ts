@@ -20,7 +20,13 @@ import {
   type TranscriptEntry,
   transcriptEntrySchema,
 } from '../domain/transcript.js'
-import type { PurgedTranscripts, TranscriptStore } from './port.js'
+import type {
+  ConversationQuery,
+  PurgedTranscripts,
+  SearchPage,
+  SearchResult,
+  TranscriptStore,
+} from './port.js'
 
 /**
  * The production transcript store: MongoDB through mongoose (the only code that imports it). One
@@ -83,6 +89,12 @@ export const conversationSchema = new Schema(
 conversationSchema.index({ customerId: 1, openedAt: -1 })
 conversationSchema.index({ code: 1, openedAt: -1 })
 conversationSchema.index({ openedAt: 1 })
+// Search (`queries.search`): newest first, and each filter with newest first; `_id` breaks ties.
+conversationSchema.index({ openedAt: -1, _id: -1 })
+conversationSchema.index({ agentId: 1, openedAt: -1, _id: -1 })
+conversationSchema.index({ status: 1, openedAt: -1, _id: -1 })
+conversationSchema.index({ category: 1, openedAt: -1, _id: -1 })
+conversationSchema.index({ rating: 1, openedAt: -1, _id: -1 })
 
 /** A whole number of milliseconds (or days), not negative: the zod schema's `int().nonnegative()`. */
 const count = {
@@ -169,17 +181,22 @@ export const handoverSchema = new Schema(
 handoverSchema.index({ to: 1, at: -1, _id: -1 })
 handoverSchema.index({ at: 1, _id: 1 })
 
-/** Export and erase records (docs/privacy.md): counts and ids, no personal data. */
+/**
+ * Export, erase and customer-search records (docs/privacy.md): counts, ids and field names, no
+ * personal data. Which fields each action has is the zod schema's rule, checked before every write.
+ */
 const auditSchema = new Schema(
   {
     _id: { type: String, required: true },
     at: { type: Number, required: true },
-    action: { type: String, required: true, enum: ['export', 'erase'] },
+    action: { type: String, required: true, enum: ['export', 'erase', 'search'] },
     by: { type: String, required: true },
-    via: { type: String, required: true, enum: ['wechat', 'cli'] },
-    customerId: { type: String, required: true },
-    conversations: { type: Number, required: true },
-    entries: { type: Number, required: true },
+    via: { type: String, required: true, enum: ['wechat', 'cli', 'web'] },
+    customerId: { type: String },
+    conversations: { type: Number },
+    entries: { type: Number },
+    fields: { type: [String], default: undefined },
+    results: { type: Number },
   },
   { versionKey: false },
 )
@@ -244,8 +261,55 @@ export const queries = {
     },
     sort: { at: 1, seq: 1 } as const,
   }),
+  /**
+   * A search's summary filters; `matching` are the ids of conversations whose messages hold the text
+   * (and the customer's, what the customer wrote), found first in the entries.
+   */
+  search: (
+    query: ConversationQuery,
+    matching: { text?: readonly string[]; customer?: readonly string[] },
+  ) => {
+    const filter: Record<string, unknown> = {}
+    if (query.code !== undefined) filter.code = query.code
+    if (query.agentId !== undefined) filter.agentId = query.agentId
+    if (query.category !== undefined) filter.category = query.category
+    if (query.status !== undefined) filter.status = query.status
+    if (query.rating !== undefined) filter.rating = query.rating
+    if (query.openedFrom !== undefined || query.openedTo !== undefined) {
+      filter.openedAt = {
+        ...(query.openedFrom !== undefined && { $gte: query.openedFrom }),
+        ...(query.openedTo !== undefined && { $lt: query.openedTo }),
+      }
+    }
+    const and: Record<string, unknown>[] = []
+    if (matching.text) and.push({ _id: { $in: [...matching.text] } })
+    if (query.customer !== undefined) {
+      and.push({
+        $or: [{ customerName: containing(query.customer) }, { _id: { $in: [...(matching.customer ?? [])] } }],
+      })
+    }
+    if (and.length) filter.$and = and
+    return { filter, sort: { openedAt: -1, _id: -1 } as const }
+  },
+  /**
+   * Messages holding a text, any case, in 1:1 conversations (`inbound`: the customer's own): a
+   * regular expression, which no index serves; a text index would not find Chinese substrings.
+   */
+  messagesHolding: (text: string, inbound = false) => ({
+    filter: {
+      kind: 'message' as const,
+      text: containing(text),
+      ...(inbound && { direction: 'in' as const }),
+      $nor: [inRoomRecords],
+    },
+  }),
   /** Matches only a handover nobody has acknowledged yet: the first acknowledgement stays. */
   unacknowledged: (id: string) => ({ filter: { _id: id, ackedAt: { $exists: false } } }),
+}
+
+/** A case-insensitive substring match, the text taken literally. */
+function containing(text: string): { $regex: string; $options: 'i' } {
+  return { $regex: text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' }
 }
 
 export function toEntryDocument(entry: TranscriptEntry): Record<string, unknown> {
@@ -509,6 +573,22 @@ export class MongoTranscriptStore implements TranscriptStore {
   async auditRecords(): Promise<AuditRecord[]> {
     const documents = await this.open().audit.find({}).sort({ at: 1, _id: 1 }).lean()
     return documents.map((document) => fromDocument(document, (value) => auditRecordSchema.parse(value)))
+  }
+
+  async searchConversations(query: ConversationQuery, page: SearchPage): Promise<SearchResult> {
+    const { conversations, entries } = this.open()
+    const holding = async (text: string, inbound?: boolean) =>
+      (await entries.distinct('conversationId', queries.messagesHolding(text, inbound).filter)).map(String)
+    const matching = {
+      ...(query.text !== undefined && { text: await holding(query.text) }),
+      ...(query.customer !== undefined && { customer: await holding(query.customer, true) }),
+    }
+    const { filter, sort } = queries.search(query, matching)
+    const [found, total] = await Promise.all([
+      conversations.find(filter).sort(sort).skip(page.offset).limit(page.limit).lean(),
+      conversations.countDocuments(filter),
+    ])
+    return { conversations: found.map(toSummary), total }
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Handover } from '../domain/handover.js'
 import type { AuditRecord, CustomerData, ErasedCounts } from '../domain/privacy.js'
 import type {
+  ConversationStatus,
   ConversationSummary,
   EventType,
   TranscriptBatch,
@@ -62,6 +63,11 @@ export interface TranscriptStore {
   writeAudit(record: AuditRecord): Promise<void>
   /** Every audit record, oldest first (ties by id); erasing a customer keeps theirs. */
   auditRecords(): Promise<AuditRecord[]>
+  /**
+   * Conversations matching every filter given, newest opened first (ties by id, descending), one
+   * page of them, and how many match in all. Who may use which filter is the caller's rule.
+   */
+  searchConversations(query: ConversationQuery, page: SearchPage): Promise<SearchResult>
   close(): Promise<void>
 }
 
@@ -80,3 +86,31 @@ export type TranscriptReader = Pick<
   | 'conversationsOpenedBetween'
   | 'eventsBetween'
 >
+
+/** What a search asks for; a filter left out matches everything. Texts match as substrings, any case. */
+export interface ConversationQuery {
+  /** A conversation code, normalised (`A17`). */
+  code?: string
+  /** Opened in [openedFrom, openedTo). */
+  openedFrom?: number
+  openedTo?: number
+  agentId?: string
+  category?: string
+  status?: ConversationStatus
+  rating?: number
+  /** Written by anyone in one of the conversation's messages. */
+  text?: string
+  /** The customer's name, or what the customer wrote (a phone number, say) in one of their messages. */
+  customer?: string
+}
+
+export interface SearchPage {
+  offset: number
+  limit: number
+}
+
+export interface SearchResult {
+  conversations: ConversationSummary[]
+  /** Every match, not only this page's. */
+  total: number
+}

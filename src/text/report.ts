@@ -297,7 +297,8 @@ export function roomTable(report: KpiReport, text: ReportText, target: Target): 
   }
 }
 
-function tallyRule(report: KpiReport, text: ReportText): string {
+/** The tally rule in words: what each event is worth, in 元. */
+export function tallyRule(report: KpiReport, text: ReportText): string {
   const signed = (value: number) => (value > 0 ? `+${value}` : String(value))
   return text.t('report.tallyRule', {
     overdueReply: signed(report.tally.overdueReply),

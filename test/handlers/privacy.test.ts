@@ -46,11 +46,11 @@ describe('/export and /erase (PIPL)', () => {
     expect(h.heard('manager-1').at(-1)).toEqual(['privacy.notFound'])
 
     const audit = await h.store.auditRecords()
-    expect(audit.map(({ action, by, via, customerId }) => [action, by, via, customerId])).toEqual([
+    expect(audit.map((r) => r.action !== 'search' && [r.action, r.by, r.via, r.customerId])).toEqual([
       ['export', 'manager-1', 'wechat', 'cust-li'],
       ['export', 'manager-1', 'wechat', 'cust-li'],
     ])
-    expect(audit[0]?.entries).toBe(exported.entries.length)
+    expect(audit[0]).toMatchObject({ entries: exported.entries.length })
   })
 
   it('refuses supervisors and agents, who learn nothing of the customer', async () => {

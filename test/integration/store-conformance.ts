@@ -564,5 +564,155 @@ export function describeTranscriptStoreConformance(name: string, make: () => Pro
         await expect(store.writeAudit({ ...record, id: 'bad', customerId: '' })).rejects.toThrow()
       })
     })
+
+    describe('search', () => {
+      const day = 86_400_000
+      /** Six conversations a day apart: c1 oldest, c6 newest. */
+      async function fill(): Promise<void> {
+        const rows: [string, Partial<ConversationSummary>, string[]][] = [
+          [
+            'c1',
+            { code: 'A1', agentId: 'agent-a', category: '订单', status: 'closed', rating: 5 },
+            ['我的订单三天了还没发货'],
+          ],
+          [
+            'c2',
+            { code: 'A2', agentId: 'agent-b', category: '售后', status: 'closed', rating: 2 },
+            ['退款什么时候到账'],
+          ],
+          [
+            'c3',
+            { code: 'A3', agentId: 'agent-a', category: '投诉', status: 'assigned' },
+            ['Refund please, 100% now'],
+          ],
+          [
+            'c4',
+            { code: 'A1', agentId: 'agent-b', category: '订单', status: 'queued', customerName: '李四' },
+            ['电话 13912345678'],
+          ],
+          [
+            'c5',
+            { code: 'A5', agentId: 'agent-a', category: '订单', status: 'closed', rating: 5 },
+            ['发货了吗'],
+          ],
+          ['c6', { code: 'A6', agentId: 'agent-c', category: '咨询', status: 'assigned' }, ['在吗']],
+        ]
+        for (const [index, [id, fields, texts]] of rows.entries()) {
+          const openedAt = (index + 1) * day
+          await store.write({
+            entries: texts.map((text, n) => message(`${id}-m${n}`, id, openedAt + n, n, text)),
+            conversation: summary({ id, openedAt, ...fields }),
+          })
+        }
+        // Staff write phone numbers too; a customer search finds only what customers wrote.
+        await store.write({
+          entries: [
+            {
+              ...message('c6-out', 'c6', 6 * day + 5, 5, '请拨打客服电话 4008001234'),
+              direction: 'out',
+              actor: { id: 'agent-c', role: 'agent' },
+            },
+            event('c6-e', 'c6', 6 * day + 6, 'category-set', { category: '订单三天' }),
+          ],
+        })
+        // A room's record is no conversation: its messages are not searched.
+        await store.write({
+          entries: [message('g-m', groupThreadId('room-1'), 1000, 0, '我的订单三天了还没发货')],
+        })
+      }
+      const all = { offset: 0, limit: 20 }
+      const ids = async (query: Parameters<TranscriptStore['searchConversations']>[0], page = all) => {
+        const result = await store.searchConversations(query, page)
+        return { ids: result.conversations.map((c) => c.id), total: result.total }
+      }
+
+      it('finds every conversation newest first, by each filter and by several together', async () => {
+        await fill()
+        expect(await ids({})).toEqual({ ids: ['c6', 'c5', 'c4', 'c3', 'c2', 'c1'], total: 6 })
+        expect(await ids({ code: 'A1' })).toEqual({ ids: ['c4', 'c1'], total: 2 })
+        expect(await ids({ agentId: 'agent-a' })).toEqual({ ids: ['c5', 'c3', 'c1'], total: 3 })
+        expect(await ids({ category: '订单' })).toEqual({ ids: ['c5', 'c4', 'c1'], total: 3 })
+        expect(await ids({ status: 'closed' })).toEqual({ ids: ['c5', 'c2', 'c1'], total: 3 })
+        expect(await ids({ rating: 5 })).toEqual({ ids: ['c5', 'c1'], total: 2 })
+        expect(await ids({ openedFrom: 2 * day, openedTo: 4 * day })).toEqual({ ids: ['c3', 'c2'], total: 2 })
+        expect(await ids({ agentId: 'agent-a', openedFrom: 2 * day, status: 'closed' })).toEqual({
+          ids: ['c5'],
+          total: 1,
+        })
+        expect(await ids({ agentId: 'agent-x' })).toEqual({ ids: [], total: 0 })
+      })
+
+      it('pages through the matches, each page newest first, with the same total', async () => {
+        await fill()
+        expect(await ids({}, { offset: 0, limit: 4 })).toEqual({ ids: ['c6', 'c5', 'c4', 'c3'], total: 6 })
+        expect(await ids({}, { offset: 4, limit: 4 })).toEqual({ ids: ['c2', 'c1'], total: 6 })
+        expect(await ids({}, { offset: 8, limit: 4 })).toEqual({ ids: [], total: 6 })
+        // Opened in the same millisecond: the id breaks the tie, the same way on every page.
+        for (const id of ['t1', 't2', 't3'])
+          await store.write({ entries: [], conversation: summary({ id, openedAt: 99 * day }) })
+        expect(await ids({}, { offset: 0, limit: 2 })).toEqual({ ids: ['t3', 't2'], total: 9 })
+        expect(await ids({}, { offset: 2, limit: 2 })).toEqual({ ids: ['t1', 'c6'], total: 9 })
+      })
+
+      it("finds Chinese and English text in the conversations' messages, as substrings of any case", async () => {
+        await fill()
+        expect(await ids({ text: '订单三天' })).toEqual({ ids: ['c1'], total: 1 })
+        expect(await ids({ text: '发货' })).toEqual({ ids: ['c5', 'c1'], total: 2 })
+        expect(await ids({ text: '货' })).toEqual({ ids: ['c5', 'c1'], total: 2 })
+        expect(await ids({ text: 'REFUND' })).toEqual({ ids: ['c3'], total: 1 })
+        expect(await ids({ text: '100%' })).toEqual({ ids: ['c3'], total: 1 })
+        expect(await ids({ text: '0%' })).toEqual({ ids: ['c3'], total: 1 })
+        expect(await ids({ text: '1_0' })).toEqual({ ids: [], total: 0 })
+        expect(await ids({ text: '"now' })).toEqual({ ids: [], total: 0 })
+        expect(await ids({ text: '4008001234' })).toEqual({ ids: ['c6'], total: 1 })
+        expect(await ids({ text: '发货', agentId: 'agent-a', rating: 5, openedTo: 2 * day })).toEqual({
+          ids: ['c1'],
+          total: 1,
+        })
+      })
+
+      it('finds a customer by their name or by what they wrote, never by what staff wrote', async () => {
+        await fill()
+        expect(await ids({ customer: '李' })).toEqual({ ids: ['c4'], total: 1 })
+        expect(await ids({ customer: '张三' })).toEqual({ ids: ['c6', 'c5', 'c3', 'c2', 'c1'], total: 5 })
+        expect(await ids({ customer: '13912345678' })).toEqual({ ids: ['c4'], total: 1 })
+        expect(await ids({ customer: '4008001234' })).toEqual({ ids: [], total: 0 })
+        expect(await ids({ customer: '张三', category: '订单' })).toEqual({ ids: ['c5', 'c1'], total: 2 })
+      })
+
+      it('finds nothing of an erased customer, nor of a purged conversation', async () => {
+        await fill()
+        await store.write({
+          entries: [message('x-m', 'x1', 7 * day, 0, '我的订单三天了还没发货')],
+          conversation: summary({ id: 'x1', customerId: 'cust-2', customerName: '王五', openedAt: 7 * day }),
+        })
+        expect(await ids({ text: '订单三天' })).toEqual({ ids: ['x1', 'c1'], total: 2 })
+        await store.eraseCustomer('cust-2')
+        expect(await ids({ text: '订单三天' })).toEqual({ ids: ['c1'], total: 1 })
+        expect(await ids({ customer: '王五' })).toEqual({ ids: [], total: 0 })
+        await store.write({
+          entries: [],
+          conversation: summary({ id: 'c1', code: 'A1', status: 'closed', closedAt: 1500, rev: 2 }),
+        })
+        await store.purgeConversationsClosedBefore(2 * day, [])
+        expect(await ids({ text: '订单三天' })).toEqual({ ids: [], total: 0 })
+        expect(await ids({ text: '发货' })).toEqual({ ids: ['c5'], total: 1 })
+      })
+
+      it('keeps a search audit record, with field names and a count only', async () => {
+        const record = {
+          id: 'audit-search-1',
+          at: 3000,
+          action: 'search' as const,
+          by: 'manager-1',
+          via: 'web' as const,
+          fields: ['customer' as const, 'from' as const],
+          results: 4,
+        }
+        await store.writeAudit(record)
+        expect(await store.auditRecords()).toEqual([record])
+        await expect(store.writeAudit({ ...record, id: 'bad', fields: [] })).rejects.toThrow()
+      })
+    })
   })
 }

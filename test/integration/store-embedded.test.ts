@@ -44,6 +44,33 @@ describe('embedded transcript store', () => {
     await store.close()
   })
 
+  it('fills the search index from the messages of a file made before it, and keeps it in step after', async () => {
+    const file = freshFile()
+    const first = new EmbeddedTranscriptStore(file)
+    await first.init()
+    await first.write({
+      entries: [message('m1', 'c1', 1000, 0, '我的订单三天了还没发货')],
+      conversation: summary({ id: 'c1' }),
+    })
+    await first.close()
+    // As a file from before search: no message index, no search columns.
+    const raw = new Database(file)
+    raw.exec(`DROP TRIGGER message_text_insert; DROP TRIGGER message_text_delete; DROP INDEX conversations_by_customer_name;
+      DROP TABLE message_text; DROP TABLE message_rows;`)
+    for (const column of ['status', 'agent_id', 'category', 'rating'])
+      raw.exec(`DROP INDEX conversations_by_${column}`)
+    for (const column of ['status', 'agent_id', 'category', 'rating', 'customer_name'])
+      raw.exec(`ALTER TABLE conversations DROP COLUMN ${column}`)
+    raw.close()
+    const second = new EmbeddedTranscriptStore(file)
+    await second.init()
+    const page = { offset: 0, limit: 20 }
+    expect((await second.searchConversations({ text: '三天了', agentId: 'agent-a' }, page)).total).toBe(1)
+    await second.write({ entries: [message('m2', 'c1', 2000, 0, '退款什么时候到账')] })
+    expect((await second.searchConversations({ text: '退款' }, page)).total).toBe(1)
+    await second.close()
+  })
+
   it('keeps handovers and their acknowledgement when the file is closed and opened again', async () => {
     const file = freshFile()
     const first = new EmbeddedTranscriptStore(file)

@@ -48,6 +48,11 @@ describe('MongoDB transcript schemas', () => {
       { customerId: 1, openedAt: -1 },
       { code: 1, openedAt: -1 },
       { openedAt: 1 },
+      { openedAt: -1, _id: -1 },
+      { agentId: 1, openedAt: -1, _id: -1 },
+      { status: 1, openedAt: -1, _id: -1 },
+      { category: 1, openedAt: -1, _id: -1 },
+      { rating: 1, openedAt: -1, _id: -1 },
     ])
   })
 
@@ -59,7 +64,16 @@ describe('MongoDB transcript schemas', () => {
         JSON.stringify(filter),
       ).toBe(true)
     }
-    const conversationQueries = [queries.byCode('A1'), queries.ofCustomer('x'), queries.openedBetween(0, 1)]
+    const conversationQueries = [
+      queries.byCode('A1'),
+      queries.ofCustomer('x'),
+      queries.openedBetween(0, 1),
+      queries.search({}, {}),
+      queries.search({ agentId: 'agent-a', openedFrom: 0, openedTo: 1 }, {}),
+      queries.search({ status: 'closed' }, {}),
+      queries.search({ category: '订单' }, {}),
+      queries.search({ rating: 1 }, {}),
+    ]
     for (const { filter, sort } of conversationQueries) {
       expect(
         indexKeys(conversationSchema).some((index) => served(index, filter, sort)),
