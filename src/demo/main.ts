@@ -18,6 +18,7 @@ import { ConfigError, type ConfigInput } from '../domain/config.js'
 import { StaffDirectory } from '../domain/staff.js'
 import type { TranscriptBatch } from '../domain/transcript.js'
 import { Text } from '../text/text.js'
+import { runFloor } from './floor.js'
 import type { MockWorld } from './mock-world.js'
 import { received, receivedIn, sleep } from './wait.js'
 
@@ -33,12 +34,25 @@ const DEMO: CommandSpec = {
   name: 'npm run demo',
   usage: 'npm run demo -- [options]',
   summary: 'The whole bot on a mock WeChat: customers, a group, two agents, a supervisor; about 15 s.',
-  options: { en: { type: 'boolean', description: 'the English locale instead of zh-CN' } },
+  options: {
+    en: { type: 'boolean', description: 'the English locale instead of zh-CN' },
+    console: {
+      type: 'boolean',
+      description: 'a floor that keeps going, with the web console on; prints login links; Ctrl-C stops',
+    },
+    port: { type: 'string', value: 'port', description: "the console's port with --console (default 8080)" },
+  },
   notes: ['Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); removes its keys when done.'],
 }
 const line = parseOrExplain(DEMO, process.argv.slice(2), process)
 if ('exit' in line) process.exit(line.exit)
 const locale: Locale = line.values.en ? 'en' : 'zh-CN'
+const withConsole = line.values.console === true
+const consolePort = Number(line.values.port ?? 8080)
+if (!Number.isInteger(consolePort) || consolePort < 0 || consolePort > 65_535) {
+  process.stderr.write(`npm run demo: --port must be a port number (0–65535), not "${line.values.port}"\n`)
+  process.exit(2)
+}
 const started = Date.now()
 const dataDir = mkdtempSync(join(tmpdir(), 'kefu-demo-'))
 const input: ConfigInput = {
@@ -55,6 +69,14 @@ const input: ConfigInput = {
   groups: { watch: ['小店客户群'], replyTimeout: '3s' },
   alerts: { digestWindow: '500ms' },
   outbox: { rate: { max: 20, per: '1s' } },
+  // The live floor runs at a pace a person can watch: the regulations' 5 and 10 minutes, halved.
+  ...(withConsole
+    ? {
+        sla: { replyTimeout: '150s' },
+        groups: { watch: ['小店客户群'], replyTimeout: '5m' },
+        console: { port: consolePort },
+      }
+    : {}),
 }
 const config = (() => {
   try {
@@ -98,7 +120,8 @@ async function main(): Promise<void> {
     log: createLog({ level: 'warn', destination: process.stderr }),
   })
   try {
-    await play(world, bot)
+    if (withConsole) await keepFloor(world, bot)
+    else await play(world, bot)
   } finally {
     // A demo that failed half-way leaves nothing behind either.
     await bot.stop().catch(() => undefined)
@@ -211,6 +234,36 @@ async function play(world: MockWorld, bot: Bot): Promise<void> {
   for (const entry of entries) process.stdout.write(`  ${text.entry(entry, (id) => directory.nameOf(id))}\n`)
   process.stdout.write('\n── stats ──────────────────────────────────────────────\n')
   process.stdout.write(`  ${stats.replace(/\n/g, '\n  ')}\n`)
+}
+
+/** The live floor for the web console, until Ctrl-C (or SIGTERM). */
+async function keepFloor(world: MockWorld, bot: Bot): Promise<void> {
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+  world.heard.on('said', (said) => {
+    // The links are printed by the floor itself, once, as the staff member's line.
+    if (!said.text.includes('/login/')) print(`🤖 → ${names.get(said.to) ?? said.to}`, said.text)
+  })
+  bot.events.on('recorded', printEvents)
+  await bot.start()
+  const address = bot.consoleAddress()
+  print(
+    'demo',
+    `web console on http://127.0.0.1:${address?.port}/ (reply timeout ${text.duration(config.sla.replyTimeout)})`,
+  )
+  await runFloor({
+    world,
+    bot,
+    print,
+    stopped,
+    person(id, name) {
+      names.set(id, name)
+      return world.people.get(id) ?? world.person(id, name)
+    },
+  })
+  print('demo', 'stopping')
 }
 
 async function waitForQuiet(bot: Bot): Promise<void> {
