@@ -42,7 +42,15 @@ function origin(): string {
 async function linkFor(person: Person): Promise<string> {
   const before = person.texts().length
   person.say('/console')
-  await eventually(() => person.texts().slice(before).some((text) => LINK.test(text)), 10_000, 'a link')
+  await eventually(
+    () =>
+      person
+        .texts()
+        .slice(before)
+        .some((text) => LINK.test(text)),
+    10_000,
+    'a link',
+  )
   const text = person
     .texts()
     .slice(before)
@@ -149,7 +157,8 @@ describe('the web console', () => {
     await eventually(
       async () =>
         (await h.bot.transcripts.entries(a1.id)).some(
-          (entry) => entry.kind === 'event' && entry.type === 'transcript-read' && entry.data.by === STAFF.manager.id,
+          (entry) =>
+            entry.kind === 'event' && entry.type === 'transcript-read' && entry.data.by === STAFF.manager.id,
         ),
       5000,
       "the manager's read in the audit",
