@@ -250,8 +250,8 @@ describe('the board over HTTP', () => {
       const streams = await Promise.all(viewers.map((viewer) => events(viewer.id, abort.signal)))
       for (const stream of streams) expect(await stream.next(500)).not.toBe('ended')
       const before = reads
-      await new Promise((resolve) => setTimeout(resolve, 3000))
-      // About three ticks; one read per page per tick would be fifteen.
+      // Three ticks of half a second; one read per page per tick would be fifteen.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
       expect(reads - before).toBeGreaterThanOrEqual(1)
       expect(reads - before).toBeLessThanOrEqual(4)
     } finally {
