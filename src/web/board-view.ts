@@ -117,7 +117,7 @@ function waitingRows(text: Text, snapshot: BoardSnapshot): Html {
   if (!snapshot.waiting.length) return empty(text, 'web.board.waitingNone', 10)
   return html`${snapshot.waiting.map(
     (row) => html`<tr data-code="${row.code}" ${timing(row, row.since)}>
-<td class="code">${row.code}</td>
+<td class="code"><a href="/conversations/${encodeURIComponent(row.id)}">${row.code}</a></td>
 <td>${customer(text, row.customer)}</td>
 <td>${row.agent ?? html`<span class="muted">${text.t('web.board.unassigned')}</span>`}</td>
 <td>${row.category}</td>
@@ -136,7 +136,7 @@ function queueRows(text: Text, snapshot: BoardSnapshot): Html {
   return html`${snapshot.queue.map(
     (row: QueueRow) => html`<tr data-code="${row.code}" data-since="${row.since}">
 <td>${row.place}</td>
-<td class="code">${row.code}</td>
+<td class="code"><a href="/c/${encodeURIComponent(row.code)}">${row.code}</a></td>
 <td>${customer(text, row.customer)}</td>
 <td>${row.category}</td>
 <td class="time" data-waited>${clockText(row.waitedMs)}</td>
