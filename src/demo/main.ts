@@ -251,7 +251,7 @@ async function keepFloor(world: MockWorld, bot: Bot): Promise<void> {
   const address = bot.consoleAddress()
   print(
     'demo',
-    `web console on http://127.0.0.1:${address?.port}/ (reply timeout ${text.duration(config.sla.replyTimeout)})`,
+    `web console on http://127.0.0.1:${address?.port}/ (reply timeout ${text.duration(config.sla.replyTimeout)}, Redis prefix ${config.redis.prefix})`,
   )
   await runFloor({
     world,

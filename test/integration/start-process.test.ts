@@ -109,6 +109,34 @@ describe('npm run demo', () => {
   }, 20_000)
 })
 
+describe('npm run demo -- --console', () => {
+  it('keeps a floor going with the console on, prints login links that open it, and stops on Ctrl-C leaving no keys', async () => {
+    const demo = run(['src/demo/main.ts', '--console', '--port', '0'], {})
+    let stdout = ''
+    demo.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    await until(() => /周经理: http\S+\/login\/\S+/.test(stdout), 30_000)
+    const link = stdout.match(/陈主管: (http\S+\/login\/\S+)/)?.[1] ?? ''
+    const prefix = stdout.match(/Redis prefix (\S+)\)/)?.[1] ?? ''
+    expect(prefix).toMatch(/^kefu-demo-/)
+    const page = await fetch(link)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('data-login')
+    // A customer arrives at once, and is handed to an agent.
+    await until(() => /【A1】/.test(stdout), 10_000)
+
+    demo.kill('SIGINT')
+    expect(await exited(demo)).toBe(0)
+    const redis = testRedis()
+    try {
+      expect(await redis.keys(`${prefix}*`)).toEqual([])
+    } finally {
+      await redis.quit()
+    }
+  }, 60_000)
+})
+
 function expectOneRedisLine(stderr: string, port: number): void {
   const lines = stderr.trimEnd().split('\n')
   expect(lines).toHaveLength(1)
