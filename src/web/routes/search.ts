@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify'
 import { z } from 'zod'
 import { normaliseCode } from '../../domain/conversation.js'
 import { maskPersonalData } from '../../domain/mask.js'
-import type { SearchField } from '../../domain/privacy.js'
+import { type SearchField, searchFieldSchema } from '../../domain/privacy.js'
 import { isLocalDate, reportWindow } from '../../domain/report.js'
 import { oversees, type Staff } from '../../domain/staff.js'
 import { type ConversationStatus, conversationStatusSchema } from '../../domain/transcript.js'
@@ -101,17 +101,9 @@ async function respond(
 function formOf(input: Record<string, unknown>, posted: boolean): Form {
   const form: Form = {}
   const names: (SearchField | 'page')[] = [
-    'code',
-    'from',
-    'to',
-    'agent',
-    'category',
-    'status',
-    'rating',
-    'text',
+    ...searchFieldSchema.options.filter((field) => posted || field !== 'customer'),
+    'page',
   ]
-  if (posted) names.push('customer')
-  names.push('page')
   for (const name of names) {
     const value = input[name]
     const single = Array.isArray(value) ? value[0] : value
