@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { type Keys, keysFor } from '../queue/keys.js'
 import { explainScriptError } from './errors.js'
 
@@ -333,7 +333,7 @@ type ScriptCommands = Record<string, ScriptCall>
  * (EVALSHA, EVAL once per connection), so a call costs one round trip.
  */
 export function bindScripts<N extends string>(
-  redis: Redis,
+  redis: Redis | Cluster,
   keys: Keys,
   scripts: ReadonlyMap<string, StateScript>,
   names: readonly N[],
