@@ -27,6 +27,10 @@ export class RedisCluster {
               'nodes.conf',
               '--cluster-node-timeout',
               String(nodeTimeoutMs),
+              // Redis waits 5 s by default before a replica's first sync; a replica never synced
+              // takes no master over.
+              '--repl-diskless-sync-delay',
+              '0',
             ],
             await clusterPort(),
           ),
@@ -42,6 +46,7 @@ export class RedisCluster {
         '--cluster-yes',
       ])
       await cluster.healthy()
+      await cluster.replicasSynced()
       return cluster
     } catch (error) {
       await Promise.all(servers.map((server) => server.close()))
@@ -54,13 +59,41 @@ export class RedisCluster {
     return this.servers.map((server) => ({ host: '127.0.0.1', port: server.port }))
   }
 
-  /** Waits until every running node says the cluster is ok: every slot served by a master. */
+  /**
+   * Waits until every running node says the cluster is ok and no slot is served by a node that is
+   * not running: after a kill, until a replica has taken over (the others see the kill only after
+   * `cluster-node-timeout`, and say ok until then).
+   */
   async healthy(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
-      const states = await Promise.all(this.servers.filter((server) => server.running).map(clusterState))
-      if (states.every((state) => state === 'ok')) return
+      const running = this.servers.filter((server) => server.running)
+      const states = await Promise.all(running.map(clusterState))
+      const servedBy = await Promise.all(running.map(mastersServing))
+      const gone = servedBy.flat().filter((port) => !running.some((server) => server.port === port))
+      if (states.every((state) => state === 'ok') && gone.length === 0) return
       if (Date.now() > deadline) throw new Error(`the test cluster did not become ok: ${states.join(', ')}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+
+  /** Waits until every replica's link to its master is up: its first sync is done. */
+  private async replicasSynced(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const infos = await Promise.all(
+        this.servers.map(async (server) => {
+          const probe = probeOf(server)
+          try {
+            return await probe.info('replication')
+          } finally {
+            probe.disconnect()
+          }
+        }),
+      )
+      const replicas = infos.filter((info) => info.includes('role:slave'))
+      if (replicas.length === 3 && replicas.every((info) => info.includes('master_link_status:up'))) return
+      if (Date.now() > deadline) throw new Error('the test cluster’s replicas did not sync')
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
@@ -87,6 +120,20 @@ export class RedisCluster {
 
 function probeOf(server: RedisServer): Redis {
   return new Redis(server.port, '127.0.0.1', { maxRetriesPerRequest: 1, retryStrategy: () => null })
+}
+
+/** The ports of the masters a node says serve slots. */
+async function mastersServing(server: RedisServer): Promise<number[]> {
+  const probe = probeOf(server)
+  probe.on('error', () => undefined)
+  try {
+    const ranges = (await probe.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][]
+    return ranges.map(([, , [, port]]) => port)
+  } catch {
+    return []
+  } finally {
+    probe.disconnect()
+  }
 }
 
 async function clusterState(server: RedisServer): Promise<string> {
