@@ -118,7 +118,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
   checkPaths(config)
   const log = options.log ?? createLog()
   const clock = options.clock ?? Date.now
-  const redis = createRedis(config.redis.url, config.redis)
+  const redis = createRedis(config.redis)
   const store = openTranscriptStore(config.store)
   const staff = new StaffDirectory(config.staff)
   /**
@@ -446,7 +446,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     receive,
     async start() {
       // Redis first, failing fast: a bot that cannot open leaves nothing retrying behind.
-      await connectRedis(redis, config.redis.url)
+      await connectRedis(redis, config.redis)
       await takeLock()
       try {
         await warnOfDurability()
@@ -518,8 +518,8 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
  * configured URL: the demo checks before it builds anything that would retry or print on its own.
  */
 export async function checkRedis(config: Pick<Config, 'redis'>): Promise<void> {
-  const redis = createRedis(config.redis.url)
-  await connectRedis(redis, config.redis.url)
+  const redis = createRedis({ ...config.redis, batchWrites: false })
+  await connectRedis(redis, config.redis)
   await redis.quit().catch(() => redis.disconnect())
 }
 
@@ -532,9 +532,9 @@ function shownHolder(holder: LockHolder | string): object {
 
 /** Whether the deployment's Redis keeps what the bot gives it (AOF, no eviction), for a doctor. */
 export async function redisDurability(config: Pick<Config, 'redis'>): Promise<Durability> {
-  const redis = createRedis(config.redis.url, config.redis)
+  const redis = createRedis(config.redis)
   try {
-    await connectRedis(redis, config.redis.url)
+    await connectRedis(redis, config.redis)
     return await checkDurability(redis)
   } finally {
     await redis.quit().catch(() => redis.disconnect())
@@ -543,9 +543,9 @@ export async function redisDurability(config: Pick<Config, 'redis'>): Promise<Du
 
 /** Removes every Redis key of one deployment: what the demo, tests and benchmarks leave behind. */
 export async function removeDeployment(config: Pick<Config, 'redis'>): Promise<number> {
-  const redis = createRedis(config.redis.url, config.redis)
+  const redis = createRedis(config.redis)
   try {
-    await connectRedis(redis, config.redis.url)
+    await connectRedis(redis, config.redis)
     return await deletePrefix(redis, config.redis.prefix)
   } finally {
     await redis.quit().catch(() => redis.disconnect())
@@ -554,9 +554,9 @@ export async function removeDeployment(config: Pick<Config, 'redis'>): Promise<n
 
 /** Connects to the configured Redis as the bot would and hears PING answered (`kefu doctor`). */
 export async function pingRedis(config: Pick<Config, 'redis'>): Promise<void> {
-  const redis = createRedis(config.redis.url, config.redis)
+  const redis = createRedis(config.redis)
   try {
-    await connectRedis(redis, config.redis.url)
+    await connectRedis(redis, config.redis)
   } finally {
     redis.disconnect()
   }
@@ -625,13 +625,13 @@ export async function eraseCustomerData(
   operator: Operator,
 ): Promise<EraseOutcome> {
   const store = openTranscriptStore(config.store, { existing: true })
-  const redis = createRedis(config.redis.url, config.redis)
+  const redis = createRedis(config.redis)
   try {
     await store.init()
     const data = await store.customerData(operator.customerId)
     // Someone who only ever wrote in groups has no conversation, yet entries to erase.
     if (storesNothing(data)) return { status: 'not-found' }
-    await connectRedis(redis, config.redis.url)
+    await connectRedis(redis, config.redis)
     const forgotten = await new RedisLiveState(redis, keysFor(config.redis.prefix)).forgetCustomer({
       customerId: operator.customerId,
       mode: 'now',

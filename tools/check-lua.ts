@@ -14,7 +14,8 @@ import {
 
 /**
  * Lint for the state scripts: assembles every script through the loader (which refuses a missing
- * include, an undeclared KEY.x, or a KEYS count that disagrees with the file name) and parses it
+ * include, an undeclared KEY.x, a KEYS count that disagrees with the file name, or a script with no
+ * KEYS at all) and parses it
  * as Lua 5.1, Redis's dialect. Also refuses what Redis would only refuse when the line runs: a
  * global the sandbox does not have (a forgotten include, a typo, a missing `local`), an error
  * reply no entry of errors.ts explains, and an include no script uses.

@@ -7,6 +7,12 @@ import { checkPaths } from './paths.js'
 /** Environment variables that override one field of the file each. */
 export const ENV_OVERRIDES = {
   REDIS_URL: ['redis', 'url'],
+  /** `host:port,host:port`: the sentinels of the master group REDIS_SENTINEL_NAME. */
+  REDIS_SENTINELS: ['redis', 'sentinels'],
+  REDIS_SENTINEL_NAME: ['redis', 'name'],
+  /** `host:port,host:port`: nodes of a Redis Cluster to discover it from. */
+  REDIS_CLUSTER_NODES: ['redis', 'cluster', 'nodes'],
+  REDIS_PASSWORD: ['redis', 'password'],
   KEFU_REDIS_PREFIX: ['redis', 'prefix'],
   MONGODB_URI: ['store', 'mongodbUri'],
   KEFU_STORE_FILE: ['store', 'file'],

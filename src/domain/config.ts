@@ -5,6 +5,7 @@ import { categoriesSchema, DEFAULT_CATEGORIES } from './customer-text.js'
 import { durationSchema } from './duration.js'
 import { groupsSchema } from './group-config.js'
 import { keywordSchema } from './keywords.js'
+import { redisSchema } from './redis-config.js'
 import { tallyAmountsSchema } from './report.js'
 
 /**
@@ -92,30 +93,7 @@ export const configSchema = z
       .string()
       .default('Asia/Shanghai')
       .refine(isTimeZone, { message: 'not an IANA time zone (e.g. Asia/Shanghai)' }),
-    redis: z
-      .object({
-        url: z
-          .string()
-          .regex(/^rediss?:\/\/[^/\s]/, 'not a Redis URL: write redis://host:6379 (rediss:// for TLS)')
-          .pipe(z.url({ error: 'not a valid URL: write redis://host:6379' }))
-          .default('redis://127.0.0.1:6379'),
-        /** Every key of this deployment starts with it; one prefix per bot account. */
-        prefix: z
-          .string()
-          .regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only')
-          .default('kefu'),
-        /** Commands issued together leave in one socket write (src/queue/write-batching.ts). */
-        batchWrites: z.boolean().default(true),
-        /**
-         * One bot per prefix: the running bot holds a lock this long, renewed every third of it; a
-         * crashed bot's lock expires within it, and a restart waits that long at most.
-         */
-        lockTtl: durationSchema
-          .default(15_000)
-          .refine((ms) => ms >= 1000, 'at least 1s: the lock is renewed every third of it'),
-      })
-      .strict()
-      .prefault({}),
+    redis: redisSchema.prefault({}),
     wechat: z
       .object({
         /**

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis'
+import { Cluster, type Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
 
 /**
  * Whether this Redis keeps what the bot gives it. Queued messages, timers and live state exist only
@@ -34,7 +35,24 @@ const EXPECTED: readonly Omit<DurabilityFinding, 'value'>[] = [
   },
 ]
 
-export async function checkDurability(redis: Redis): Promise<Durability> {
+/**
+ * Every server is checked: in a Cluster each node, masters and replicas, as a replica takes over
+ * its master's keys in a failover; a finding then names its node.
+ */
+export async function checkDurability(redis: RedisConnection): Promise<Durability> {
+  const servers = redis instanceof Cluster ? redis.nodes('all') : [redis]
+  const results = await Promise.all(servers.map((server) => checkServer(server)))
+  const findings = results.flatMap((found, index) => {
+    const server = servers[index] as Redis
+    const node = `${server.options.host}:${server.options.port}`
+    return servers.length > 1
+      ? found.map((finding) => ({ ...finding, value: `${finding.value} on ${node}` }))
+      : found
+  })
+  return { ok: findings.length === 0, findings }
+}
+
+async function checkServer(redis: Redis): Promise<DurabilityFinding[]> {
   const findings: DurabilityFinding[] = []
   for (const setting of EXPECTED) {
     let value: string
@@ -44,19 +62,16 @@ export async function checkDurability(redis: Redis): Promise<Durability> {
       value = reply[1] ?? ''
     } catch (error) {
       // Managed Redis services often rename or forbid CONFIG: the settings cannot be seen from here.
-      return {
-        ok: false,
-        findings: [
-          {
-            field: 'CONFIG',
-            value: (error as Error).message,
-            expected: 'CONFIG GET allowed',
-            why: 'this Redis does not let the bot read appendonly and maxmemory-policy: check with its operator that the append-only file is on and the eviction policy is noeviction',
-          },
-        ],
-      }
+      return [
+        {
+          field: 'CONFIG',
+          value: (error as Error).message,
+          expected: 'CONFIG GET allowed',
+          why: 'this Redis does not let the bot read appendonly and maxmemory-policy: check with its operator that the append-only file is on and the eviction policy is noeviction',
+        },
+      ]
     }
     if (value !== setting.expected) findings.push({ ...setting, value })
   }
-  return { ok: findings.length === 0, findings }
+  return findings
 }

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis'
 import { type InboundMessage, inboundMessageSchema } from '../domain/inbound.js'
 import type { Log } from '../log/log.js'
+import type { RedisConnection } from './connection.js'
 import type { InboundSpool } from './spool.js'
 import { withTimeout } from './with-timeout.js'
 
@@ -9,7 +9,7 @@ const ENQUEUE_TIMEOUT_MS = 2000
 const SPOOL_RETRY_MS = 1000
 
 export interface IntakeParts {
-  redis: Redis
+  redis: RedisConnection
   spool: InboundSpool
   log: Log
   /** Puts one message into its ingest queue (and whatever must precede that). */

@@ -23,6 +23,12 @@ export function keysFor(prefix: string) {
     /** BullMQ keys live under `${prefix}:${queue}:…`; no queue is named like a family below. */
     bullPrefix: prefix,
     // ── fixed keys: passed to the scripts as KEYS ──
+    /**
+     * The account's anchor: nothing is stored under it. A script with no fixed key of its own
+     * declares it as KEYS[1], so that a Redis Cluster runs the script on the node holding the
+     * account's hash slot, where every key the script builds from the prefix lives.
+     */
+    account: key('account'),
     /** Every open conversation's id. */
     open: key('open'),
     /** Conversations waiting for an agent, scored by their place in the queue. */

@@ -1,10 +1,10 @@
 import { DelayedError, type Job, Queue, Worker } from 'bullmq'
-import type { Redis } from 'ioredis'
 import { type InboundMessage, inboundMessageSchema } from '../domain/inbound.js'
 import { type Outgoing, outgoingSchema } from '../domain/outgoing.js'
 import { type Timer, timerSchema } from '../domain/timers.js'
 import { type TranscriptBatch, transcriptBatchSchema } from '../domain/transcript.js'
 import type { Log } from '../log/log.js'
+import type { RedisConnection } from './connection.js'
 import { jobIds, type Keys, queueNames } from './keys.js'
 import type { Outbox, Recorder, Timers } from './port.js'
 import { withTimeout } from './with-timeout.js'
@@ -60,7 +60,7 @@ export class WorkQueues implements Timers, Outbox, Recorder {
   private outboxWorker: Worker | undefined
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly keys: Keys,
     private readonly options: WorkQueueOptions,
     private readonly log: Log,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { z } from 'zod'
 import type { Keys } from '../queue/keys.js'
 import { claimLockResult, releaseLockResult } from './results.js'
@@ -66,7 +66,7 @@ export class InstanceLock {
   private held = false
 
   constructor(
-    redis: Redis,
+    redis: Redis | Cluster,
     private readonly keys: Keys,
     /** How long the lock lasts without a renewal. */
     readonly ttlMs: number,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { z } from 'zod'
 import { type LiveConversation, liveConversationSchema } from '../domain/conversation.js'
 import { type LiveGroupWait, type LiveRoom, liveGroupWaitSchema, liveRoomSchema } from '../domain/groups.js'
@@ -123,7 +123,7 @@ export class RedisLiveState implements LiveState {
   private readonly scripts: Record<ScriptName, ScriptCall>
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly keys: Keys,
   ) {
     scripts ??= loadScripts()

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import { type Keys, keysFor } from '../queue/keys.js'
 import { explainScriptError } from './errors.js'
 
@@ -13,8 +13,13 @@ import { explainScriptError } from './errors.js'
  * The fixed keys of keysFor are KEYS, declared in the script's header (`KEYS[n] <name>`), so the
  * caller passes them without knowing the list. Keys made from an id are built in Lua by functions
  * generated from the keysFor builders, with the prefix from ARGV[1]: a script's text, and so its
- * SHA, is the same for every deployment. As those keys are built inside the scripts, a Redis
- * Cluster deployment needs a hash-tagged prefix such as `{kefu}`.
+ * SHA, is the same for every deployment.
+ *
+ * Every script declares at least one key: a Redis Cluster sends a script to the node holding its
+ * first key's slot, and one with no key to any node, where the keys it builds may not live. A
+ * script with no fixed key of its own declares the account's anchor (`KEYS[1] account`, which it
+ * need not touch). The keys a script builds start with the same prefix, which a Cluster deployment
+ * hash-tags (`{shop-a}`), so they share the declared keys' slot.
  *
  * Every line of a loaded script is mapped back to its file, so a Lua error names the file and line
  * it comes from (errors.ts).
@@ -23,6 +28,9 @@ import { explainScriptError } from './errors.js'
 export const SCRIPTS_DIR = fileURLToPath(new URL('./scripts', import.meta.url))
 /** The include the generated key functions call: the Lua twin of escapeKeyPart. */
 export const KEY_PART_INCLUDE = 'escape-key-part'
+
+/** The key a script with no fixed key of its own declares: it routes the script, nothing more. */
+export const ANCHOR_KEY = 'account'
 
 type StringKey = { [K in keyof Keys]: Keys[K] extends string ? K : never }[keyof Keys]
 /** A key that depends on no id, passed to the scripts as one of their KEYS. */
@@ -114,6 +122,13 @@ export function loadScript(dir: string, fileName: string): StateScript {
   const match = SCRIPT_FILE.exec(fileName)
   if (!match) throw new ScriptLoadError(shown(file), 1, 'a script file is named <name>-<numKeys>.lua')
   const [, name = '', count = ''] = match
+  if (Number(count) === 0)
+    throw new ScriptLoadError(
+      shown(file),
+      1,
+      `a script declares at least one key (KEYS[1] ${ANCHOR_KEY} when it has no fixed key of its own): ` +
+        'a Redis Cluster runs a script with none on any node, where the keys it builds may not live',
+    )
   const source = read(file)
   const keys = declaredKeys(source, Number(count))
   const keyPartFile = includeFile(dir, KEY_PART_INCLUDE)
@@ -133,8 +148,14 @@ export function loadScript(dir: string, fileName: string): StateScript {
         `${name} uses KEY.${key}, which its header does not declare`,
       )
   }
+  if (keys.includes(ANCHOR_KEY) && keys.length > 1)
+    throw new ScriptLoadError(
+      shown(file),
+      keysLine(source, keys.indexOf(ANCHOR_KEY) + 1),
+      `${name} declares ${ANCHOR_KEY}, the anchor of scripts with no other fixed key, beside ${keys.filter((key) => key !== ANCHOR_KEY).join(', ')}`,
+    )
   keys.forEach((key, index) => {
-    if (!uses.has(key))
+    if (key !== ANCHOR_KEY && !uses.has(key))
       throw new ScriptLoadError(
         shown(file),
         keysLine(source, index + 1),
@@ -333,7 +354,7 @@ type ScriptCommands = Record<string, ScriptCall>
  * (EVALSHA, EVAL once per connection), so a call costs one round trip.
  */
 export function bindScripts<N extends string>(
-  redis: Redis,
+  redis: Redis | Cluster,
   keys: Keys,
   scripts: ReadonlyMap<string, StateScript>,
   names: readonly N[],

@@ -19,10 +19,16 @@ export class RedisServer {
     private readonly settings: string[],
   ) {}
 
-  static async start(settings: string[] = []): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), settings)
+  /** `port`: a loopback port known to be free (a cluster node needs its bus port, port + 10000, too). */
+  static async start(settings: string[] = [], port?: number): Promise<RedisServer> {
+    const server = new RedisServer(port ?? (await freePort()), settings)
     await server.up()
     return server
+  }
+
+  /** Up, as far as this process knows: not stopped, killed or closed. */
+  get running(): boolean {
+    return this.process !== undefined
   }
 
   get url(): string {
@@ -53,25 +59,7 @@ export class RedisServer {
       ],
       { stdio: 'ignore' },
     )
-    const deadline = Date.now() + 10_000
-    for (;;) {
-      const probe = new Redis(this.url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      })
-      probe.on('error', () => undefined)
-      try {
-        await probe.connect()
-        await probe.ping()
-        probe.disconnect()
-        return
-      } catch {
-        probe.disconnect()
-        if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}`)
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-    }
+    await answering(this.port)
   }
 
   /** A clean shutdown: Redis writes its AOF out first, as a production restart would. */
@@ -80,6 +68,16 @@ export class RedisServer {
     if (!running) return
     const exited = new Promise((resolve) => running.once('exit', resolve))
     running.kill('SIGTERM')
+    await exited
+    this.process = undefined
+  }
+
+  /** A crash: no AOF flush, no goodbye to replicas or sentinels. */
+  async kill(): Promise<void> {
+    const running = this.process
+    if (!running) return
+    const exited = new Promise((resolve) => running.once('exit', resolve))
+    running.kill('SIGKILL')
     await exited
     this.process = undefined
   }
@@ -96,7 +94,30 @@ export class RedisServer {
   }
 }
 
-function freePort(): Promise<number> {
+/** Waits until a Redis server (or sentinel) on this loopback port answers PING. */
+export async function answering(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const probe = new Redis(port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    })
+    probe.on('error', () => undefined)
+    try {
+      await probe.connect()
+      await probe.ping()
+      probe.disconnect()
+      return
+    } catch {
+      probe.disconnect()
+      if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+}
+
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.unref()

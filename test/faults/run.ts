@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { type ConfigInput, parseConfig } from '../../src/domain/config.js'
@@ -14,6 +15,11 @@ import { FaultWorld } from './world.js'
  * when any invariant is broken. `--full` runs longer loads than the CI profile.
  */
 const full = process.argv.includes('--full')
+/**
+ * `--ha`: instead, the bot on a Redis Cluster (3 masters, 3 replicas) and on a Sentinel group (a
+ * master killed mid-run) of the suite's own: the vitest files of test/ha.
+ */
+const ha = process.argv.includes('--ha')
 /** `--only=kill,redis` runs just those scenarios (names: see SCENARIOS), to chase one fault. */
 const only = process.argv
   .find((arg) => arg.startsWith('--only='))
@@ -328,7 +334,17 @@ function mulberry32(start: number): () => number {
   }
 }
 
+/** The test/ha files, one at a time (their own vitest config); resolves to vitest's exit code. */
+function runHa(): Promise<number> {
+  const child = spawn('npx', ['vitest', 'run', '--config', 'test/ha/vitest.config.ts'], { stdio: 'inherit' })
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)))
+}
+
 async function main(): Promise<void> {
+  if (ha) {
+    process.exitCode = await runHa()
+    return
+  }
   process.stderr.write(
     `faults: seed ${seed} (FAULT_SEED=${seed} repeats this run), ${full ? 'full' : 'CI'} profile\n`,
   )

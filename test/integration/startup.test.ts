@@ -8,6 +8,7 @@ import { ConfigError } from '../../src/domain/config.js'
 import { memoryLog } from '../../src/log/log.js'
 import { RedisUnreachableError } from '../../src/queue/connection.js'
 import { splitText } from '../../src/queue/work-queues.js'
+import { closedPort } from '../support/closed-port.js'
 
 describe('start-up', () => {
   it('refuses a malformed configuration before touching anything, naming the field', () => {
@@ -45,6 +46,32 @@ describe('start-up', () => {
     expect((failure as Error).message).toMatch(
       /Redis is unreachable at redis:\/\/127\.0\.0\.1:1 .*ECONNREFUSED/,
     )
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it.each([
+    [
+      'sentinels',
+      (port: number) => ({ sentinels: [{ host: '127.0.0.1', port }], name: 'kefu-master', prefix: 'never' }),
+      /^no Sentinel answered at 127\.0\.0\.1:\d+ \(All sentinels are unreachable/,
+    ],
+    [
+      'a cluster',
+      (port: number) => ({ cluster: { nodes: [{ host: '127.0.0.1', port }] }, prefix: '{never}' }),
+      /^the cluster at 127\.0\.0\.1:\d+ did not become ready \(/,
+    ],
+  ])('names the topology when %s do not answer', async (_, redis, message) => {
+    const bot = createBot(
+      { staff: [{ id: 'a' }], redis: redis(await closedPort()), store: { file: ':memory:' } },
+      { puppet: new MockWorld().puppet, log: memoryLog() },
+    )
+    const started = Date.now()
+    const failure = await bot.start().then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    expect(failure).toBeInstanceOf(RedisUnreachableError)
+    expect((failure as Error).message).toMatch(message)
     expect(Date.now() - started).toBeLessThan(5000)
   })
 })

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedis } from '../../src/queue/connection.js'
 import { WriteBatchingSocket } from '../../src/queue/write-batching.js'
@@ -8,6 +9,10 @@ beforeAll(async () => {
   server = await RedisServer.start()
 }, 30_000)
 afterAll(() => server.close())
+
+/** One server's connection, as these tests build it: `stream` is the socket it writes to. */
+const single = (batchWrites: boolean) =>
+  createRedis({ url: `redis://127.0.0.1:${server.port}`, batchWrites }) as Redis
 
 /** Counts the socket's system-call writes: Node's `_writeGeneric` runs once for each. */
 function countWrites(socket: unknown): () => number {
@@ -23,7 +28,7 @@ function countWrites(socket: unknown): () => number {
 
 describe('batched writes to Redis (redis.batchWrites)', () => {
   it('send commands issued together in few writes, and every reply comes back to its command', async () => {
-    const redis = createRedis(`redis://127.0.0.1:${server.port}`, { batchWrites: true })
+    const redis = single(true)
     await redis.connect()
     expect(redis.stream).toBeInstanceOf(WriteBatchingSocket)
     const writes = countWrites(redis.stream)
@@ -39,7 +44,7 @@ describe('batched writes to Redis (redis.batchWrites)', () => {
   })
 
   it('write one command at a time without it', async () => {
-    const redis = createRedis(`redis://127.0.0.1:${server.port}`, { batchWrites: false })
+    const redis = single(false)
     await redis.connect()
     expect(redis.stream).not.toBeInstanceOf(WriteBatchingSocket)
     const writes = countWrites(redis.stream)
@@ -49,7 +54,7 @@ describe('batched writes to Redis (redis.batchWrites)', () => {
   })
 
   it('lose no command when Redis goes away and comes back', async () => {
-    const redis = createRedis(`redis://127.0.0.1:${server.port}`, { batchWrites: true })
+    const redis = single(true)
     redis.on('error', () => undefined)
     await redis.connect()
     await server.down()

@@ -30,7 +30,7 @@ describe('hold-group-reply and take-held-group-reply', () => {
     expect(await take('force4', 'agentB')).toMatchObject({ status: 'taken', held: kept })
   })
 
-  it('leaves a reply kept for a 1:1 conversation to reply-0.lua', async () => {
+  it('leaves a reply kept for a 1:1 conversation to reply-1.lua', async () => {
     await on('agentA')
     const one = await customerSays('c1', 'a', 100)
     const hold = { text: 'bad words', phrase: 'bad' }
@@ -45,7 +45,7 @@ describe('hold-group-reply and take-held-group-reply', () => {
     })
   })
 
-  it('reply-0.lua refuses /force of a reply kept for a room and leaves it', async () => {
+  it('reply-1.lua refuses /force of a reply kept for a room and leaves it', async () => {
     await on('agentA')
     await customerSays('c1', 'a', 100)
     await groupSays('room1', 'c2', 'b', 150)

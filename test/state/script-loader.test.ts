@@ -59,14 +59,14 @@ describe('script loader', () => {
     write('includes/first.lua', '-- first', "local function first() return 'first' end")
     write('includes/second.lua', '--- @include "first"', 'local function second() return first() .. 2 end')
     write(
-      'both-0.lua',
-      ...header('  ARGV[1] key prefix'),
+      'both-1.lua',
+      ...header('  KEYS[1] account   the anchor', '  ARGV[1] key prefix'),
       '--- @include "first"',
       '--- @include "second"',
       '--- @include "first"',
       'return second()',
     )
-    const script = loadScript(dir, 'both-0.lua')
+    const script = loadScript(dir, 'both-1.lua')
     expect(script.includes.map((file) => path.basename(file))).toEqual(['first.lua', 'second.lua'])
     expect(script.lua.match(/local function first/g)).toHaveLength(1)
     const { both } = bindScripts(redis, keysFor('scratch'), loadScripts(dir), ['both'])
@@ -105,11 +105,30 @@ describe('script loader', () => {
   it('refuses a declared key never used, a key keysFor does not have, and a missing include', () => {
     write('unused-1.lua', ...header('  KEYS[1] open   x'), 'return 1')
     expect(refusal('unused-1.lua').problem).toBe('unused declares open but never uses KEY.open')
-    write('made-up-0.lua', ...header(), '-- KEY.mentioned in a comment is no use', 'return KEY.madeUp')
-    expect(refusal('made-up-0.lua')).toMatchObject({ line: 5, problem: 'KEY.madeUp is no key of keysFor' })
-    write('lost-0.lua', ...header(), '--- @include "nowhere"', 'return 1')
-    expect(refusal('lost-0.lua')).toMatchObject({ line: 4 })
-    expect(refusal('lost-0.lua').problem).toMatch(/^includes "nowhere", but there is no /)
+    const anchored = () => header('  KEYS[1] account   the anchor')
+    write('made-up-1.lua', ...anchored(), '-- KEY.mentioned in a comment is no use', 'return KEY.madeUp')
+    expect(refusal('made-up-1.lua')).toMatchObject({ line: 6, problem: 'KEY.madeUp is no key of keysFor' })
+    write('lost-1.lua', ...anchored(), '--- @include "nowhere"', 'return 1')
+    expect(refusal('lost-1.lua')).toMatchObject({ line: 5 })
+    expect(refusal('lost-1.lua').problem).toMatch(/^includes "nowhere", but there is no /)
+  })
+
+  it('refuses a script that declares no key, and the anchor beside a fixed key', () => {
+    // In a Redis Cluster a script with no key runs on any node, where the keys it builds may not live.
+    const file = write(
+      'keyless-0.lua',
+      ...header('  ARGV[1] key prefix'),
+      "return redis.call('GET', KEY.seen(ARGV[2]))",
+    )
+    expect(refusal('keyless-0.lua')).toMatchObject({ file, line: 1 })
+    expect(refusal('keyless-0.lua').problem).toMatch(
+      /^a script declares at least one key \(KEYS\[1\] account when/,
+    )
+    write('both-anchors-2.lua', ...header('  KEYS[1] open   x', '  KEYS[2] account   y'), 'return KEY.open')
+    expect(refusal('both-anchors-2.lua')).toMatchObject({
+      line: 4,
+      problem: 'both-anchors declares account, the anchor of scripts with no other fixed key, beside open',
+    })
   })
 
   it('rethrows a Redis error as one naming the file and line it comes from', async () => {
@@ -121,7 +140,12 @@ describe('script loader', () => {
       "  return missing.field .. redis.call('GET', KEY.conversation(id))",
       'end',
     )
-    write('explode-0.lua', ...header('  ARGV[1] key prefix'), '--- @include "boom"', 'return boom(ARGV[2])')
+    write(
+      'explode-1.lua',
+      ...header('  KEYS[1] account   the anchor', '  ARGV[1] key prefix'),
+      '--- @include "boom"',
+      'return boom(ARGV[2])',
+    )
     const { explode } = bindScripts(redis, keysFor('scratch'), loadScripts(dir), ['explode'])
     const failure = explode('c1')
     await expect(failure).rejects.toBeInstanceOf(StateScriptError)
@@ -132,15 +156,15 @@ describe('script loader', () => {
 
   it('places an error of a command the script runs at the script’s own line', async () => {
     write(
-      'wrong-type-0.lua',
-      ...header('  ARGV[1] key prefix'),
+      'wrong-type-1.lua',
+      ...header('  KEYS[1] account   the anchor', '  ARGV[1] key prefix'),
       "redis.call('SET', KEY.seen('x'), 1)",
       "return redis.call('LPUSH', KEY.seen('x'), 2)",
     )
     const { 'wrong-type': wrongType } = bindScripts(redis, keysFor('scratch-wrong'), loadScripts(dir), [
       'wrong-type',
     ])
-    await expect(wrongType()).rejects.toThrow(`${path.join(dir, 'wrong-type-0.lua')}:6: WRONGTYPE Operation`)
+    await expect(wrongType()).rejects.toThrow(`${path.join(dir, 'wrong-type-1.lua')}:7: WRONGTYPE Operation`)
     await redis.del(keysFor('scratch-wrong').seen('x'))
   })
 
@@ -150,7 +174,11 @@ describe('script loader', () => {
     )
     const call = (family: { name: string; arity: number }) =>
       `KEY.${family.name}(${family.arity === 1 ? 'ARGV[2]' : 'ARGV[2], ARGV[3]'})`
-    write('every-key-0.lua', ...header('  ARGV[1] key prefix'), `return { ${families.map(call).join(', ')} }`)
+    write(
+      'every-key-1.lua',
+      ...header('  KEYS[1] account   the anchor', '  ARGV[1] key prefix'),
+      `return { ${families.map(call).join(', ')} }`,
+    )
     const scripts = loadScripts(dir)
     const tricky = fc.constantFrom(
       ':',

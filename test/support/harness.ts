@@ -2,14 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Queue } from 'bullmq'
-import { type Bot, createBot } from '../../src/app.js'
+import { type Bot, createBot, removeDeployment } from '../../src/app.js'
 import { type MockRoom, MockWorld, type Person } from '../../src/demo/mock-world.js'
 import { eventually, received, sleep } from '../../src/demo/wait.js'
-import type { ConfigInput } from '../../src/domain/config.js'
+import { type ConfigInput, parseConfig } from '../../src/domain/config.js'
 import type { Timer } from '../../src/domain/timers.js'
 import { memoryLog } from '../../src/log/log.js'
+import { connectRedis, createRedis } from '../../src/queue/connection.js'
 import { jobIds, queueNames } from '../../src/queue/keys.js'
-import { deletePrefix, REDIS_URL, testPrefix, testRedis } from './redis.js'
+import { REDIS_URL, testPrefix } from './redis.js'
 
 export { eventually, received, sleep } from '../../src/demo/wait.js'
 
@@ -23,10 +24,11 @@ export const STAFF = {
 type StaffEntry = ConfigInput['staff'][number]
 
 /**
- * Any config section but the ones the harness owns (Redis, store, staff); `agents` adds fields
- * (skills, shift…) to the two agents' entries.
+ * Any config section but the ones the harness owns (store, staff); `agents` adds fields (skills,
+ * shift…) to the two agents' entries. `redis` is the machine's Redis at REDIS_URL under a prefix of
+ * the test's own unless given (a Sentinel group or a Cluster of the test's, a prefix of its own).
  */
-export type HarnessOptions = Partial<Omit<ConfigInput, 'redis' | 'store' | 'staff'>> & {
+export type HarnessOptions = Partial<Omit<ConfigInput, 'store' | 'staff'>> & {
   agents?: Partial<Record<'agentA' | 'agentB', Omit<StaffEntry, 'id' | 'name' | 'roles'>>>
 }
 
@@ -35,7 +37,7 @@ export type HarnessOptions = Partial<Omit<ConfigInput, 'redis' | 'store' | 'staf
  * sees is what they would see in WeChat.
  */
 export class Harness {
-  readonly prefix = testPrefix('e2e')
+  readonly prefix: string
   readonly log = memoryLog()
   private readonly dir = mkdtempSync(join(tmpdir(), 'kefu-e2e-'))
   world = new MockWorld()
@@ -48,11 +50,12 @@ export class Harness {
   private readonly rooms = new Map<string, { topic: string; memberIds: string[] }>()
 
   constructor(private readonly options: HarnessOptions = {}) {
+    this.prefix = options.redis?.prefix ?? testPrefix('e2e')
     this.bot = this.build()
   }
 
   config(): ConfigInput {
-    const { agents, ...sections } = this.options
+    const { agents, redis, ...sections } = this.options
     return {
       sla: { replyTimeout: '2s' },
       outbox: { rate: { max: 500, per: '1s' }, backoff: '50ms', attempts: 3 },
@@ -60,7 +63,7 @@ export class Harness {
       // Alerts gather briefly, as in production, without making every test wait seconds for them.
       alerts: { digestWindow: '200ms' },
       ...sections,
-      redis: { url: REDIS_URL, prefix: this.prefix },
+      redis: { ...(redis ?? { url: REDIS_URL }), prefix: this.prefix },
       store: { file: join(this.dir, 'transcripts.db') },
       staff: [
         { ...STAFF.agentA, roles: ['agent'], ...agents?.agentA },
@@ -139,7 +142,8 @@ export class Harness {
    * bot armed none, one is added). Used for day ends and shift ends, which are hours away.
    */
   async fastForward(timer: Timer): Promise<void> {
-    const connection = testRedis()
+    const connection = createRedis(parseConfig(this.config()).redis)
+    await connectRedis(connection, parseConfig(this.config()).redis)
     const queue = new Queue(queueNames.timers, { connection, prefix: this.prefix })
     try {
       const job = await queue.getJob(jobIds.timer(timer))
@@ -162,9 +166,7 @@ export class Harness {
 
   async stop(): Promise<void> {
     await this.bot.stop()
-    const redis = testRedis()
-    await deletePrefix(redis, this.prefix)
-    await redis.quit()
+    await removeDeployment(parseConfig(this.config()))
     rmSync(this.dir, { recursive: true, force: true })
   }
 }

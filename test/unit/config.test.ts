@@ -390,3 +390,109 @@ describe('every field, wrong in turn', () => {
     },
   )
 })
+
+describe('the Redis topology', () => {
+  const redisOf = (redis: object, env: NodeJS.ProcessEnv = {}) =>
+    parseWithEnv({ ...minimal, redis }, env).redis
+
+  it('is one server at redis://127.0.0.1:6379 unless told', () => {
+    expect(parseConfig(minimal).redis.url).toBe('redis://127.0.0.1:6379')
+  })
+
+  it('follows a Sentinel group: the sentinels, the master group name, passwords and TLS', () => {
+    const redis = redisOf({
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: '10.0.0.2', port: 26379 },
+      ],
+      name: 'kefu-master',
+      password: 'secret',
+      sentinelPassword: 'other',
+      tls: { servername: 'redis.internal' },
+    })
+    expect(redis).toMatchObject({
+      url: undefined,
+      name: 'kefu-master',
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: '10.0.0.2', port: 26379 },
+      ],
+      password: 'secret',
+      sentinelPassword: 'other',
+      tls: { servername: 'redis.internal' },
+    })
+  })
+
+  it('reads sentinels and cluster nodes from the environment as host:port,host:port', () => {
+    expect(
+      redisOf({}, { REDIS_SENTINELS: '10.0.0.1:26379, [::1]:26380', REDIS_SENTINEL_NAME: 'mymaster' }),
+    ).toMatchObject({
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: '::1', port: 26380 },
+      ],
+      name: 'mymaster',
+    })
+    expect(
+      redisOf({ prefix: '{shop-a}' }, { REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7000' }).cluster,
+    ).toEqual({
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7000 },
+      ],
+      options: {},
+    })
+    expect(problems(() => redisOf({}, { REDIS_SENTINELS: '10.0.0.1', REDIS_SENTINEL_NAME: 'm' }))).toEqual([
+      'redis.sentinels (from REDIS_SENTINELS): "10.0.0.1" is not host:port (write host:port,host:port)',
+    ])
+  })
+
+  it('takes a cluster with a hash-tagged prefix, and a few cluster options', () => {
+    const redis = redisOf({
+      prefix: '{shop-a}',
+      cluster: { nodes: [{ host: '127.0.0.1', port: 7000 }], options: { slotsRefreshTimeout: '2s' } },
+    })
+    expect(redis.url).toBeUndefined()
+    expect(redis.cluster?.options).toEqual({ slotsRefreshTimeout: 2000 })
+  })
+
+  it.each(['kefu', 'shop-a{}', 'shop}a{', '{}{shop-a}'])(
+    'refuses a cluster whose prefix "%s" has no hash tag, saying why',
+    (prefix) => {
+      expect(problems(() => redisOf({ prefix, cluster: { nodes: [{ host: 'h', port: 7000 }] } }))).toEqual([
+        `redis.prefix: "${prefix}": in a Redis Cluster the prefix must be hash-tagged, e.g. {shop-a}, so that every key of one account lives in one slot and each state change stays atomic`,
+      ])
+    },
+  )
+
+  it('refuses a mix of topologies, naming them', () => {
+    expect(
+      problems(() => redisOf({ url: 'redis://h:6379', sentinels: [{ host: 'h', port: 26379 }], name: 'm' })),
+    ).toEqual([
+      'redis.sentinels: give one Redis topology, not url and sentinels: url (one server), sentinels with name (Sentinel), or cluster',
+    ])
+    // A REDIS_URL left in the environment does not quietly win over the file's cluster.
+    expect(
+      problems(() =>
+        redisOf(
+          { prefix: '{a}', cluster: { nodes: [{ host: 'h', port: 7000 }] } },
+          { REDIS_URL: 'redis://h:6379' },
+        ),
+      ),
+    ).toEqual([
+      'redis.cluster: give one Redis topology, not url and cluster: url (one server), sentinels with name (Sentinel), or cluster',
+    ])
+  })
+
+  it('refuses settings that belong to another topology', () => {
+    expect(problems(() => redisOf({ sentinels: [{ host: 'h', port: 26379 }] }))).toEqual([
+      'redis.name: with sentinels, name the master group they watch (sentinel monitor <name> …)',
+    ])
+    expect(problems(() => redisOf({ name: 'm', password: 'p', tls: true, sentinelPassword: 's' }))).toEqual([
+      'redis.name: the master group name goes with sentinels, which are not given',
+      'redis.sentinelPassword: a sentinel password goes with sentinels, which are not given',
+      'redis.password: with url, the password goes in the URL: redis://:password@host:6379',
+      'redis.tls: with url, TLS is rediss:// in the URL',
+    ])
+  })
+})

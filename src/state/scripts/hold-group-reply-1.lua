@@ -3,6 +3,7 @@
   kept for them instead of posted (one kept reply per staff member, 1:1 or group: the newest wins),
   until a corrected reply or `/force`. The room's revision goes up, so the record of the hold
   follows what came before it.
+  KEYS[1] account          the account's anchor: routes the script to the account's slot
   ARGV[1] key prefix (every script)
   ARGV[2] messageId        the staff member's message: the outcome is remembered under it
   ARGV[3] staffId

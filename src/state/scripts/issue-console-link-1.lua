@@ -1,6 +1,7 @@
 --[[
   `/console`: stores a one-time login link for a staff member (only the SHA-256 of its token), unless
   they have asked for too many within the rate window.
+  KEYS[1] account          the account's anchor: routes the script to the account's slot
   ARGV[1] key prefix (every script)
   ARGV[2] linkHash     SHA-256 (hex) of the link's token
   ARGV[3] staffId

@@ -1,6 +1,7 @@
 --[[
   A digest goes out: it takes every alert gathered for the recipient. Later alerts start a new
   digest.
+  KEYS[1] account          the account's anchor: routes the script to the account's slot
   ARGV[1] key prefix (every script)
   ARGV[2] recipient
   ARGV[3] flush            the digest's number

@@ -1,6 +1,7 @@
 --[[
   Pending messages up to and including messageId have been handed to the outbox: they are
   forgotten.
+  KEYS[1] account          the account's anchor: routes the script to the account's slot
   ARGV[1] key prefix (every script)
   ARGV[2] conversationId
   ARGV[3] messageId        the newest message handed on

@@ -9,6 +9,7 @@
   instead of answering, and nothing else changes. force: the kept reply is sent after all, to the
   conversation it was meant for. A reply that is sent drops a kept one for the same conversation
   (it was corrected).
+  KEYS[1] account          the account's anchor: routes the script to the account's slot
   ARGV[1] key prefix (every script)
   ARGV[2] messageId        the WeChat message id: the outcome is remembered under it
   ARGV[3] staffId
@@ -48,7 +49,7 @@ if mode == 'force' then
   local kept = redis.call('GET', KEY.heldReply(staff_id))
   if not kept then return refuse('nothing-held') end
   forced = cjson.decode(kept)
-  -- A reply kept for a room is posted by take-held-group-reply-0.lua, not here.
+  -- A reply kept for a room is posted by take-held-group-reply-1.lua, not here.
   if not forced.conversationId then return refuse('nothing-held') end
   id = forced.conversationId
   local status = redis.call('HGET', KEY.conversation(id), 'status')

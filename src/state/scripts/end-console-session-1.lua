@@ -1,5 +1,6 @@
 --[[
   Logout: ends one console session.
+  KEYS[1] account          the account's anchor: routes the script to the account's slot
   ARGV[1] key prefix (every script)
   ARGV[2] sessionHash   SHA-256 (hex) of the session's token
   Returns: { status = 'ended' } or { status = 'none' } when there was no such session

@@ -2,6 +2,7 @@
   A service day ended, for one batch of open conversations (the caller walks them all in batches,
   so a sweep never holds Redis for long, and records the day as swept once every batch is done).
   Each conversation still open and opened before the end counts one more day unresolved.
+  KEYS[1] account          the account's anchor: routes the script to the account's slot
   ARGV[1] key prefix (every script)
   ARGV[2] day              the service day that ended (YYYY-MM-DD)
   ARGV[3] endedAt          when it ended (epoch ms)

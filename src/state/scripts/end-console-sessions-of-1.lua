@@ -1,5 +1,6 @@
 --[[
   A staff member left the staff list: every console session of theirs ends at once.
+  KEYS[1] account          the account's anchor: routes the script to the account's slot
   ARGV[1] key prefix (every script)
   ARGV[2] staffId
   Returns: { status = 'ended', count } (endConsoleSessionsOfResult in results.ts): how many ended

@@ -1,6 +1,7 @@
 --[[
   `/force`: takes the reply kept for a staff member when it was meant for a room, so it is posted
-  after all. A reply kept for a 1:1 conversation is left for reply-0.lua.
+  after all. A reply kept for a 1:1 conversation is left for reply-1.lua.
+  KEYS[1] account          the account's anchor: routes the script to the account's slot
   ARGV[1] key prefix (every script)
   ARGV[2] messageId        the `/force` message: the outcome is remembered under it
   ARGV[3] staffId

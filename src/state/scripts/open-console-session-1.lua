@@ -1,6 +1,7 @@
 --[[
   Login: uses up a one-time link and opens a console session for its staff member. The link is
   taken whether or not it still works, so it can never be used twice.
+  KEYS[1] account          the account's anchor: routes the script to the account's slot
   ARGV[1] key prefix (every script)
   ARGV[2] linkHash      SHA-256 (hex) of the link's token
   ARGV[3] sessionHash   SHA-256 (hex) of the new session's token

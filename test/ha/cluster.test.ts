@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createBot } from '../../src/app.js'
+import { Harness } from '../support/harness.js'
+import { RedisCluster } from '../support/redis-cluster.js'
+import { coreLoop } from './core-loop.js'
+
+let cluster: RedisCluster
+beforeAll(async () => {
+  cluster = await RedisCluster.start()
+}, 60_000)
+afterAll(() => cluster?.close())
+
+const hashTagged = () => `{kefu-${randomBytes(3).toString('hex')}}`
+
+describe('the bot on a Redis Cluster (3 masters, 3 replicas)', () => {
+  it('runs the core loop under a hash-tagged prefix: assigned, answered, escalated', async () => {
+    const h = await new Harness({
+      sla: { replyTimeout: '1s' },
+      redis: { cluster: { nodes: cluster.nodes }, prefix: hashTagged() },
+    }).start()
+    try {
+      await h.onDuty(h.agentA)
+      await coreLoop(h, 'c')
+      await h.settle()
+      const [conversation] = await h.bot.transcripts.conversationsOfCustomer('cust-zhang')
+      expect(conversation).toMatchObject({ agentId: 'agent-a' })
+    } finally {
+      await h.stop()
+    }
+  }, 60_000)
+
+  it('keeps three accounts on the one cluster apart: no message, timer, alert or send crosses', async () => {
+    // Three hash tags whose slots lie on three different masters: the accounts spread over the shards.
+    const prefixes: string[] = []
+    const masters = new Set<number>()
+    while (prefixes.length < 3) {
+      const prefix = hashTagged()
+      const master = (await cluster.masterOf(prefix)).port
+      if (masters.has(master)) continue
+      masters.add(master)
+      prefixes.push(prefix)
+    }
+    const accounts = prefixes.map(
+      (prefix) =>
+        new Harness({ sla: { replyTimeout: '1s' }, redis: { cluster: { nodes: cluster.nodes }, prefix } }),
+    )
+    try {
+      await Promise.all(accounts.map((h) => h.start()))
+      await Promise.all(accounts.map((h) => h.onDuty(h.agentA)))
+      const tags = ['甲', '乙', '丙']
+      await Promise.all(accounts.map((h, index) => coreLoop(h, tags[index] as string)))
+      await Promise.all(accounts.map((h) => h.settle()))
+      accounts.forEach((h, index) => {
+        const others = tags.filter((_, other) => other !== index)
+        const seen = [
+          h.agentA,
+          h.agentB,
+          h.supervisor,
+          h.manager,
+          h.person('cust-zhang'),
+          h.person('cust-li'),
+        ]
+          .flatMap((person) => person.texts())
+          .join('\n')
+        expect(seen).toContain(tags[index])
+        for (const other of others) expect(seen).not.toContain(other)
+      })
+      // Each account's own records: one conversation per customer, its code the first of its own.
+      for (const h of accounts) {
+        const conversations = await h.bot.transcripts.conversationsOfCustomer('cust-zhang')
+        expect(conversations.map((conversation) => conversation.code)).toEqual(['A1'])
+      }
+    } finally {
+      await Promise.all(accounts.map((h) => h.stop()))
+    }
+  }, 90_000)
+
+  it('refuses a prefix without a hash tag before it connects, saying why', () => {
+    expect(() =>
+      createBot({ redis: { cluster: { nodes: cluster.nodes }, prefix: 'kefu' }, staff: [{ id: 'agent-a' }] }),
+    ).toThrow(/in a Redis Cluster the prefix must be hash-tagged, e\.g\. \{shop-a\}/)
+  })
+})

@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import { answering, freePort, RedisServer } from '../faults/redis-server.js'
+
+/** The master group the test sentinels watch. */
+export const MASTER_NAME = 'kefu-test'
+
+/**
+ * A Sentinel group of the tests' own: a master, a replica and three sentinels (quorum 2), Debian's
+ * redis-server on loopback ports. A master that stops answering for a second is failed over.
+ */
+export class RedisSentinelGroup {
+  private constructor(
+    readonly master: RedisServer,
+    readonly replica: RedisServer,
+    private readonly sentinels: { port: number; process: ChildProcess; dir: string }[],
+  ) {}
+
+  static async start(downAfterMs = 1000): Promise<RedisSentinelGroup> {
+    // Redis waits 5 s by default before a replica's first sync, for more replicas to join it.
+    const fast = ['--repl-diskless-sync-delay', '0']
+    const master = await RedisServer.start(fast)
+    const replica = await RedisServer.start([...fast, '--replicaof', '127.0.0.1', String(master.port)])
+    const sentinels: { port: number; process: ChildProcess; dir: string }[] = []
+    try {
+      for (let n = 0; n < 3; n++) sentinels.push(await startSentinel(master.port, downAfterMs))
+      const group = new RedisSentinelGroup(master, replica, sentinels)
+      await group.replicating()
+      return group
+    } catch (error) {
+      for (const sentinel of sentinels) stopSentinel(sentinel)
+      await Promise.all([master.close(), replica.close()])
+      throw error
+    }
+  }
+
+  get sentinelEndpoints(): { host: string; port: number }[] {
+    return this.sentinels.map(({ port }) => ({ host: '127.0.0.1', port }))
+  }
+
+  /** The port of the master the sentinels name now. */
+  async masterPort(): Promise<number> {
+    const probe = new Redis(this.sentinels[0]?.port ?? 0, '127.0.0.1', { maxRetriesPerRequest: 1 })
+    try {
+      const [, port] = (await probe.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as string[]
+      return Number(port)
+    } finally {
+      probe.disconnect()
+    }
+  }
+
+  /** Waits until the replica has synced and every sentinel knows it and its fellow sentinels. */
+  private async replicating(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const replica = new Redis(this.replica.port, '127.0.0.1', { maxRetriesPerRequest: 1 })
+      const synced = (await replica.info('replication').finally(() => replica.disconnect())).includes(
+        'master_link_status:up',
+      )
+      const ready = await Promise.all(
+        this.sentinels.map(async ({ port }) => {
+          const probe = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1 })
+          try {
+            const [fields] = (await probe.call('SENTINEL', 'MASTERS')) as string[][]
+            const info = new Map<string, string>()
+            for (let i = 0; i + 1 < (fields?.length ?? 0); i += 2)
+              info.set(fields?.[i] ?? '', fields?.[i + 1] ?? '')
+            return info.get('num-slaves') === '1' && info.get('num-other-sentinels') === '2'
+          } finally {
+            probe.disconnect()
+          }
+        }),
+      )
+      if (synced && ready.every(Boolean)) return
+      if (Date.now() > deadline) throw new Error('the test sentinels did not see the replica and each other')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+
+  /** Waits until the sentinels name another master than `formerPort`, and it answers. */
+  async failedOver(formerPort: number, timeoutMs = 30_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const port = await this.masterPort()
+      if (port !== formerPort) {
+        await answering(port)
+        return port
+      }
+      if (Date.now() > deadline) throw new Error('the sentinels promoted no replica')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const sentinel of this.sentinels) stopSentinel(sentinel)
+    await Promise.all([this.master.close(), this.replica.close()])
+  }
+}
+
+async function startSentinel(masterPort: number, downAfterMs: number) {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'kefu-sentinel-'))
+  // A sentinel rewrites its file as it learns the group, so each has its own.
+  const file = join(dir, 'sentinel.conf')
+  writeFileSync(
+    file,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
+      `logfile ${join(dir, 'sentinel.log')}`,
+      `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} 2`,
+      `sentinel down-after-milliseconds ${MASTER_NAME} ${downAfterMs}`,
+      `sentinel failover-timeout ${MASTER_NAME} 5000`,
+      `sentinel parallel-syncs ${MASTER_NAME} 1`,
+      '',
+    ].join('\n'),
+  )
+  const process = spawn('redis-server', [file, '--sentinel'], { stdio: 'ignore' })
+  await answering(port)
+  return { port, process, dir }
+}
+
+function stopSentinel(sentinel: { process: ChildProcess; dir: string }): void {
+  sentinel.process.kill('SIGKILL')
+  rmSync(sentinel.dir, { recursive: true, force: true })
+}
