@@ -6,9 +6,17 @@ import { ConsoleLinkIssuer, consoleOrigin } from '../../src/web/links.js'
 import { Harness, type HarnessOptions } from '../support/harness.js'
 import { REDIS_URL } from '../support/redis.js'
 
-/** The real bot with its console on a free port, and `/console`'s links for its staff. */
+/**
+ * The real bot with its console on a free port, and `/console`'s links for its staff. The reply
+ * timeout is long unless a test says otherwise: the ladder must not move a conversation to another
+ * agent in the middle of a test about pages (the harness's 2 seconds would, on a busy machine).
+ */
 export async function consoleBot(options: HarnessOptions = {}) {
-  const h = await new Harness({ ...options, console: { port: 0, ...options.console } }).start()
+  const h = await new Harness({
+    sla: { replyTimeout: '10m' },
+    ...options,
+    console: { port: 0, ...options.console },
+  }).start()
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null })
   const address = h.bot.consoleAddress()
   if (!address) throw new Error('the console did not start')
