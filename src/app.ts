@@ -116,7 +116,8 @@ const CONSOLE_COMMAND_TIMEOUT_MS = 15_000
 export function createBot(input: ConfigInput | Config, options: BotOptions = {}): Bot {
   const config = parseConfig(input)
   checkPaths(config)
-  const log = options.log ?? createLog()
+  // Every line names the account: one deployment's accounts may log to one place.
+  const log = (options.log ?? createLog()).child({ account: config.account.name })
   const clock = options.clock ?? Date.now
   const redis = createRedis(config.redis)
   const store = openTranscriptStore(config.store)

@@ -502,23 +502,23 @@ export const en: Templates = {
   },
   ops: {
     loggedOut:
-      '🔴 [{prefix}] The WeChat account was logged out; nothing is sent. Scan the QR code to log in again.',
-    loggedIn: '🟢 [{prefix}] The WeChat account is logged in again; sending resumes.',
+      '🔴 [{account}] The WeChat account was logged out; nothing is sent. Scan the QR code to log in again.',
+    loggedIn: '🟢 [{account}] The WeChat account is logged in again; sending resumes.',
     redisDown:
-      '🔴 [{prefix}] Redis is unreachable: new messages wait in the local spool; alerts and sends are paused.',
-    redisBack: '🟢 [{prefix}] Redis is back; spooled messages are being handled.',
+      '🔴 [{account}] Redis is unreachable: new messages wait in the local spool; alerts and sends are paused.',
+    redisBack: '🟢 [{account}] Redis is back; spooled messages are being handled.',
     storeDown:
-      '🟠 [{prefix}] The transcript store refuses writes; transcripts wait in the retry queue and are written once it is back.',
-    storeBack: '🟢 [{prefix}] The transcript store takes writes again.',
+      '🟠 [{account}] The transcript store refuses writes; transcripts wait in the retry queue and are written once it is back.',
+    storeBack: '🟢 [{account}] The transcript store takes writes again.',
     sendFailed:
-      '🟠 [{prefix}] A message to a {recipient} could not be sent after every attempt (message id {outboxId}).',
+      '🟠 [{account}] A message to a {recipient} could not be sent after every attempt (message id {outboxId}).',
     recipientCustomer: 'customer',
     recipientStaff: 'staff member',
     spoolFilling:
-      '🟠 [{prefix}] The local spool holds {size}/{limit} messages (Redis still unreachable); once full, new messages are refused.',
+      '🟠 [{account}] The local spool holds {size}/{limit} messages (Redis still unreachable); once full, new messages are refused.',
     spoolFull:
-      '🔴 [{prefix}] The local spool is full ({limit} messages): new messages are refused. Bring Redis back now.',
-    spoolDrained: '🟢 [{prefix}] The local spool is empty: every spooled message went to the queue.',
+      '🔴 [{account}] The local spool is full ({limit} messages): new messages are refused. Bring Redis back now.',
+    spoolDrained: '🟢 [{account}] The local spool is empty: every spooled message went to the queue.',
     at: 'At: {at}',
   },
   console: {
