@@ -358,6 +358,8 @@ export const en: Templates = {
   },
   report: {
     title: 'Agent KPI report: {from} to {to}',
+    accountTitle: 'Agent KPI report: {account}, {from} to {to}',
+    accountsTitle: 'Agent KPI report: all {count} accounts together, {from} to {to}',
     subtitle: 'Grouped {by} · time zone: {timeZone}',
     byDay: 'by day',
     byRange: 'over the whole range',
@@ -367,6 +369,7 @@ export const en: Templates = {
       'Notes: first-response p90 is the nearest-rank value (the ⌈0.9×n⌉-th of the sorted times); same-day resolution = conversations closed on the day they opened ÷ conversations opened that day; extra days = each day after the first that a problem stayed unsolved.',
     period: '{from} to {to}',
     allAgents: 'all agents',
+    allAccounts: 'all accounts',
     nobody: 'unassigned',
     none: '—',
     percent: '{value}%',
@@ -378,6 +381,7 @@ export const en: Templates = {
     groupNotes:
       'Notes (groups): group messages = customer messages in a group that wait for an answer (stickers and "thanks", "OK" and the like do not); one answer may answer several messages of a customer, and each counts with the time it waited towards the first response, within 3 min and within {timeout}; group messages count for the group only, answers for whoever answered (the bot account answering itself: unassigned); unanswered past the timeout = messages that waited longer than {timeout} (answered later or not), counted for the group\'s one responsible agent, else unassigned.',
     columns: {
+      account: 'Account',
       date: 'Date',
       agent: 'Agent',
       conversations: 'Conversations',
@@ -422,7 +426,7 @@ export const en: Templates = {
     },
     cli: {
       usage:
-        'Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv] [--by day|range] [--out file] [--locale zh-CN|en]',
+        'Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv] [--by day|range] [--out file] [--locale zh-CN|en] [--config file …] (several --config: each account, then the total)',
       commands: 'Usage: tsx src/cli.ts <command> [options…]; commands: {commands}',
       unknownCommand: 'unknown command "{command}"; commands: {commands}',
       unknownOption: 'unknown option "{option}"',
@@ -435,6 +439,12 @@ export const en: Templates = {
       badFormat: '--format: unknown format "{value}"; use md or csv',
       badBy: '--by: unknown grouping "{value}"; use day or range',
       badLocale: '--locale: unknown locale "{value}"; use zh-CN or en',
+      readingAccount: 'reading the store of account {account}…',
+      sameAccount: 'accounts {first} and {second} have one name: each account needs its own account.name',
+      sameStore:
+        'accounts {first} and {second} use one transcript store: each account needs its own (store.file or store.mongodbUri), or it is counted twice',
+      differentRule:
+        'account {second} has another {field} than account {first}: a total needs one rule; run the report for each account on its own',
       readingConversations: 'reading conversations opened {from} to {to}…',
       readConversations: 'read {count} conversations',
       readingEvents: 'reading events {index}/{total} ({type})…',

@@ -343,6 +343,8 @@ export const zhCN = {
   },
   report: {
     title: '客服 KPI 报表：{from} 至 {to}',
+    accountTitle: '客服 KPI 报表：{account} · {from} 至 {to}',
+    accountsTitle: '客服 KPI 报表：全部 {count} 个账号合计 · {from} 至 {to}',
     subtitle: '统计方式：{by} · 时区：{timeZone}',
     byDay: '按天',
     byRange: '整个时段',
@@ -352,6 +354,7 @@ export const zhCN = {
       '说明：首次响应 P90 按最近秩法计算（排序后第 ⌈0.9×n⌉ 个值）；当日解决率 = 开始当天即结束的会话 ÷ 当天开始的会话；拖延天数 = 问题在第一天之后每多一天仍未解决记一次。',
     period: '{from} 至 {to}',
     allAgents: '全体客服',
+    allAccounts: '全部账号',
     nobody: '未分配',
     none: '—',
     percent: '{value}%',
@@ -363,6 +366,7 @@ export const zhCN = {
     groupNotes:
       '说明（社群）：群消息 = 群里等待回复的客户消息（表情和“谢谢”“好的”之类不计）；一次回复可以答复同一位客户的几条消息，每条按它等待的时间计入首次响应、3分钟内和{timeout}内；群消息只计入群，回复计入回复的人（机器人账号直接回复的计入未分配）；超时未回复 = 等待超过{timeout}的消息（之后才回复的也算），计入群里唯一负责的客服，否则计入未分配。',
     columns: {
+      account: '账号',
       date: '日期',
       agent: '客服',
       conversations: '会话数',
@@ -407,7 +411,7 @@ export const zhCN = {
     },
     cli: {
       usage:
-        '用法：npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv] [--by day|range] [--out 文件] [--locale zh-CN|en]',
+        '用法：npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv] [--by day|range] [--out 文件] [--locale zh-CN|en] [--config 配置文件 …]（给出多个 --config：各账号分别统计，再加合计）',
       commands: '用法：tsx src/cli.ts <命令> [参数…]；可用命令：{commands}',
       unknownCommand: '未知命令“{command}”；可用命令：{commands}',
       unknownOption: '未知参数“{option}”',
@@ -420,6 +424,12 @@ export const zhCN = {
       badFormat: '--format：未知格式“{value}”，可选 md、csv',
       badBy: '--by：未知分组“{value}”，可选 day、range',
       badLocale: '--locale：未知语言“{value}”，可选 zh-CN、en',
+      readingAccount: '正在读取账号 {account} 的记录库…',
+      sameAccount: '账号 {first} 与 {second} 同名：每个账号的 account.name 须各不相同',
+      sameStore:
+        '账号 {first} 与 {second} 用的是同一个记录库：每个账号须有自己的记录库（store.file 或 store.mongodbUri），否则会重复统计',
+      differentRule:
+        '账号 {second} 的 {field} 与账号 {first} 不同：合计只能按同一规则统计，请分别为每个账号运行报表',
       readingConversations: '正在读取 {from} 至 {to} 开始的会话…',
       readConversations: '已读取会话 {count} 个',
       readingEvents: '正在读取事件 {index}/{total}（{type}）…',
