@@ -224,6 +224,11 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
               submit: submitFromConsole,
               recordRead: recordConsoleRead,
               report: (range) => reportFrom(store, config, range),
+              // Each sibling's live state under its own prefix, on the same Redis connection.
+              siblings: config.console.accounts.map((account) => ({
+                account,
+                state: new RedisLiveState(redis, keysFor(account.prefix)),
+              })),
             },
             consoleRoutes,
           )

@@ -665,6 +665,20 @@ export const zhCN = {
     expired: '页面已过期，请重新检索。',
   },
   /** The web console's reports page. */
+  webAccounts: {
+    title: '各账号概况',
+    forbidden: '只有经理可以查看各账号概况。',
+    account: '账号',
+    open: '进行中会话',
+    waiting: '等待回复',
+    overdue: '已超时',
+    queued: '排队',
+    onDuty: '在岗客服',
+    own: '（本账号）',
+    total: '合计',
+    unread: '暂时读不到这个账号的实时数据。',
+    note: '只读：每次打开本页时从各账号的实时数据读取，这里不能操作其他账号。超时按本账号的时限规则计算。今日数据和报表在各账号自己的控制台查看，或用 npm run report -- --config 甲.yaml --config 乙.yaml 汇总。',
+  },
   webReports: {
     title: '统计报表',
     from: '开始日期',

@@ -32,7 +32,7 @@ export function page(
 ${(content.scripts ?? []).map((script) => html`<script src="/assets/${script}" defer></script>`)}
 </head>
 <body>
-${viewer ? navigation(text, viewer, account) : html`<header><span class="account" data-account>${account}</span></header>`}
+${viewer ? navigation(text, viewer, account, manyAccounts(parts, viewer)) : html`<header><span class="account" data-account>${account}</span></header>`}
 <main>
 <h1>${content.title}</h1>
 ${content.body}
@@ -41,13 +41,18 @@ ${content.body}
 </html>`
 }
 
-function navigation(text: Text, viewer: Viewer, account: string): Html {
+/** The accounts page is in a manager's navigation when the console knows of sibling accounts. */
+const manyAccounts = (parts: Pick<ConsoleParts, 'config'>, viewer: Viewer) =>
+  parts.config.console.accounts.length > 0 && viewer.staff.roles.includes('manager')
+
+function navigation(text: Text, viewer: Viewer, account: string, accounts: boolean): Html {
   return html`<header>
 <span class="account" data-account>${account}</span>
 <nav>
 <a href="/">${text.t('web.title')}</a>
 <a href="/search">${text.t('webSearch.title')}</a>
 <a href="/reports">${text.t('webReports.title')}</a>
+${accounts ? html`<a href="/accounts">${text.t('webAccounts.title')}</a>` : ''}
 </nav>
 <form method="post" action="/logout">
 <span class="viewer">${viewer.staff.name || viewer.staff.id}</span>

@@ -48,7 +48,7 @@ describe('the webhook sender', () => {
     })
   })
 
-  it("names the account in every alert: its name in the body, its title in the sentence", async () => {
+  it('names the account in every alert: its name in the body, its title in the sentence', async () => {
     hook = await WebhookServer.start()
     const log = memoryLog()
     sender = new WebhookSender({ url: hook.url, timeoutMs: 1000, headers: {} }, log, QUICK)
