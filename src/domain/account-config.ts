@@ -64,7 +64,7 @@ export function siblingProblems(
       problems.push({
         index,
         field: 'name',
-        message: `"${sibling.name}" is listed twice (also console.accounts.${names.get(sibling.name)})`,
+        message: `"${sibling.name}" is listed twice (also #${(names.get(sibling.name) ?? 0) + 1})`,
       })
     if (sibling.prefix === own.prefix)
       problems.push({ index, field: 'prefix', message: `"${sibling.prefix}" is this account's own prefix` })
@@ -72,7 +72,7 @@ export function siblingProblems(
       problems.push({
         index,
         field: 'prefix',
-        message: `"${sibling.prefix}" is listed twice (also console.accounts.${prefixes.get(sibling.prefix)})`,
+        message: `"${sibling.prefix}" is listed twice (also #${(prefixes.get(sibling.prefix) ?? 0) + 1})`,
       })
     else if (own.cluster && hashTagOf(sibling.prefix) === undefined)
       problems.push({ index, field: 'prefix', message: `"${sibling.prefix}": ${CLUSTER_PREFIX_RULE}` })
