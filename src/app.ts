@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
+import { resolve as resolvePath } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
 import { handlers } from '../handlers/index.js'
 import type { Channel } from './channel/port.js'
 import type { PuppetOption } from './channel/wechaty-channel.js'
 import { checkPaths, spoolFileOf } from './config/paths.js'
+import { accountLabel } from './domain/account-config.js'
 import { staffActor } from './domain/actors.js'
 import { type Config, type ConfigInput, parseConfig, parseStaff } from './domain/config.js'
 import { watches } from './domain/group-config.js'
@@ -18,10 +21,12 @@ import {
   summarise,
 } from './domain/privacy.js'
 import {
+  buildAccountsReport,
   buildReport,
   type KpiReport,
   REPORT_EVENT_TYPES,
   type ReportGrouping,
+  type ReportInput,
   reportWindow,
 } from './domain/report.js'
 import { type Staff, StaffDirectory } from './domain/staff.js'
@@ -116,7 +121,8 @@ const CONSOLE_COMMAND_TIMEOUT_MS = 15_000
 export function createBot(input: ConfigInput | Config, options: BotOptions = {}): Bot {
   const config = parseConfig(input)
   checkPaths(config)
-  const log = options.log ?? createLog()
+  // Every line names the account: one deployment's accounts may log to one place.
+  const log = (options.log ?? createLog()).child({ account: config.account.name })
   const clock = options.clock ?? Date.now
   const redis = createRedis(config.redis)
   const store = openTranscriptStore(config.store)
@@ -218,6 +224,11 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
               submit: submitFromConsole,
               recordRead: recordConsoleRead,
               report: (range) => reportFrom(store, config, range),
+              // Each sibling's live state under its own prefix, on the same Redis connection.
+              siblings: config.console.accounts.map((account) => ({
+                account,
+                state: new RedisLiveState(redis, keysFor(account.prefix)),
+              })),
             },
             consoleRoutes,
           )
@@ -675,6 +686,23 @@ async function reportFrom(
   range: { from: string; to: string; by: ReportGrouping },
   progress: (key: TextKey, vars?: TextVars) => void = () => undefined,
 ): Promise<KpiReport> {
+  return buildReport(await reportInput(store, config, range, progress), reportOptions(config, range))
+}
+
+const reportOptions = (config: Config, range: { from: string; to: string; by: ReportGrouping }) => ({
+  ...range,
+  timeZone: config.timeZone,
+  tally: config.tally,
+  groupReplyTimeout: config.groups.replyTimeout,
+})
+
+/** What a report of `from`…`to` is made of, read from an open store. */
+async function reportInput(
+  store: TranscriptStore,
+  config: Config,
+  range: { from: string; to: string },
+  progress: (key: TextKey, vars?: TextVars) => void,
+): Promise<ReportInput> {
   const { timeZone } = config
   const { start, end } = reportWindow(range.from, range.to, timeZone)
   // The end-of-day sweep for the last day may run after midnight: read one day further, and let
@@ -690,8 +718,77 @@ async function reportFrom(
     progress('report.cli.readEvents', { type, count: found.length })
     events.push(...found)
   }
-  return buildReport(
-    { conversations, events },
-    { ...range, timeZone, tally: config.tally, groupReplyTimeout: config.groups.replyTimeout },
-  )
+  return { conversations, events }
+}
+
+/**
+ * Why several accounts cannot be reported together: two are one (one name, or one store, which
+ * would count it twice), or their rules differ (a total needs one time zone, one tally, one group
+ * timeout). `first` and `second` name the accounts.
+ */
+export class AccountsClashError extends Error {
+  override readonly name = 'AccountsClashError'
+  constructor(
+    readonly clash: 'name' | 'store' | 'timeZone' | 'tally' | 'groupReplyTimeout',
+    readonly first: string,
+    readonly second: string,
+  ) {
+    super(`accounts ${first} and ${second} clash: ${clash}`)
+  }
+}
+
+/** Where an account's transcripts are: one store may belong to one account only. */
+const storeOf = (config: Config) => config.store.mongodbUri ?? resolvePath(config.store.file)
+
+function checkAccounts(configs: readonly Config[]): void {
+  const [first] = configs
+  configs.forEach((config, index) => {
+    for (const earlier of configs.slice(0, index)) {
+      const pair = [earlier.account.name, config.account.name] as const
+      if (earlier.account.name === config.account.name) throw new AccountsClashError('name', ...pair)
+      if (storeOf(earlier) === storeOf(config)) throw new AccountsClashError('store', ...pair)
+    }
+    if (!first || config === first) return
+    const pair = [first.account.name, config.account.name] as const
+    if (config.timeZone !== first.timeZone) throw new AccountsClashError('timeZone', ...pair)
+    if (!isDeepStrictEqual(config.tally, first.tally)) throw new AccountsClashError('tally', ...pair)
+    if (config.groups.replyTimeout !== first.groups.replyTimeout)
+      throw new AccountsClashError('groupReplyTimeout', ...pair)
+  })
+}
+
+/**
+ * A manager's report of several accounts (each its own config: its own store): each account's
+ * report, and their total, one row per account. Every store is read once; `progress` hears which
+ * account is read.
+ */
+export async function readAccountsReport(
+  configs: readonly Config[],
+  range: { from: string; to: string; by: ReportGrouping },
+  progress: (key: TextKey, vars?: TextVars) => void,
+): Promise<{ accounts: { config: Config; report: KpiReport }[]; total: KpiReport }> {
+  checkAccounts(configs)
+  const inputs: { config: Config; input: ReportInput }[] = []
+  for (const config of configs) {
+    progress('report.cli.readingAccount', { account: accountLabel(config.account) })
+    const store = openTranscriptStore(config.store, { existing: true })
+    try {
+      await store.init()
+      inputs.push({ config, input: await reportInput(store, config, range, progress) })
+    } finally {
+      await store.close().catch(() => undefined)
+    }
+  }
+  const [first] = configs
+  if (!first) throw new RangeError('no account to report')
+  return {
+    accounts: inputs.map(({ config, input }) => ({
+      config,
+      report: buildReport(input, reportOptions(config, range)),
+    })),
+    total: buildAccountsReport(
+      inputs.map(({ config, input }) => ({ account: config.account.name, input })),
+      reportOptions(first, range),
+    ),
+  }
 }

@@ -3,11 +3,12 @@ import { writeFile } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import { type Locale, locales } from '../templates/index.js'
-import { loadConfig, readReport, StoreNotFoundError } from './app.js'
+import { AccountsClashError, loadConfig, readAccountsReport, readReport, StoreNotFoundError } from './app.js'
+import { accountLabel } from './domain/account-config.js'
 import { type Config, ConfigError } from './domain/config.js'
 import { isLocalDate } from './domain/report.js'
 import { StaffDirectory } from './domain/staff.js'
-import { renderCsv, renderMarkdown } from './text/report.js'
+import { renderAccounts, renderCsv, renderMarkdown } from './text/report.js'
 import { Text, type TextKey, type TextVars } from './text/text.js'
 
 /**
@@ -51,7 +52,7 @@ export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Pr
 
 // ── report ────────────────────────────────────────────────────────────────────────────────────
 
-const REPORT_OPTIONS = ['from', 'to', 'format', 'by', 'out', 'locale'] as const
+const REPORT_OPTIONS = ['from', 'to', 'format', 'by', 'out', 'locale', 'config'] as const
 type ReportOption = (typeof REPORT_OPTIONS)[number]
 
 interface Problem {
@@ -61,11 +62,14 @@ interface Problem {
 
 /** Splits `--name value` / `--name=value` pairs; structural problems come back as sentences to say. */
 function tokenize(args: readonly string[]): {
-  values: Partial<Record<ReportOption, string>>
+  values: Partial<Record<Exclude<ReportOption, 'config'>, string>>
+  /** `--config` may be given once per account. */
+  configs: string[]
   help: boolean
   problems: Problem[]
 } {
   const values: Partial<Record<ReportOption, string>> = {}
+  const configs: string[] = []
   const problems: Problem[] = []
   let help = false
   for (let index = 0; index < args.length; index++) {
@@ -93,13 +97,17 @@ function tokenize(args: readonly string[]): {
       problems.push({ key: 'report.cli.missingValue', vars: { option } })
       continue
     }
+    if (name === 'config') {
+      configs.push(value)
+      continue
+    }
     if (values[name as ReportOption] !== undefined) {
       problems.push({ key: 'report.cli.repeated', vars: { option } })
       continue
     }
     values[name as ReportOption] = value
   }
-  return { values, help, problems }
+  return { values, configs, help, problems }
 }
 
 function reportArgsSchema(text: Text) {
@@ -145,16 +153,22 @@ function envLocale(env: NodeJS.ProcessEnv): Locale | undefined {
   return isLocale(env.KEFU_LOCALE) ? env.KEFU_LOCALE : undefined
 }
 
-/** `report --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv] [--by day|range] [--out file] [--locale …]` */
+/**
+ * `report --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv] [--by day|range] [--out file] [--locale …]
+ * [--config file …]`: the configured account's report (KEFU_CONFIG, or one `--config`); with several
+ * `--config`, each account's report and their total.
+ */
 async function report(args: string[], io: CliIO): Promise<number> {
-  const { values, help, problems } = tokenize(args)
-  let config: Config | undefined
+  const { values, configs: files, help, problems } = tokenize(args)
+  const configs: Config[] = []
   let configProblem: unknown
   try {
-    config = loadConfig(io.env)
+    if (files.length === 0) configs.push(loadConfig(io.env))
+    for (const file of files) configs.push(loadConfig({ ...io.env, KEFU_CONFIG: file }))
   } catch (error) {
     configProblem = error
   }
+  const config = configProblem === undefined ? configs[0] : undefined
   // Messages are said in the language asked for, else the configured one.
   const locale =
     (isLocale(values.locale) ? values.locale : undefined) ?? config?.locale ?? envLocale(io.env) ?? 'zh-CN'
@@ -181,14 +195,26 @@ async function report(args: string[], io: CliIO): Promise<number> {
     return 1
   }
   const options = parsed.data
+  const progress = (key: TextKey, vars?: TextVars) => say(text.t(key, vars))
   let content: string
   try {
-    const kpis = await readReport(config, options, (key, vars) => say(text.t(key, vars)))
-    const staff = new StaffDirectory(config.staff)
-    const nameOf = (id: string) => staff.nameOf(id)
-    content = options.format === 'csv' ? renderCsv(kpis, text, nameOf) : renderMarkdown(kpis, text, nameOf)
+    if (configs.length > 1) {
+      const { accounts, total } = await readAccountsReport(configs, options, progress)
+      const sections = accounts.map(({ config: account, report: kpis }) => ({
+        name: account.account.name,
+        label: accountLabel(account.account),
+        report: kpis,
+        nameOf: namesOf(account),
+      }))
+      content = renderAccounts(sections, total, text, options.format)
+    } else {
+      const kpis = await readReport(config, options, progress)
+      const nameOf = namesOf(config)
+      content = options.format === 'csv' ? renderCsv(kpis, text, nameOf) : renderMarkdown(kpis, text, nameOf)
+    }
   } catch (error) {
     if (error instanceof StoreNotFoundError) say(text.t('report.cli.noStore', { file: error.file }))
+    else if (error instanceof AccountsClashError) say(clash(error, text))
     else say(text.t('report.cli.storeError', { message: (error as Error).message ?? String(error) }))
     return 1
   }
@@ -206,6 +232,22 @@ async function report(args: string[], io: CliIO): Promise<number> {
   }
   say(text.t('report.cli.written', { file: options.out }))
   return 0
+}
+
+/** Staff names of one account's config, by id. */
+function namesOf(config: Config): (id: string) => string {
+  const staff = new StaffDirectory(config.staff)
+  return (id) => staff.nameOf(id)
+}
+
+function clash(error: AccountsClashError, text: Text): string {
+  const { first, second } = error
+  if (error.clash === 'name') return text.t('report.cli.sameAccount', { first, second })
+  if (error.clash === 'store') return text.t('report.cli.sameStore', { first, second })
+  const field = { timeZone: 'timeZone', tally: 'tally', groupReplyTimeout: 'groups.replyTimeout' }[
+    error.clash
+  ]
+  return text.t('report.cli.differentRule', { first, second, field })
 }
 
 function isEntryPoint(): boolean {

@@ -358,6 +358,8 @@ export const en: Templates = {
   },
   report: {
     title: 'Agent KPI report: {from} to {to}',
+    accountTitle: 'Agent KPI report: {account}, {from} to {to}',
+    accountsTitle: 'Agent KPI report: all {count} accounts together, {from} to {to}',
     subtitle: 'Grouped {by} · time zone: {timeZone}',
     byDay: 'by day',
     byRange: 'over the whole range',
@@ -367,6 +369,7 @@ export const en: Templates = {
       'Notes: first-response p90 is the nearest-rank value (the ⌈0.9×n⌉-th of the sorted times); same-day resolution = conversations closed on the day they opened ÷ conversations opened that day; extra days = each day after the first that a problem stayed unsolved.',
     period: '{from} to {to}',
     allAgents: 'all agents',
+    allAccounts: 'all accounts',
     nobody: 'unassigned',
     none: '—',
     percent: '{value}%',
@@ -378,6 +381,7 @@ export const en: Templates = {
     groupNotes:
       'Notes (groups): group messages = customer messages in a group that wait for an answer (stickers and "thanks", "OK" and the like do not); one answer may answer several messages of a customer, and each counts with the time it waited towards the first response, within 3 min and within {timeout}; group messages count for the group only, answers for whoever answered (the bot account answering itself: unassigned); unanswered past the timeout = messages that waited longer than {timeout} (answered later or not), counted for the group\'s one responsible agent, else unassigned.',
     columns: {
+      account: 'Account',
       date: 'Date',
       agent: 'Agent',
       conversations: 'Conversations',
@@ -422,7 +426,7 @@ export const en: Templates = {
     },
     cli: {
       usage:
-        'Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv] [--by day|range] [--out file] [--locale zh-CN|en]',
+        'Usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv] [--by day|range] [--out file] [--locale zh-CN|en] [--config file …] (several --config: each account, then the total)',
       commands: 'Usage: tsx src/cli.ts <command> [options…]; commands: {commands}',
       unknownCommand: 'unknown command "{command}"; commands: {commands}',
       unknownOption: 'unknown option "{option}"',
@@ -435,6 +439,12 @@ export const en: Templates = {
       badFormat: '--format: unknown format "{value}"; use md or csv',
       badBy: '--by: unknown grouping "{value}"; use day or range',
       badLocale: '--locale: unknown locale "{value}"; use zh-CN or en',
+      readingAccount: 'reading the store of account {account}…',
+      sameAccount: 'accounts {first} and {second} have one name: each account needs its own account.name',
+      sameStore:
+        'accounts {first} and {second} use one transcript store: each account needs its own (store.file or store.mongodbUri), or it is counted twice',
+      differentRule:
+        'account {second} has another {field} than account {first}: a total needs one rule; run the report for each account on its own',
       readingConversations: 'reading conversations opened {from} to {to}…',
       readConversations: 'read {count} conversations',
       readingEvents: 'reading events {index}/{total} ({type})…',
@@ -502,23 +512,23 @@ export const en: Templates = {
   },
   ops: {
     loggedOut:
-      '🔴 [{prefix}] The WeChat account was logged out; nothing is sent. Scan the QR code to log in again.',
-    loggedIn: '🟢 [{prefix}] The WeChat account is logged in again; sending resumes.',
+      '🔴 [{account}] The WeChat account was logged out; nothing is sent. Scan the QR code to log in again.',
+    loggedIn: '🟢 [{account}] The WeChat account is logged in again; sending resumes.',
     redisDown:
-      '🔴 [{prefix}] Redis is unreachable: new messages wait in the local spool; alerts and sends are paused.',
-    redisBack: '🟢 [{prefix}] Redis is back; spooled messages are being handled.',
+      '🔴 [{account}] Redis is unreachable: new messages wait in the local spool; alerts and sends are paused.',
+    redisBack: '🟢 [{account}] Redis is back; spooled messages are being handled.',
     storeDown:
-      '🟠 [{prefix}] The transcript store refuses writes; transcripts wait in the retry queue and are written once it is back.',
-    storeBack: '🟢 [{prefix}] The transcript store takes writes again.',
+      '🟠 [{account}] The transcript store refuses writes; transcripts wait in the retry queue and are written once it is back.',
+    storeBack: '🟢 [{account}] The transcript store takes writes again.',
     sendFailed:
-      '🟠 [{prefix}] A message to a {recipient} could not be sent after every attempt (message id {outboxId}).',
+      '🟠 [{account}] A message to a {recipient} could not be sent after every attempt (message id {outboxId}).',
     recipientCustomer: 'customer',
     recipientStaff: 'staff member',
     spoolFilling:
-      '🟠 [{prefix}] The local spool holds {size}/{limit} messages (Redis still unreachable); once full, new messages are refused.',
+      '🟠 [{account}] The local spool holds {size}/{limit} messages (Redis still unreachable); once full, new messages are refused.',
     spoolFull:
-      '🔴 [{prefix}] The local spool is full ({limit} messages): new messages are refused. Bring Redis back now.',
-    spoolDrained: '🟢 [{prefix}] The local spool is empty: every spooled message went to the queue.',
+      '🔴 [{account}] The local spool is full ({limit} messages): new messages are refused. Bring Redis back now.',
+    spoolDrained: '🟢 [{account}] The local spool is empty: every spooled message went to the queue.',
     at: 'At: {at}',
   },
   console: {
@@ -681,6 +691,20 @@ export const en: Templates = {
     personalDataInText: 'Only managers may search by phone or ID numbers; try other words.',
     managersOnly: 'Only managers may search by customer.',
     expired: 'This page has expired: search again.',
+  },
+  webAccounts: {
+    title: 'Accounts',
+    forbidden: 'Only managers may see the accounts side by side.',
+    account: 'Account',
+    open: 'Open conversations',
+    waiting: 'Waiting for an answer',
+    overdue: 'Overdue',
+    queued: 'Queued',
+    onDuty: 'Agents on duty',
+    own: '(this account)',
+    total: 'Total',
+    unread: "This account's live state cannot be read just now.",
+    note: "Read-only: read from each account's live state whenever this page is opened; nothing of another account can be changed here. Overdue is counted by this account's ladder. Today's figures and reports are on each account's own console, or totalled by npm run report -- --config a.yaml --config b.yaml.",
   },
   webReports: {
     title: 'Reports',

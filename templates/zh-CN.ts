@@ -343,6 +343,8 @@ export const zhCN = {
   },
   report: {
     title: '客服 KPI 报表：{from} 至 {to}',
+    accountTitle: '客服 KPI 报表：{account} · {from} 至 {to}',
+    accountsTitle: '客服 KPI 报表：全部 {count} 个账号合计 · {from} 至 {to}',
     subtitle: '统计方式：{by} · 时区：{timeZone}',
     byDay: '按天',
     byRange: '整个时段',
@@ -352,6 +354,7 @@ export const zhCN = {
       '说明：首次响应 P90 按最近秩法计算（排序后第 ⌈0.9×n⌉ 个值）；当日解决率 = 开始当天即结束的会话 ÷ 当天开始的会话；拖延天数 = 问题在第一天之后每多一天仍未解决记一次。',
     period: '{from} 至 {to}',
     allAgents: '全体客服',
+    allAccounts: '全部账号',
     nobody: '未分配',
     none: '—',
     percent: '{value}%',
@@ -363,6 +366,7 @@ export const zhCN = {
     groupNotes:
       '说明（社群）：群消息 = 群里等待回复的客户消息（表情和“谢谢”“好的”之类不计）；一次回复可以答复同一位客户的几条消息，每条按它等待的时间计入首次响应、3分钟内和{timeout}内；群消息只计入群，回复计入回复的人（机器人账号直接回复的计入未分配）；超时未回复 = 等待超过{timeout}的消息（之后才回复的也算），计入群里唯一负责的客服，否则计入未分配。',
     columns: {
+      account: '账号',
       date: '日期',
       agent: '客服',
       conversations: '会话数',
@@ -407,7 +411,7 @@ export const zhCN = {
     },
     cli: {
       usage:
-        '用法：npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv] [--by day|range] [--out 文件] [--locale zh-CN|en]',
+        '用法：npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv] [--by day|range] [--out 文件] [--locale zh-CN|en] [--config 配置文件 …]（给出多个 --config：各账号分别统计，再加合计）',
       commands: '用法：tsx src/cli.ts <命令> [参数…]；可用命令：{commands}',
       unknownCommand: '未知命令“{command}”；可用命令：{commands}',
       unknownOption: '未知参数“{option}”',
@@ -420,6 +424,12 @@ export const zhCN = {
       badFormat: '--format：未知格式“{value}”，可选 md、csv',
       badBy: '--by：未知分组“{value}”，可选 day、range',
       badLocale: '--locale：未知语言“{value}”，可选 zh-CN、en',
+      readingAccount: '正在读取账号 {account} 的记录库…',
+      sameAccount: '账号 {first} 与 {second} 同名：每个账号的 account.name 须各不相同',
+      sameStore:
+        '账号 {first} 与 {second} 用的是同一个记录库：每个账号须有自己的记录库（store.file 或 store.mongodbUri），否则会重复统计',
+      differentRule:
+        '账号 {second} 的 {field} 与账号 {first} 不同：合计只能按同一规则统计，请分别为每个账号运行报表',
       readingConversations: '正在读取 {from} 至 {to} 开始的会话…',
       readConversations: '已读取会话 {count} 个',
       readingEvents: '正在读取事件 {index}/{total}（{type}）…',
@@ -479,19 +489,19 @@ export const zhCN = {
     separator: '、',
   },
   ops: {
-    loggedOut: '🔴【{prefix}】微信账号已退出登录，消息暂停发送。请尽快重新扫码登录。',
-    loggedIn: '🟢【{prefix}】微信账号已重新登录，消息恢复发送。',
-    redisDown: '🔴【{prefix}】Redis 无法连接：新消息暂存在本地缓冲中，提醒和发送暂停。',
-    redisBack: '🟢【{prefix}】Redis 已恢复连接，暂存的消息正在补处理。',
-    storeDown: '🟠【{prefix}】聊天记录库写入失败，记录暂存在重试队列中，恢复后自动补写。',
-    storeBack: '🟢【{prefix}】聊天记录库已恢复写入。',
-    sendFailed: '🟠【{prefix}】一条发给{recipient}的消息多次重试后仍未发出（消息编号 {outboxId}）。',
+    loggedOut: '🔴【{account}】微信账号已退出登录，消息暂停发送。请尽快重新扫码登录。',
+    loggedIn: '🟢【{account}】微信账号已重新登录，消息恢复发送。',
+    redisDown: '🔴【{account}】Redis 无法连接：新消息暂存在本地缓冲中，提醒和发送暂停。',
+    redisBack: '🟢【{account}】Redis 已恢复连接，暂存的消息正在补处理。',
+    storeDown: '🟠【{account}】聊天记录库写入失败，记录暂存在重试队列中，恢复后自动补写。',
+    storeBack: '🟢【{account}】聊天记录库已恢复写入。',
+    sendFailed: '🟠【{account}】一条发给{recipient}的消息多次重试后仍未发出（消息编号 {outboxId}）。',
     recipientCustomer: '客户',
     recipientStaff: '员工',
     spoolFilling:
-      '🟠【{prefix}】本地消息缓冲已用 {size}/{limit} 条（Redis 仍不可用），满了之后将无法接收新消息。',
-    spoolFull: '🔴【{prefix}】本地消息缓冲已满（{limit} 条）：新消息无法接收，请立即恢复 Redis。',
-    spoolDrained: '🟢【{prefix}】本地消息缓冲已清空，暂存的消息都已转入队列。',
+      '🟠【{account}】本地消息缓冲已用 {size}/{limit} 条（Redis 仍不可用），满了之后将无法接收新消息。',
+    spoolFull: '🔴【{account}】本地消息缓冲已满（{limit} 条）：新消息无法接收，请立即恢复 Redis。',
+    spoolDrained: '🟢【{account}】本地消息缓冲已清空，暂存的消息都已转入队列。',
     at: '时间：{at}',
   },
   /** WeChat sentences of the web console's login (`/console`). */
@@ -655,6 +665,20 @@ export const zhCN = {
     expired: '页面已过期，请重新检索。',
   },
   /** The web console's reports page. */
+  webAccounts: {
+    title: '各账号概况',
+    forbidden: '只有经理可以查看各账号概况。',
+    account: '账号',
+    open: '进行中会话',
+    waiting: '等待回复',
+    overdue: '已超时',
+    queued: '排队',
+    onDuty: '在岗客服',
+    own: '（本账号）',
+    total: '合计',
+    unread: '暂时读不到这个账号的实时数据。',
+    note: '只读：每次打开本页时从各账号的实时数据读取，这里不能操作其他账号。超时按本账号的时限规则计算。今日数据和报表在各账号自己的控制台查看，或用 npm run report -- --config 甲.yaml --config 乙.yaml 汇总。',
+  },
   webReports: {
     title: '统计报表',
     from: '开始日期',

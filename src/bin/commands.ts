@@ -45,6 +45,11 @@ export const REPORT: CommandSpec = {
       value: 'zh-CN|en',
       description: 'language of the report (default: the configured one)',
     },
+    config: {
+      type: 'string',
+      value: 'file',
+      description: "an account's configuration (default: KEFU_CONFIG); several: each account, then the total",
+    },
   },
   notes: ['Exit codes: 0 done, 1 configuration or store problem, 2 bad arguments.'],
 }

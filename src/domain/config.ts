@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { accountNameOf, accountSchema, siblingProblems, siblingsSchema } from './account-config.js'
 import { hoursSchema, shiftsSchema } from './calendar.js'
 import { configErrorMap, fieldName } from './config-problems.js'
 import { categoriesSchema, DEFAULT_CATEGORIES } from './customer-text.js'
@@ -87,6 +88,8 @@ const rateSchema = z.object({ max: z.number().int().min(1), per: durationSchema 
 
 export const configSchema = z
   .object({
+    /** Which WeChat account this process runs, when a deployment runs several (docs/operations.md). */
+    account: accountSchema.prefault({}),
     locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
     /** Where "today" starts for /stats. */
     timeZone: z
@@ -271,6 +274,8 @@ export const configSchema = z
         sessionTtl: durationSchema.default(12 * 60 * 60_000),
         /** Login links one staff member may ask for. */
         linkRate: rateSchema.default({ max: 5, per: 10 * 60_000 }),
+        /** Sibling accounts on the same Redis, summarised read-only on a manager's board. */
+        accounts: siblingsSchema,
       })
       .strict()
       .prefault({}),
@@ -338,6 +343,13 @@ export const configSchema = z
         }
       })
     })
+    const own = {
+      name: config.account.name ?? accountNameOf(config.redis.prefix),
+      prefix: config.redis.prefix,
+      cluster: config.redis.cluster !== undefined,
+    }
+    for (const { index, field, message } of siblingProblems(config.console.accounts, own))
+      ctx.addIssue({ code: 'custom', path: ['console', 'accounts', index, field], message })
     config.sla.ladder?.forEach((step, index, ladder) => {
       const previous = ladder[index - 1]
       if (previous && step.after <= previous.after) {
@@ -351,6 +363,7 @@ export const configSchema = z
   })
   .transform((config) => ({
     ...config,
+    account: { ...config.account, name: config.account.name ?? accountNameOf(config.redis.prefix) },
     wechat: { ...config.wechat, name: config.wechat.name ?? `kefu-${config.redis.prefix}` },
     sla: { ...config.sla, ladder: config.sla.ladder ?? defaultLadder(config.sla.replyTimeout) },
   }))

@@ -143,6 +143,11 @@ export interface KpiReport {
   groupReplyTimeout: number
   /** Whether any room had a group event in the range: renderers show the group figures only then. */
   groups: boolean
+  /**
+   * What a row is: an agent (one account's report), or a whole account (the total of several, where
+   * `agentId` is the account's name and each account's rooms make one room row under its name).
+   */
+  rows: 'agents' | 'accounts'
   periods: KpiPeriod[]
 }
 
@@ -310,6 +315,37 @@ function compareRooms(a: RoomRow, b: RoomRow): number {
 
 /** Aggregates conversations and events into figures per agent and day (or range), with team totals. */
 export function buildReport(input: ReportInput, options: ReportOptions): KpiReport {
+  return aggregate([{ input, agent: (id) => id, room: (label) => label }], options, 'agents')
+}
+
+/**
+ * The total of several accounts' inputs, one row per account and day (or range) and a row for all
+ * of them: figures such as medians are worked out from every account's raw data, not averaged from
+ * their reports. The options (time zone, tally, group timeout) are the accounts' common ones.
+ */
+export function buildAccountsReport(
+  accounts: readonly { account: string; input: ReportInput }[],
+  options: ReportOptions,
+): KpiReport {
+  return aggregate(
+    accounts.map(({ account, input }) => ({
+      input,
+      agent: () => account,
+      room: () => ({ roomId: account, code: account, topic: '' }),
+    })),
+    options,
+    'accounts',
+  )
+}
+
+/** One input and what its agents and rooms count under: themselves, or their account. */
+interface Source {
+  input: ReportInput
+  agent(agentId: string): string
+  room(label: RoomLabel): RoomLabel
+}
+
+function aggregate(sources: readonly Source[], options: ReportOptions, rows: KpiReport['rows']): KpiReport {
   const { from, to, timeZone, by } = options
   if (!isLocalDate(from) || !isLocalDate(to)) throw new RangeError(`not a YYYY-MM-DD range: ${from}…${to}`)
   if (from > to) throw new RangeError(`the range starts after it ends: ${from} > ${to}`)
@@ -340,72 +376,79 @@ export function buildReport(input: ReportInput, options: ReportOptions): KpiRepo
     return [agent, period.team]
   }
   /** The room's and all rooms' tallies of the period holding the event's day; none outside the range. */
-  const roomTalliesFor = (day: string, event: EventEntry): RoomTallies[] => {
+  const roomTalliesFor = (day: string, label: RoomLabel | undefined, at: number): RoomTallies[] => {
     const period = periodFor(day)
-    const label = roomOf(event)
     if (!period || !label) return []
     let room = period.rooms.get(label.roomId)
     if (!room) {
       room = new RoomTallies(label)
       period.rooms.set(label.roomId, room)
     }
-    room.relabel(label, event.at)
+    room.relabel(label, at)
     return [room, period.allRooms]
   }
 
-  for (const conversation of input.conversations) {
-    const day = dayKey(conversation.openedAt, timeZone)
-    const agentId = conversation.firstResponderId || conversation.agentId || ''
-    for (const tallies of talliesFor(day, agentId)) {
-      tallies.conversations++
-      if (conversation.firstResponseAt !== undefined)
-        tallies.firstResponses.push(conversation.firstResponseAt - conversation.openedAt)
-      if (conversation.closedAt !== undefined && dayKey(conversation.closedAt, timeZone) === day)
-        tallies.resolvedSameDay++
+  for (const source of sources) {
+    const { input } = source
+    const agent = (value: unknown) => source.agent(agentOf(value))
+    const roomsFor = (day: string, event: EventEntry) => {
+      const named = roomOf(event)
+      return roomTalliesFor(day, named && source.room(named), event.at)
     }
-  }
+    for (const conversation of input.conversations) {
+      const day = dayKey(conversation.openedAt, timeZone)
+      const agentId = conversation.firstResponderId || conversation.agentId || ''
+      for (const tallies of talliesFor(day, source.agent(agentId))) {
+        tallies.conversations++
+        if (conversation.firstResponseAt !== undefined)
+          tallies.firstResponses.push(conversation.firstResponseAt - conversation.openedAt)
+        if (conversation.closedAt !== undefined && dayKey(conversation.closedAt, timeZone) === day)
+          tallies.resolvedSameDay++
+      }
+    }
 
-  for (const event of input.events) {
-    if (event.kind !== 'event') continue
-    const type = event.type
-    if (!(REPORT_EVENT_TYPES as readonly EventType[]).includes(type)) continue
-    const day = eventDay(event, timeZone)
-    switch (type) {
-      case 'group-waiting':
-        for (const room of roomTalliesFor(day, event)) room.messages++
-        continue
-      case 'group-answered': {
-        const responses = responsesOf(event)
-        if (!responses.length) continue
-        for (const tallies of talliesFor(day, agentOf(event.data.by)))
-          tallies.groupResponses.push(...responses)
-        for (const room of roomTalliesFor(day, event)) room.responses.push(...responses)
-        continue
+    for (const event of input.events) {
+      if (event.kind !== 'event') continue
+      const type = event.type
+      if (!(REPORT_EVENT_TYPES as readonly EventType[]).includes(type)) continue
+      const day = eventDay(event, timeZone)
+      switch (type) {
+        case 'group-waiting':
+          for (const room of roomsFor(day, event)) room.messages++
+          continue
+        case 'group-answered': {
+          const responses = responsesOf(event)
+          if (!responses.length) continue
+          for (const tallies of talliesFor(day, agent(event.data.by)))
+            tallies.groupResponses.push(...responses)
+          for (const room of roomsFor(day, event)) room.responses.push(...responses)
+          continue
+        }
+        case 'group-overdue': {
+          const messages = overdueMessagesOf(event)
+          if (!messages) continue
+          for (const tallies of talliesFor(day, agent(event.data.agentId))) tallies.groupOverdue += messages
+          for (const room of roomsFor(day, event)) room.overdue += messages
+          continue
+        }
+        case 'group-wording':
+        case 'phrase-forced':
+          // A /force in 1:1 names no room: it counts for the agent only.
+          for (const room of roomsFor(day, event)) room.improperWording++
+          break
       }
-      case 'group-overdue': {
-        const messages = overdueMessagesOf(event)
-        if (!messages) continue
-        for (const tallies of talliesFor(day, agentOf(event.data.agentId))) tallies.groupOverdue += messages
-        for (const room of roomTalliesFor(day, event)) room.overdue += messages
-        continue
+      const score = Number(event.data.score)
+      if (type === 'rated' && !(Number.isFinite(score) && score >= 1 && score <= 5)) continue
+      if (type === 'day-unresolved' && !(Number(event.data.days) >= 2)) continue
+      for (const tallies of talliesFor(day, agent(event.data.agentId))) {
+        if (type === 'overdue') tallies.overdue++
+        else if (type === 'rated') {
+          tallies.ratings++
+          tallies.ratingSum += score
+        } else if (type === 'praised') tallies.praise++
+        else if (type === 'day-unresolved') tallies.extraDays++
+        else if (type === 'phrase-forced' || type === 'group-wording') tallies.improperWording++
       }
-      case 'group-wording':
-      case 'phrase-forced':
-        // A /force in 1:1 names no room: it counts for the agent only.
-        for (const room of roomTalliesFor(day, event)) room.improperWording++
-        break
-    }
-    const score = Number(event.data.score)
-    if (type === 'rated' && !(Number.isFinite(score) && score >= 1 && score <= 5)) continue
-    if (type === 'day-unresolved' && !(Number(event.data.days) >= 2)) continue
-    for (const tallies of talliesFor(day, agentOf(event.data.agentId))) {
-      if (type === 'overdue') tallies.overdue++
-      else if (type === 'rated') {
-        tallies.ratings++
-        tallies.ratingSum += score
-      } else if (type === 'praised') tallies.praise++
-      else if (type === 'day-unresolved') tallies.extraDays++
-      else if (type === 'phrase-forced' || type === 'group-wording') tallies.improperWording++
     }
   }
 
@@ -426,5 +469,5 @@ export function buildReport(input: ReportInput, options: ReportOptions): KpiRepo
     }
   })
   const groups = periods.some((period) => period.rooms.length > 0)
-  return { from, to, timeZone, by, tally: { ...amounts }, groupReplyTimeout, groups, periods }
+  return { from, to, timeZone, by, tally: { ...amounts }, groupReplyTimeout, groups, rows, periods }
 }

@@ -35,7 +35,9 @@ export interface Alert {
   kind: AlertKind
   /** ISO 8601. */
   at: string
-  /** The deployment (its Redis prefix): one bot account each. */
+  /** The account's name (`account.name`): which of a deployment's accounts speaks. */
+  account: string
+  /** The account's Redis prefix. */
   prefix: string
   severity: Severity
   text: string

@@ -1,3 +1,4 @@
+import { accountLabel } from '../domain/account-config.js'
 import type { Log } from '../log/log.js'
 import type { Text, TextVars } from '../text/text.js'
 import { ALERT_KINDS, type Alert, type AlertKind, CONDITIONS, type Condition } from './alert-kinds.js'
@@ -20,6 +21,7 @@ export class Alerts {
 
   constructor(
     private readonly parts: {
+      account: { name: string; title?: string | undefined }
       prefix: string
       text: Text
       log: Log
@@ -69,14 +71,15 @@ export class Alerts {
   }
 
   private say(kind: AlertKind, details: Alert['details'], vars: TextVars = details): void {
-    const { prefix, text, log, clock, webhook } = this.parts
+    const { account, prefix, text, log, clock, webhook } = this.parts
     const { severity, text: key } = ALERT_KINDS[kind]
     const alert: Alert = {
       kind,
       at: new Date(clock()).toISOString(),
+      account: account.name,
       prefix,
       severity,
-      text: text.t(key, { prefix, ...vars }),
+      text: text.t(key, { account: accountLabel(account), ...vars }),
       details,
     }
     log.info({ kind, severity, details }, 'alert')

@@ -45,6 +45,7 @@ export class Operations {
     const { webhook } = config.alerts
     this.sender = webhook && new WebhookSender(webhook, log)
     this.alerts = new Alerts({
+      account: config.account,
       prefix: config.redis.prefix,
       text: new Text(config.locale, config.timeZone),
       log,

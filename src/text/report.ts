@@ -218,6 +218,8 @@ function columnsFor<Row, Key extends string>(
     (column) =>
       column.in.includes(target) &&
       !(target === 'md' && report.by === 'range' && column.key === 'date') &&
+      // An account's rooms make one row: it has no topic.
+      !(report.rows === 'accounts' && column.key === 'topic') &&
       (report.groups || !column.groups),
   )
 }
@@ -238,7 +240,7 @@ export function reportTable(
   const collator = new Intl.Collator(text.locale)
   const label = (row: KpiRow) =>
     row.agentId === undefined
-      ? text.t('report.allAgents')
+      ? text.t(report.rows === 'accounts' ? 'report.allAccounts' : 'report.allAgents')
       : row.agentId === ''
         ? text.t('report.nobody')
         : nameOf(row.agentId) || row.agentId
@@ -259,7 +261,11 @@ export function reportTable(
   }
   const timeout = timeoutWords(report.groupReplyTimeout, text)
   return {
-    header: columns.map((column) => text.t(`report.columns.${column.key}`, { timeout })),
+    header: columns.map((column) =>
+      report.rows === 'accounts' && column.key === 'agent'
+        ? text.t('report.columns.account')
+        : text.t(`report.columns.${column.key}`, { timeout }),
+    ),
     numeric: columns.map((column) => column.numeric),
     agentColumn: columns.findIndex((column) => column.key === 'agent'),
     rows,
@@ -270,7 +276,13 @@ export function reportTable(
  * The watched rooms as localized cells: per period its rooms by code, then all rooms together.
  * Empty (no rows) when the report has no group figures.
  */
-export function roomTable(report: KpiReport, text: ReportText, target: Target): ReportTable {
+export function roomTable(
+  report: KpiReport,
+  text: ReportText,
+  target: Target,
+  nameOf: (id: string) => string = (id) => id,
+): ReportTable {
+  const accounts = report.rows === 'accounts'
   const columns = columnsFor(ROOM_COLUMNS, report, target)
   const none = text.t('report.none')
   const rows: ReportTable['rows'] = []
@@ -281,8 +293,10 @@ export function roomTable(report: KpiReport, text: ReportText, target: Target): 
         cells: columns.map((column) =>
           column.key === 'room'
             ? row.roomId === undefined
-              ? text.t('report.allRooms')
-              : row.code || row.roomId
+              ? text.t(accounts ? 'report.allAccounts' : 'report.allRooms')
+              : accounts
+                ? nameOf(row.roomId)
+                : row.code || row.roomId
             : column.cell({ text, period, row, target, none }),
         ),
       })
@@ -290,7 +304,11 @@ export function roomTable(report: KpiReport, text: ReportText, target: Target): 
   }
   const timeout = timeoutWords(report.groupReplyTimeout, text)
   return {
-    header: columns.map((column) => text.t(`report.roomColumns.${column.key}`, { timeout })),
+    header: columns.map((column) =>
+      accounts && column.key === 'room'
+        ? text.t('report.columns.account')
+        : text.t(`report.roomColumns.${column.key}`, { timeout }),
+    ),
     numeric: columns.map((column) => column.numeric),
     agentColumn: columns.findIndex((column) => column.key === 'room'),
     rows,
@@ -341,20 +359,34 @@ function markdownTable(table: ReportTable): string[] {
 /**
  * The report as a Markdown document: title, grouping, the tally rule, the agents' table, the notes;
  * with group figures, a section for the rooms before the notes and the group notes after them.
+ * `account`: the account's label, for one of several accounts' reports; a total of several accounts
+ * (`rows: 'accounts'`) says how many it holds.
  */
-export function renderMarkdown(report: KpiReport, text: ReportText, nameOf: (id: string) => string): string {
+export function renderMarkdown(
+  report: KpiReport,
+  text: ReportText,
+  nameOf: (id: string) => string,
+  account?: string,
+): string {
   const groups = report.groups
     ? [
         `## ${text.t('report.groupsTitle')}`,
         '',
         groupRule(report, text),
         '',
-        ...markdownTable(roomTable(report, text, 'md')),
+        ...markdownTable(roomTable(report, text, 'md', nameOf)),
         '',
       ]
     : []
+  const { from, to } = report
+  const title =
+    report.rows === 'accounts'
+      ? text.t('report.accountsTitle', { from, to, count: accountsIn(report) })
+      : account === undefined
+        ? text.t('report.title', { from, to })
+        : text.t('report.accountTitle', { account, from, to })
   return [
-    `# ${text.t('report.title', { from: report.from, to: report.to })}`,
+    `# ${title}`,
     '',
     `${text.t('report.subtitle', {
       by: text.t(report.by === 'day' ? 'report.byDay' : 'report.byRange'),
@@ -373,6 +405,11 @@ export function renderMarkdown(report: KpiReport, text: ReportText, nameOf: (id:
   ].join('\n')
 }
 
+/** How many accounts a total holds: every account has a row in some period, empty or not. */
+function accountsIn(report: KpiReport): number {
+  return new Set(report.periods.flatMap((period) => period.agents.map((row) => row.agentId))).size
+}
+
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote, line break or edge spaces. */
 export function csvField(value: string): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
@@ -382,11 +419,43 @@ export function csvField(value: string): string {
  * The report as CSV (RFC 4180: CRLF line ends, header row), raw seconds beside the durations; with
  * group figures, an empty line and the rooms' table (its own header row) follow the agents'.
  */
-export function renderCsv(report: KpiReport, text: ReportText, nameOf: (id: string) => string): string {
+export function renderCsv(
+  report: KpiReport,
+  text: ReportText,
+  nameOf: (id: string) => string,
+  account?: string,
+): string {
+  // One of several accounts' tables: every row starts with the account, for a spreadsheet's filter.
+  const lead = (cells: string[], header: boolean) =>
+    account === undefined ? cells : [header ? text.t('report.columns.account') : account, ...cells]
   const lines = (table: ReportTable) =>
-    [table.header, ...table.rows.map((row) => row.cells)]
+    [lead(table.header, true), ...table.rows.map((row) => lead(row.cells, false))]
       .map((cells) => `${cells.map(csvField).join(',')}\r\n`)
       .join('')
   const agents = lines(reportTable(report, text, nameOf, 'csv'))
-  return report.groups ? `${agents}\r\n${lines(roomTable(report, text, 'csv'))}` : agents
+  return report.groups ? `${agents}\r\n${lines(roomTable(report, text, 'csv', nameOf))}` : agents
+}
+
+/**
+ * Several accounts' reports and their total, as one document: each account's report under its
+ * label, then the total (a row per account). Markdown: one document after another; CSV: one table
+ * after another, an empty line between, every row led by its account.
+ */
+export function renderAccounts(
+  accounts: readonly { name: string; label: string; report: KpiReport; nameOf: (id: string) => string }[],
+  total: KpiReport,
+  text: ReportText,
+  format: Target,
+): string {
+  const labels = new Map(accounts.map((account) => [account.name, account.label]))
+  const accountName = (name: string) => labels.get(name) ?? name
+  if (format === 'csv') {
+    const parts = accounts.map((account) => renderCsv(account.report, text, account.nameOf, account.label))
+    parts.push(renderCsv(total, text, accountName, text.t('report.allAccounts')))
+    return parts.join('\r\n')
+  }
+  return [
+    ...accounts.map((account) => renderMarkdown(account.report, text, account.nameOf, account.label)),
+    renderMarkdown(total, text, accountName),
+  ].join('\n')
 }

@@ -28,5 +28,5 @@ export function refuse(
   const message = parts.text.t(key, vars)
   if (wantsJson(request)) return reply.code(status).send({ error: message })
   const body = html`<p class="refusal" data-refusal="${status}">${message}</p>`
-  return sendPage(reply, status, page(parts.text, request.viewer, { title: parts.text.t('web.title'), body }))
+  return sendPage(reply, status, page(parts, request.viewer, { title: parts.text.t('web.title'), body }))
 }

@@ -34,7 +34,7 @@ export function loginRoutes(app: FastifyInstance, parts: ConsoleParts): void {
     sendPage(
       reply,
       200,
-      page(text, undefined, {
+      page(parts, undefined, {
         title: text.t('web.login.title'),
         body: html`<p>${text.t('web.login.needed')}</p>`,
       }),
@@ -50,7 +50,7 @@ export function loginRoutes(app: FastifyInstance, parts: ConsoleParts): void {
 <input type="hidden" name="token" value="${token}">
 <button type="submit">${text.t('web.login.button')}</button>
 </form>`
-    return sendPage(reply, 200, page(text, undefined, { title: text.t('web.login.title'), body }))
+    return sendPage(reply, 200, page(parts, undefined, { title: text.t('web.login.title'), body }))
   })
 
   app.post('/login', async (request, reply) => {

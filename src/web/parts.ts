@@ -1,3 +1,4 @@
+import type { SiblingAccount } from '../domain/account-config.js'
 import type { Config } from '../domain/config.js'
 import type { KpiReport, ReportGrouping } from '../domain/report.js'
 import type { Staff, StaffDirectory } from '../domain/staff.js'
@@ -29,7 +30,15 @@ export interface ConsoleParts {
   recordRead(read: { conversationId: string; by: Staff; entries: number; at: number }): Promise<void>
   /** The KPI report of `from`…`to` (local dates), as `npm run report` reads it. */
   report(range: { from: string; to: string; by: ReportGrouping }): Promise<KpiReport>
+  /**
+   * The sibling accounts of `console.accounts`, each with its live state under its own prefix, for
+   * a manager's summary. Only reads: nothing of another account can be changed from this console.
+   */
+  siblings: readonly { account: SiblingAccount; state: AccountReader }[]
 }
+
+/** What the console may read of a sibling account's live state. */
+export type AccountReader = Pick<LiveState, 'openConversations' | 'queued' | 'onDuty'>
 
 /** Who is looking: the staff member of the request's session, as the staff list has them now. */
 export interface Viewer {

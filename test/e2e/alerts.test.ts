@@ -53,6 +53,7 @@ describe('alerts that do not need WeChat', () => {
     expect(post?.body).toEqual({
       kind: 'logged-out',
       at: expect.any(String),
+      account: h.prefix,
       prefix: h.prefix,
       severity: 'critical',
       text: `🔴【${h.prefix}】微信账号已退出登录，消息暂停发送。请尽快重新扫码登录。`,

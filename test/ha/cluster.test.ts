@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBot } from '../../src/app.js'
-import { Harness } from '../support/harness.js'
+import { createBot, readAccountsReport } from '../../src/app.js'
+import { dayKey } from '../../src/domain/zoned-time.js'
+import { Harness, received } from '../support/harness.js'
 import { RedisCluster } from '../support/redis-cluster.js'
+import { ConsoleClient } from '../web/console-client.js'
 import { coreLoop } from './core-loop.js'
 
 let cluster: RedisCluster
@@ -30,7 +32,7 @@ describe('the bot on a Redis Cluster (3 masters, 3 replicas)', () => {
     }
   }, 60_000)
 
-  it('keeps three accounts on the one cluster apart: no message, timer, alert or send crosses', async () => {
+  it('keeps three accounts on the one cluster apart: no message, timer, alert, send, transcript, report row or console summary crosses', async () => {
     // Three hash tags whose slots lie on three different masters: the accounts spread over the shards.
     const prefixes: string[] = []
     const masters = new Set<number>()
@@ -41,14 +43,28 @@ describe('the bot on a Redis Cluster (3 masters, 3 replicas)', () => {
       masters.add(master)
       prefixes.push(prefix)
     }
+    // The layout of docs/operations.md, "Several accounts": one process per account, its own prefix
+    // and its own store file (each harness has one), each console listing the other two.
+    const names = ['shop-a', 'shop-b', 'shop-c']
+    const tags = ['甲', '乙', '丙']
     const accounts = prefixes.map(
-      (prefix) =>
-        new Harness({ sla: { replyTimeout: '1s' }, redis: { cluster: { nodes: cluster.nodes }, prefix } }),
+      (prefix, index) =>
+        new Harness({
+          sla: { replyTimeout: '1s' },
+          redis: { cluster: { nodes: cluster.nodes }, prefix },
+          account: { name: names[index] as string, title: `${tags[index]}店` },
+          console: {
+            port: 0,
+            accounts: prefixes
+              .map((sibling, at) => ({ name: names[at] as string, prefix: sibling }))
+              .filter((_, at) => at !== index),
+          },
+        }),
     )
     try {
       await Promise.all(accounts.map((h) => h.start()))
       await Promise.all(accounts.map((h) => h.onDuty(h.agentA)))
-      const tags = ['甲', '乙', '丙']
+      const startedAt = Date.now()
       await Promise.all(accounts.map((h, index) => coreLoop(h, tags[index] as string)))
       await Promise.all(accounts.map((h) => h.settle()))
       accounts.forEach((h, index) => {
@@ -66,10 +82,46 @@ describe('the bot on a Redis Cluster (3 masters, 3 replicas)', () => {
         expect(seen).toContain(tags[index])
         for (const other of others) expect(seen).not.toContain(other)
       })
-      // Each account's own records: one conversation per customer, its code the first of its own.
-      for (const h of accounts) {
+      // Each account's own records: one conversation per customer, its code the first of its own,
+      // and nothing in its store of another account's.
+      for (const [index, h] of accounts.entries()) {
         const conversations = await h.bot.transcripts.conversationsOfCustomer('cust-zhang')
         expect(conversations.map((conversation) => conversation.code)).toEqual(['A1'])
+        const mine = [...conversations, ...(await h.bot.transcripts.conversationsOfCustomer('cust-li'))]
+        const entries = JSON.stringify(
+          await Promise.all(mine.map((conversation) => h.bot.transcripts.entries(conversation.id))),
+        )
+        expect(entries).toContain(tags[index])
+        for (const other of tags.filter((_, at) => at !== index)) expect(entries).not.toContain(other)
+      }
+      // The managers' report across the three: each account its own two conversations, the total six.
+      const timeZone = accounts[0]?.bot.config.timeZone ?? 'Asia/Shanghai'
+      const { accounts: reports, total } = await readAccountsReport(
+        accounts.map((h) => h.bot.config),
+        { from: dayKey(startedAt, timeZone), to: dayKey(Date.now(), timeZone), by: 'range' },
+        () => undefined,
+      )
+      expect(reports.map(({ report }) => report.periods[0]?.team.conversations)).toEqual([2, 2, 2])
+      expect(total.periods[0]?.agents.map((row) => [row.agentId, row.conversations])).toEqual([
+        ['shop-a', 2],
+        ['shop-b', 2],
+        ['shop-c', 2],
+      ])
+      // A second agent on duty in shop-b only: each console summary shows its account's own count.
+      await accounts[1]?.onDuty(accounts[1].agentB)
+      for (const [index, h] of accounts.entries()) {
+        h.manager.say('/console')
+        const link = await received(h.manager, /\/login\/\S+/, 10_000)
+        const origin = new URL(/https?:\/\/\S+/.exec(link)?.[0] ?? '').origin
+        const client = new ConsoleClient(origin)
+        await client.login(/https?:\/\/\S+/.exec(link)?.[0] ?? '')
+        const page = await (await client.get('/accounts')).text()
+        expect(page).toContain(`<span class="account" data-account>${tags[index]}店</span>`)
+        for (const [at, name] of names.entries()) {
+          const row = new RegExp(`<tr data-account="${name}">([\\s\\S]*?)</tr>`).exec(page)?.[1] ?? ''
+          expect(row).toContain('<td data-open>2</td>')
+          expect(row).toContain(`<td data-on-duty>${at === 1 ? 2 : 1}</td>`)
+        }
       }
     } finally {
       await Promise.all(accounts.map((h) => h.stop()))

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { eventually } from '../../src/demo/wait.js'
 import { memoryLog } from '../../src/log/log.js'
 import type { Alert } from '../../src/ops/alert-kinds.js'
+import { Alerts } from '../../src/ops/alerts.js'
 import { WebhookSender } from '../../src/ops/webhook.js'
+import { Text } from '../../src/text/text.js'
 import { WebhookServer } from '../support/webhook-server.js'
 
 /** Retries a few milliseconds apart, so that giving up takes no time. */
@@ -20,6 +22,7 @@ function alert(kind: Alert['kind'], n = 0): Alert {
   return {
     kind,
     at: new Date(n).toISOString(),
+    account: 'kefu',
     prefix: 'kefu',
     severity: 'info',
     text: `alert ${n}`,
@@ -42,6 +45,28 @@ describe('the webhook sender', () => {
     expect(gaveUp).toMatchObject({
       level: 'error',
       fields: { kind: 'redis-down', attempts: 3, err: 'HTTP 500' },
+    })
+  })
+
+  it('names the account in every alert: its name in the body, its title in the sentence', async () => {
+    hook = await WebhookServer.start()
+    const log = memoryLog()
+    sender = new WebhookSender({ url: hook.url, timeoutMs: 1000, headers: {} }, log, QUICK)
+    const alerts = new Alerts({
+      account: { name: 'shop-a', title: '旗舰店' },
+      prefix: '{shop-a}',
+      text: new Text('zh-CN', 'Asia/Shanghai'),
+      log,
+      clock: () => 0,
+      webhook: { sender, format: 'json' },
+    })
+    alerts.wentDown('redis')
+    await eventually(() => hook?.kinds().length === 1, 10_000, 'the alert')
+    expect(hook.posted[0]?.body).toMatchObject({
+      kind: 'redis-down',
+      account: 'shop-a',
+      prefix: '{shop-a}',
+      text: expect.stringMatching(/^🔴【旗舰店】Redis 无法连接/),
     })
   })
 

@@ -9,6 +9,7 @@ function alerts() {
   const said = () =>
     log.lines.filter((line) => line.message === 'alert').map((line) => (line.fields as { kind: string }).kind)
   const subject = new Alerts({
+    account: { name: 'kefu' },
     prefix: 'kefu',
     text: new Text('zh-CN', 'Asia/Shanghai'),
     log,

@@ -67,6 +67,54 @@ describe('configuration', () => {
     expect(parseConfig({ ...minimal, wechat: { name: 'data/shop' } }).wechat.name).toBe('data/shop')
   })
 
+  it('names the account after the Redis prefix without its braces unless told', () => {
+    expect(parseConfig(minimal).account).toEqual({ name: 'kefu' })
+    expect(parseConfig({ ...minimal, redis: { prefix: '{shop-a}' } }).account.name).toBe('shop-a')
+    const named = parseConfig({ ...minimal, account: { name: 'shop-a', title: '旗舰店' } })
+    expect(named.account).toEqual({ name: 'shop-a', title: '旗舰店' })
+    expect(problems(() => parseConfig({ ...minimal, account: { name: 'shop a' } }))).toEqual([
+      'account.name: letters, digits, _ . - only',
+    ])
+  })
+
+  it('refuses sibling accounts that are this account, or each other, or not hash-tagged in a Cluster', () => {
+    const sibling = (name: string, prefix: string) => ({ name, prefix })
+    expect(
+      problems(() =>
+        parseConfig({
+          ...minimal,
+          redis: { prefix: 'shop-a' },
+          console: {
+            accounts: [
+              sibling('shop-a', 'a2'),
+              sibling('shop-b', 'shop-a'),
+              sibling('shop-c', 'c'),
+              sibling('shop-c', 'c'),
+            ],
+          },
+        }),
+      ),
+    ).toEqual([
+      `console.accounts #1 (shop-a).name: "shop-a" is this account's own name`,
+      `console.accounts #2 (shop-b).prefix: "shop-a" is this account's own prefix`,
+      'console.accounts #4 (shop-c).name: "shop-c" is listed twice (also #3)',
+      'console.accounts #4 (shop-c).prefix: "c" is listed twice (also #3)',
+    ])
+    expect(
+      problems(() =>
+        parseConfig({
+          ...minimal,
+          redis: { cluster: { nodes: [{ host: '127.0.0.1', port: 7000 }] }, prefix: '{shop-a}' },
+          console: { accounts: [sibling('shop-b', 'shop-b')] },
+        }),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^console\.accounts #1 \(shop-b\)\.prefix: "shop-b": in a Redis Cluster the prefix must be hash-tagged/,
+      ),
+    ])
+  })
+
   it('fills the defaults of the regulations: 5-minute reply timeout, ladder at 4, 5 and 10 minutes, 10 per agent', () => {
     const config = parseConfig(minimal)
     expect(config.sla.replyTimeout).toBe(300_000)
@@ -252,6 +300,7 @@ describe('configuration', () => {
 
 describe('every field, wrong in turn', () => {
   const full = {
+    account: { name: 'shop-a', title: '旗舰店' },
     locale: 'en',
     timeZone: 'Asia/Shanghai',
     redis: { url: 'redis://127.0.0.1:6379', prefix: 'kefu', batchWrites: true },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  buildAccountsReport,
   buildReport,
   DEFAULT_TALLY,
   type KpiReport,
@@ -420,5 +421,68 @@ describe('KPI rendering', () => {
     expect(md).toContain('| Li \\| B | 5 | 5 | 40s | 5m 0s | 0 | 40% | 1 | 3.00 | 2 | 1 | 1 | +30 |')
     expect(md).toContain('| **all agents** | 11 | 9 |')
     expect(md).not.toContain('| Date |')
+  })
+})
+
+describe('the total of several accounts', () => {
+  const options = { from: D1, to: D1, timeZone: TZ, by: 'day' as const }
+  const room = (roomId: string, code: string) => ({ roomId, code, topic: `${code}群` })
+
+  it('makes one row per account, its agents and its rooms together, and the median of every answer', () => {
+    const total = buildAccountsReport(
+      [
+        {
+          account: 'shop-a',
+          input: {
+            conversations: [
+              conversation(at(D1, '09:00'), { responder: 'wx-1', firstResponseS: 10 }),
+              conversation(at(D1, '09:10'), { responder: 'wx-2', firstResponseS: 20 }),
+              // Nobody's conversation counts for its account.
+              conversation(at(D1, '09:20')),
+            ],
+            events: [
+              event('group-waiting', at(D1, '10:00'), { ...room('r1', 'G1') }),
+              event('group-waiting', at(D1, '10:05'), { ...room('r2', 'G2') }),
+            ],
+          },
+        },
+        {
+          account: 'shop-b',
+          input: {
+            conversations: [conversation(at(D1, '11:00'), { responder: 'wx-1', firstResponseS: 90 })],
+            // Another account's G1 is another room: it stays in its own account's row.
+            events: [event('group-waiting', at(D1, '12:00'), { ...room('r9', 'G1') })],
+          },
+        },
+      ],
+      options,
+    )
+    expect(total.rows).toBe('accounts')
+    const [period] = total.periods
+    expect(period?.agents.map((row) => [row.agentId, row.conversations])).toEqual([
+      ['shop-a', 3],
+      ['shop-b', 1],
+    ])
+    expect(period?.team.conversations).toBe(4)
+    expect(period?.team.firstResponseMedianMs).toBe(20_000)
+    expect(period?.rooms.map((row) => [row.roomId, row.messages])).toEqual([
+      ['shop-a', 2],
+      ['shop-b', 1],
+    ])
+    const text = new Text('zh-CN', TZ)
+    const markdown = renderMarkdown(total, text, (name) => ({ 'shop-a': '旗舰店' })[name] ?? name)
+    expect(markdown).toContain('全部 2 个账号合计')
+    expect(markdown).toContain('| 旗舰店 |')
+    expect(markdown).toContain('**全部账号**')
+    expect(markdown).not.toContain('群名称')
+  })
+
+  it("leaves one account's report as it was: agents, not accounts", () => {
+    const report = buildReport(
+      { conversations: [conversation(at(D1, '09:00'), { responder: 'wx-1' })], events: [] },
+      options,
+    )
+    expect(report.rows).toBe('agents')
+    expect(report.periods[0]?.agents.map((row) => row.agentId)).toEqual(['wx-1'])
   })
 })

@@ -64,6 +64,7 @@ beforeEach(async () => {
     recordRead: async () => {
       throw new Error('the board records no reads')
     },
+    siblings: [],
     report: async (range) => {
       const { start, end } = reportWindow(range.from, range.to, config.timeZone)
       const conversations = await h.store.conversationsOpenedBetween(start, end)

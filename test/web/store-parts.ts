@@ -42,10 +42,18 @@ export interface PagesUnderTest {
   close(): Promise<void>
 }
 
-export async function servePages(routes: ConsoleRoutes[], options: { now: number }): Promise<PagesUnderTest> {
+export async function servePages(
+  routes: ConsoleRoutes[],
+  options: { now: number; siblings?: readonly { name: string; title?: string; url?: string }[] },
+): Promise<PagesUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'kefu-web-'))
   const configFile = join(dir, 'kefu.json')
   const prefix = testPrefix('web')
+  // Sibling accounts on the same Redis, each under a prefix of its own.
+  const siblings = (options.siblings ?? []).map((sibling) => ({
+    ...sibling,
+    prefix: testPrefix(`web-${sibling.name}`),
+  }))
   writeFileSync(
     configFile,
     JSON.stringify({
@@ -54,6 +62,7 @@ export async function servePages(routes: ConsoleRoutes[], options: { now: number
       store: { file: join(dir, 'data', 'transcripts.db') },
       redis: { prefix },
       staff: STAFF,
+      console: { accounts: siblings },
     }),
   )
   const config = loadConfig({ KEFU_CONFIG: configFile })
@@ -76,6 +85,10 @@ export async function servePages(routes: ConsoleRoutes[], options: { now: number
       throw new Error('search and reports read no transcript')
     },
     report: (range) => readReport(config, range, () => undefined),
+    siblings: config.console.accounts.map((account) => ({
+      account,
+      state: new RedisLiveState(redis, keysFor(account.prefix)),
+    })),
   }
   const viewers = new Map(
     STAFF.map((member) => [member.id, { staff: staff.get(member.id), csrf: `csrf-${member.id}` }]),
@@ -105,6 +118,7 @@ export async function servePages(routes: ConsoleRoutes[], options: { now: number
       await app.close()
       await store.close()
       await deletePrefix(redis, prefix)
+      for (const sibling of siblings) await deletePrefix(redis, sibling.prefix)
       redis.disconnect()
       rmSync(dir, { recursive: true, force: true })
     },

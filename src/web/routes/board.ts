@@ -27,7 +27,7 @@ export const boardRoutes: ConsoleRoutes = (app, parts) => {
     const viewer = viewerOf(request)
     const snapshot = await feed.snapshot(viewer.staff)
     const body = boardBody(text, snapshot)
-    const html = page(text, viewer, { title: text.t('web.board.title'), body, scripts: ['board.js'] })
+    const html = page(parts, viewer, { title: text.t('web.board.title'), body, scripts: ['board.js'] })
     return reply.type('text/html; charset=utf-8').send(html.value)
   })
 

@@ -150,7 +150,7 @@ ${
       )}</ol>`
     : html`<p>${t('noEvents')}</p>`
 }`
-  return page(text, viewer, { title: text.t('web.conversation.title', { code: conversation.code }), body })
+  return page(parts, viewer, { title: text.t('web.conversation.title', { code: conversation.code }), body })
 }
 
 function messageLine(

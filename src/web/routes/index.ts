@@ -1,3 +1,4 @@
+import { accountRoutes } from './accounts.js'
 import { boardRoutes } from './board.js'
 import { conversationRoutes } from './conversation.js'
 import { reportRoutes } from './reports.js'
@@ -10,4 +11,5 @@ export const consoleRoutes: readonly ConsoleRoutes[] = [
   conversationRoutes,
   searchRoutes,
   reportRoutes,
+  accountRoutes,
 ]

@@ -252,7 +252,7 @@ function forbidden(parts: ConsoleParts, viewer: Viewer, reply: FastifyReply) {
     .code(403)
     .type('text/html; charset=utf-8')
     .send(
-      page(text, viewer, {
+      page(parts, viewer, {
         title: text.t('webReports.forbiddenTitle'),
         body: html`<p class="error" role="alert">${text.t('webReports.forbidden')}</p>`,
       }).value,
@@ -263,5 +263,5 @@ function send(reply: FastifyReply, status: number, parts: ConsoleParts, viewer: 
   return reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .send(page(parts.text, viewer, { title: parts.text.t('webReports.title'), body }).value)
+    .send(page(parts, viewer, { title: parts.text.t('webReports.title'), body }).value)
 }

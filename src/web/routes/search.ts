@@ -211,7 +211,7 @@ function send(reply: FastifyReply, status: number, parts: ConsoleParts, viewer: 
   return reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .send(page(parts.text, viewer, { title: parts.text.t('webSearch.title'), body: content }).value)
+    .send(page(parts, viewer, { title: parts.text.t('webSearch.title'), body: content }).value)
 }
 
 interface Shown {
