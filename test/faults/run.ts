@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { type ConfigInput, parseConfig } from '../../src/domain/config.js'
 import type { RoomRef } from '../../src/domain/group-config.js'
+import { RedisCluster } from '../support/redis-cluster.js'
+import { MASTER_NAME, RedisSentinelGroup } from '../support/redis-sentinel.js'
 import { audit } from './audit.js'
 import type { LoadAudit } from './load-audit.js'
 import { RedisServer } from './redis-server.js'
@@ -16,8 +18,8 @@ import { FaultWorld } from './world.js'
  */
 const full = process.argv.includes('--full')
 /**
- * `--ha`: instead, the bot on a Redis Cluster (3 masters, 3 replicas) and on a Sentinel group (a
- * master killed mid-run) of the suite's own: the vitest files of test/ha.
+ * `--ha`: instead, the bot on a Redis Cluster (3 masters, 3 replicas) and on a Sentinel group of the
+ * suite's own: the vitest files of test/ha, then HA_SCENARIOS (a master SIGKILLed under load).
  */
 const ha = process.argv.includes('--ha')
 /** `--only=kill,redis` runs just those scenarios (names: see SCENARIOS), to chase one fault. */
@@ -36,10 +38,13 @@ const REPLY_TIMEOUT_MS = 2000
 const ROOMS: RoomRef[] = [1, 2, 3].map((n) => ({ id: `room-${n}@chatroom`, topic: `客户群${n}` }))
 const GROUP_TIMEOUT_MS = 2000
 
-function config(redisUrl: string): ConfigInput {
+/** Where the bot's Redis is: one server's URL, a Sentinel group, or a Cluster (and its prefix). */
+type RedisTarget = Omit<NonNullable<ConfigInput['redis']>, 'lockTtl'>
+
+function config(redis: RedisTarget): ConfigInput {
   return {
     // A killed bot's lock holds its restart back until it expires: 1 s, not 15 s, per kill.
-    redis: { url: redisUrl, prefix: `faults-${randomBytes(3).toString('hex')}`, lockTtl: '1s' },
+    redis: { prefix: `faults-${randomBytes(3).toString('hex')}`, ...redis, lockTtl: '1s' },
     staff: [
       ...AGENTS.map((id) => ({ id, name: id, roles: ['agent' as const] })),
       { id: 'supervisor-1', name: 'supervisor-1', roles: ['supervisor' as const] },
@@ -75,13 +80,22 @@ function agentsAnswer(world: FaultWorld): void {
   })
 }
 
-/** Customers write at random moments for `durationMs`; every message text is unique in the run. */
+/**
+ * Customers write at random moments for `durationMs`, `perSecond` messages a second on average;
+ * every message text is unique in the run.
+ */
 let written = 0
-async function customersWrite(world: FaultWorld, customers: number, durationMs: number): Promise<void> {
+async function customersWrite(
+  world: FaultWorld,
+  customers: number,
+  durationMs: number,
+  perSecond = 6.7,
+): Promise<void> {
   const end = Date.now() + durationMs
+  const gap = 1000 / perSecond
   while (Date.now() < end) {
     world.customerSays(`customer-${Math.floor(random() * customers)}`, `msg-${++written}`)
-    await sleep(between(50, 250))
+    await sleep(between(gap * 0.33, gap * 1.67))
   }
 }
 
@@ -135,18 +149,19 @@ async function settle(world: FaultWorld): Promise<number> {
 
 /** Starts a world with agents on duty and answering, runs `faults` beside a customer load, audits. */
 async function scenario(
-  redis: RedisServer,
+  redis: RedisServer | RedisTarget,
   name: string,
   loadMs: number,
   faults: (world: FaultWorld, loadRunning: () => boolean) => Promise<string>,
+  perSecond?: number,
 ): Promise<Row[]> {
-  const world = new FaultWorld(config(redis.url))
+  const world = new FaultWorld(config(redis instanceof RedisServer ? { url: redis.url } : redis))
   agentsAnswer(world)
   await world.start()
   for (const agent of AGENTS) world.staffSays(agent, '/on')
   let running = true
   const load = Promise.all([
-    customersWrite(world, 25, loadMs),
+    customersWrite(world, 25, loadMs, perSecond),
     customersWriteInRooms(world, 25, loadMs),
   ]).finally(() => {
     running = false
@@ -266,6 +281,66 @@ const SCENARIOS: Record<string, (redis: RedisServer) => Promise<Row[]>> = {
   wechat: wechatScenario,
 }
 
+/**
+ * The HA scenarios' 1:1 load, messages a second: a busy account's, so that the kill falls among
+ * writes in flight (acknowledged to WeChat, not yet on the replica) rather than between them.
+ */
+const HA_RATE = 20
+const HA_LOAD_MS = full ? 60_000 : 20_000
+const KILL_AFTER_MS = 6000
+
+/** A Sentinel group's master SIGKILLed under load: the sentinels promote the replica. */
+async function sentinelScenario(): Promise<Row[]> {
+  const group = await RedisSentinelGroup.start()
+  try {
+    const target = { sentinels: group.sentinelEndpoints, name: MASTER_NAME }
+    return await scenario(
+      target,
+      'Sentinel master killed (SIGKILL)',
+      HA_LOAD_MS,
+      async () => {
+        await sleep(KILL_AFTER_MS)
+        const former = await group.masterPort()
+        const killedAt = Date.now()
+        await (former === group.master.port ? group.master : group.replica).kill()
+        await group.failedOver(former)
+        return `master killed at ${KILL_AFTER_MS / 1000} s; replica promoted in ${Date.now() - killedAt} ms`
+      },
+      HA_RATE,
+    )
+  } finally {
+    await group.close()
+  }
+}
+
+/** The master of the account's slot in a 3/3 Cluster SIGKILLed under load: its replica takes over. */
+async function clusterScenario(): Promise<Row[]> {
+  const cluster = await RedisCluster.start()
+  try {
+    const prefix = `{faults-${randomBytes(3).toString('hex')}}`
+    return await scenario(
+      { cluster: { nodes: cluster.nodes }, prefix },
+      'Cluster master killed (SIGKILL)',
+      HA_LOAD_MS,
+      async () => {
+        await sleep(KILL_AFTER_MS)
+        const killedAt = Date.now()
+        await (await cluster.masterOf(prefix)).kill()
+        await cluster.healthy()
+        return `the account's master killed at ${KILL_AFTER_MS / 1000} s; replica took over in ${Date.now() - killedAt} ms`
+      },
+      HA_RATE,
+    )
+  } finally {
+    await cluster.close()
+  }
+}
+
+const HA_SCENARIOS: Record<string, () => Promise<Row[]>> = {
+  sentinel: sentinelScenario,
+  cluster: clusterScenario,
+}
+
 /** The blocked customer's messages can never go out: each must reach the supervisor as an alert. */
 const sendFailures: { alerts: () => number } = { alerts: () => 0 }
 
@@ -341,45 +416,52 @@ function runHa(): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  if (ha) {
-    process.exitCode = await runHa()
-    return
-  }
+  // `--ha --only=sentinel` chases one HA scenario: the test/ha files are left out then.
+  const haFailed = ha && !only ? await runHa() : 0
   process.stderr.write(
-    `faults: seed ${seed} (FAULT_SEED=${seed} repeats this run), ${full ? 'full' : 'CI'} profile\n`,
+    `faults: seed ${seed} (FAULT_SEED=${seed} repeats this run), ${full ? 'full' : 'CI'} profile${ha ? ', HA' : ''}\n`,
   )
-  const unknown = only?.filter((name) => !(name in SCENARIOS)) ?? []
-  if (unknown.length) {
-    throw new Error(`no scenario ${unknown.join(', ')}; there are ${Object.keys(SCENARIOS).join(', ')}`)
-  }
-  const redis = await RedisServer.start()
+  const names = Object.keys(ha ? HA_SCENARIOS : SCENARIOS)
+  const unknown = only?.filter((name) => !names.includes(name)) ?? []
+  if (unknown.length) throw new Error(`no scenario ${unknown.join(', ')}; there are ${names.join(', ')}`)
+  // The single-server scenarios share one Redis of the suite's; each HA scenario starts its own.
+  const redis = ha ? undefined : await RedisServer.start()
+  const runs = Object.entries(
+    redis
+      ? Object.fromEntries(Object.entries(SCENARIOS).map(([name, run]) => [name, () => run(redis)]))
+      : HA_SCENARIOS,
+  )
   const rows: Row[] = []
   try {
-    for (const [name, run] of Object.entries(SCENARIOS)) {
+    for (const [name, run] of runs) {
       if (only && !only.includes(name)) continue
       const started = Date.now()
-      const done = await run(redis)
+      const done = await run()
       rows.push(...done)
       const broke = done.reduce((sum, row) => sum + broken(row), 0)
       process.stderr.write(
         `faults: ${name} done in ${Math.round((Date.now() - started) / 1000)} s, ${broke} invariant violations\n`,
       )
     }
-    if ((!only || only.includes('wechat')) && sendFailures.alerts() === 0) {
+    if (!ha && (!only || only.includes('wechat')) && sendFailures.alerts() === 0) {
       process.stdout.write(
         'faults: no supervisor alert for messages to a customer WeChat never delivers to\n',
       )
       process.exitCode = 1
     }
+    if (haFailed) {
+      process.stdout.write('faults: the test/ha files failed (see above)\n')
+      process.exitCode = 1
+    }
   } finally {
-    await redis.close()
+    await redis?.close()
   }
   process.stdout.write(`${table(rows)}\n`)
   for (const row of rows) {
     for (const finding of row.findings)
       process.stdout.write(`faults: ${row.scenario} (${row.load}): ${finding}\n`)
   }
-  process.stdout.write(`\nfailed sends reported to the supervisor: ${sendFailures.alerts()}\n`)
+  if (!ha) process.stdout.write(`\nfailed sends reported to the supervisor: ${sendFailures.alerts()}\n`)
   let failures = rows.reduce((sum, row) => sum + broken(row), 0) + Number(process.exitCode ?? 0)
   if (stopBound.longest > STOP_BOUND_MS) {
     process.stdout.write(
