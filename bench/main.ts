@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { pipelineFigures } from './pipeline.js'
+import { replicaFigures } from './replicas.js'
 import { searchFigures } from './search.js'
 import { storeFigures } from './store.js'
 import { type Figure, machine, progress, table } from './support.js'
@@ -8,7 +9,7 @@ import { timerFigures } from './timers.js'
 /**
  * `npm run bench`: throughput, latency, timer precision, memory and store figures, printed as a
  * table and written to bench/results.md. `--quick` runs small sizes (for CI) and writes nothing;
- * `--only=pipeline` (or `timers`, `store`, `search`) runs one section and writes nothing either.
+ * `--only=pipeline` (or `timers`, `store`, `search`, `replicas`) runs one section and writes nothing either.
  */
 const quick = process.argv.includes('--quick')
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
@@ -27,6 +28,7 @@ const profile = quick
       timers: { counts: [1000], memoryAt: 1000, openPerSecond: 1000, quietMs: 3000, memoryMs: 2000 },
       store: { batches: 2000, reads: 5 },
       search: { conversations: 5000, reads: 5 },
+      replicas: { runs: 1, messages: 300, serial: 50 },
     }
   : {
       pipeline: {
@@ -46,6 +48,7 @@ const profile = quick
       },
       store: { batches: 20_000, reads: 20 },
       search: { conversations: 100_000, reads: 20 },
+      replicas: { runs: 3, messages: 3000, serial: 300 },
     }
 
 async function main(): Promise<void> {
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
     ...(runs('timers') ? await timerFigures(profile.timers) : []),
     ...(runs('store') ? await storeFigures(profile.store) : []),
     ...(runs('search') ? await searchFigures(profile.search) : []),
+    ...(runs('replicas') ? await replicaFigures(profile.replicas) : []),
   ]
   const minutes = ((Date.now() - started) / 60_000).toFixed(1)
   const results = table(figures)

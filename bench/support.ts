@@ -89,16 +89,20 @@ export function inboundIn(
  * `close` removes every key and file it made.
  */
 export async function benchEngine(
-  config: Omit<ConfigInput, 'redis' | 'store' | 'staff'> & { agents: number },
+  config: Omit<ConfigInput, 'redis' | 'store' | 'staff'> & {
+    agents: number
+    /** Another Redis than REDIS_URL, and how the bot uses it (`waitReplicas`). */
+    redis?: { url: string; waitReplicas?: NonNullable<ConfigInput['redis']>['waitReplicas'] }
+  },
 ) {
   const prefix = `bench-${randomBytes(4).toString('hex')}`
   const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-'))
-  const { agents: agentCount, ...rest } = config
+  const { agents: agentCount, redis: target = { url: REDIS_URL }, ...rest } = config
   let sends = 0
   const engine = createBot(
     {
       ...rest,
-      redis: { url: REDIS_URL, prefix },
+      redis: { ...target, prefix },
       store: { file: join(dir, 'transcripts.db') },
       staff: agents(agentCount),
     },
@@ -134,7 +138,7 @@ export async function benchEngine(
     timersDue,
     async close(): Promise<void> {
       await engine.stop()
-      const redis = new Redis(REDIS_URL)
+      const redis = new Redis(target.url)
       await deletePrefix(redis, prefix)
       await redis.quit()
       rmSync(dir, { recursive: true, force: true })

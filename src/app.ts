@@ -42,6 +42,7 @@ import { connectRedis, createRedis, deletePrefix, watchRedis } from './queue/con
 import { checkDurability, type Durability } from './queue/durability.js'
 import { Intake } from './queue/intake.js'
 import { jobIds, keysFor } from './queue/keys.js'
+import { ReplicaWait } from './queue/replica-wait.js'
 import { InboundSpool } from './queue/spool.js'
 import { withTimeout } from './queue/with-timeout.js'
 import { WorkQueues } from './queue/work-queues.js'
@@ -179,22 +180,39 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
   /** Staff messages, and posts from the bot's own account in a group: timers wait for them. */
   const answersCustomers = (message: InboundMessage) =>
     staff.get(message.from.id) !== undefined || message.room?.fromBot === true
+  /**
+   * A staff message timers must wait for, marked in flight until handled. Not when it is in its
+   * queue already (spooled as well, its replicas unconfirmed): handled, it would hold them forever.
+   */
+  const holdTimersFor = async (message: InboundMessage) => {
+    const { state, queues } = running()
+    if (answersCustomers(message) && !(await queues.hasInbound(message)))
+      await state.staffMessageReceived(message.id, message.receivedAt)
+  }
+  // The message is the bot's from here on (WeChat is told it arrived): on the replicas too, if asked.
+  const { waitReplicas } = config.redis
+  const replicas =
+    waitReplicas &&
+    new ReplicaWait(
+      redis,
+      keysFor(config.redis.prefix).account,
+      { replicas: waitReplicas.replicas, timeoutMs: waitReplicas.timeout },
+      log.child({ room: 'redis' }),
+      () => ops.replicaWaitShort(),
+    )
   const intake = new Intake({
     redis,
     spool,
     log,
     async enqueue(message) {
-      const { state, queues } = running()
-      if (answersCustomers(message)) await state.staffMessageReceived(message.id, message.receivedAt)
-      await queues.enqueueInbound(message)
+      await holdTimersFor(message)
+      await running().queues.enqueueInbound(message)
+      return replicas ? replicas.confirm() : true
     },
     // Every spooled staff answer holds the timers back before any customer message goes in, so a
     // timer armed by one cannot fire past an answer still in the spool.
     async beforeDrain(messages) {
-      const { state } = running()
-      for (const message of messages) {
-        if (answersCustomers(message)) await state.staffMessageReceived(message.id, message.receivedAt)
-      }
+      for (const message of messages) await holdTimersFor(message)
     },
   })
 

@@ -112,6 +112,21 @@ export const redisSchema = z
       .string()
       .regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only')
       .default('kefu'),
+    /**
+     * After taking a message in, wait (`WAIT`) until this many replicas hold it, so that a failover
+     * cannot lose a message the bot has acknowledged; one a WAIT does not confirm in `timeout` is
+     * kept in the local spool as well. Off by default: a single server has no replica to wait for,
+     * and each WAIT costs a replication round trip on the bot's one command connection.
+     */
+    waitReplicas: z
+      .object({
+        replicas: z.number().int().min(1).max(16).default(1),
+        timeout: durationSchema
+          .default(500)
+          .refine((ms) => ms >= 1, 'at least 1ms: WAIT with 0 blocks until the replicas answer, forever'),
+      })
+      .strict()
+      .optional(),
     /** Commands issued together leave in one socket write (src/queue/write-batching.ts). */
     batchWrites: z.boolean().default(true),
     /**

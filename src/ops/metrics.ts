@@ -35,6 +35,7 @@ export class Metrics {
   private readonly firstResponse: Histogram
   private readonly lateness: Histogram
   private readonly sendsFailed: Counter
+  private readonly replicaWaitsShort: Counter
 
   constructor(
     private readonly readings: Readings,
@@ -133,10 +134,19 @@ export class Metrics {
       help: 'Messages the outbox gave up on after every attempt.',
       registers,
     })
+    this.replicaWaitsShort = new Counter({
+      name: 'kefu_replica_waits_short_total',
+      help: 'WAITs (redis.waitReplicas) that fewer replicas than asked answered in time; the messages were spooled as well.',
+      registers,
+    })
   }
 
   sendFailed(): void {
     this.sendsFailed.inc()
+  }
+
+  replicaWaitShort(): void {
+    this.replicaWaitsShort.inc()
   }
 
   /** Reads first answers and escalation steps off what was written to the transcript. */

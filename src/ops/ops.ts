@@ -137,6 +137,11 @@ export class Operations {
     this.alerts.sendFailed(failure)
   }
 
+  /** A WAIT for replicas (`redis.waitReplicas`) fell short. */
+  replicaWaitShort(): void {
+    this.metrics.replicaWaitShort()
+  }
+
   recorded(batch: TranscriptBatch): void {
     this.metrics.recorded(batch)
   }

@@ -12,8 +12,11 @@ export interface IntakeParts {
   redis: RedisConnection
   spool: InboundSpool
   log: Log
-  /** Puts one message into its ingest queue (and whatever must precede that). */
-  enqueue(message: InboundMessage): Promise<void>
+  /**
+   * Puts one message into its ingest queue (and whatever must precede that). False when it is in
+   * Redis but the replicas asked for (`redis.waitReplicas`) did not confirm they hold it.
+   */
+  enqueue(message: InboundMessage): Promise<boolean>
   /** Sees each batch of spooled messages whole before any of it is enqueued. */
   beforeDrain(messages: InboundMessage[]): Promise<void>
 }
@@ -54,8 +57,10 @@ export class Intake {
     const message = inboundMessageSchema.parse(input)
     if (this.open && spool.size === 0 && redis.status === 'ready') {
       try {
-        await withTimeout(this.parts.enqueue(message), ENQUEUE_TIMEOUT_MS)
-        return
+        if (await withTimeout(this.parts.enqueue(message), ENQUEUE_TIMEOUT_MS)) return
+        // In Redis, but maybe only on a master about to die: the spool keeps it until it is in
+        // Redis again after any failover (a second enqueue collapses into the first by job id).
+        log.info({ message: message.id }, 'replicas did not confirm a message; spooled as well')
       } catch (error) {
         log.warn(
           { message: message.id, err: (error as Error).message },
@@ -73,7 +78,9 @@ export class Intake {
     if (this.draining || spool.size === 0 || redis.status !== 'ready' || !this.open) return
     this.draining = spool
       .drain(
-        (message) => withTimeout(this.parts.enqueue(message), ENQUEUE_TIMEOUT_MS),
+        // Taken from the spool once it is in Redis, confirmed or not: while no replica answers (one
+        // lost, or none left after a failover) the spool would otherwise never empty.
+        (message) => withTimeout(this.parts.enqueue(message), ENQUEUE_TIMEOUT_MS).then(() => undefined),
         this.parts.beforeDrain,
       )
       .then(

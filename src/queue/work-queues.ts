@@ -84,6 +84,12 @@ export class WorkQueues implements Timers, Outbox, Recorder {
     })
   }
 
+  /** Whether this message is in its ingest queue already (waiting, being handled, or done). */
+  async hasInbound(message: InboundMessage): Promise<boolean> {
+    const partition = this.ingestQueues[partitionOf(message.from.id, this.ingestQueues.length)]
+    return (await partition?.getJob(jobIds.ingest(message.id))) !== undefined
+  }
+
   async arm(timer: Timer, dueAt: number): Promise<void> {
     await this.timerQueue.add(timer.kind, timer, {
       jobId: jobIds.timer(timer),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBot, readAccountsReport } from '../../src/app.js'
 import { dayKey } from '../../src/domain/zoned-time.js'
@@ -12,6 +13,17 @@ beforeAll(async () => {
   cluster = await RedisCluster.start()
 }, 60_000)
 afterAll(() => cluster?.close())
+
+/** How many WAITs each node has run, by port. */
+async function waitCalls(): Promise<Map<number, number>> {
+  const calls = new Map<number, number>()
+  for (const server of cluster.servers) {
+    const probe = new Redis(server.port, '127.0.0.1')
+    const stats = await probe.info('commandstats').finally(() => probe.disconnect())
+    calls.set(server.port, Number(/cmdstat_wait:calls=(\d+)/.exec(stats)?.[1] ?? 0))
+  }
+  return calls
+}
 
 const hashTagged = () => `{kefu-${randomBytes(3).toString('hex')}}`
 
@@ -127,6 +139,27 @@ describe('the bot on a Redis Cluster (3 masters, 3 replicas)', () => {
       await Promise.all(accounts.map((h) => h.stop()))
     }
   }, 90_000)
+
+  it('sends WAIT (redis.waitReplicas) to the master of the account’s slot, where its writes went', async () => {
+    const prefix = hashTagged()
+    const h = await new Harness({
+      sla: { replyTimeout: '1m' },
+      redis: { cluster: { nodes: cluster.nodes }, prefix, waitReplicas: { replicas: 1, timeout: '500ms' } },
+    }).start()
+    try {
+      const before = await waitCalls()
+      await h.onDuty(h.agentA)
+      h.customer('cust-zhou', '周八').say('在吗')
+      await received(h.agentA, '周八：在吗', 10_000)
+      const after = await waitCalls()
+      const master = (await cluster.masterOf(prefix)).port
+      // Elsewhere WAIT would answer at once, this connection having written nothing there.
+      for (const [port, calls] of after)
+        expect([port, calls - (before.get(port) ?? 0) > 0]).toEqual([port, port === master])
+    } finally {
+      await h.stop()
+    }
+  }, 60_000)
 
   it('refuses a prefix without a hash tag before it connects, saying why', () => {
     expect(() =>

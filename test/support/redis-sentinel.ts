@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { answering, freePort, RedisServer } from '../faults/redis-server.js'
+import { LaggingLink } from './lagging-link.js'
 
 /** The master group the test sentinels watch. */
 export const MASTER_NAME = 'kefu-test'
@@ -11,28 +12,36 @@ export const MASTER_NAME = 'kefu-test'
 /**
  * A Sentinel group of the tests' own: a master, a replica and three sentinels (quorum 2), Debian's
  * redis-server on loopback ports. A master that stops answering for a second is failed over.
+ * `replicationLagMs` puts a link with that latency between the replica and the master.
  */
 export class RedisSentinelGroup {
   private constructor(
     readonly master: RedisServer,
     readonly replica: RedisServer,
     private readonly sentinels: { port: number; process: ChildProcess; dir: string }[],
+    private readonly link: LaggingLink | undefined,
   ) {}
 
-  static async start(downAfterMs = 1000): Promise<RedisSentinelGroup> {
+  static async start(downAfterMs = 1000, replicationLagMs = 0): Promise<RedisSentinelGroup> {
     // Redis waits 5 s by default before a replica's first sync, for more replicas to join it.
     const fast = ['--repl-diskless-sync-delay', '0']
     const master = await RedisServer.start(fast)
-    const replica = await RedisServer.start([...fast, '--replicaof', '127.0.0.1', String(master.port)])
+    const link = replicationLagMs > 0 ? await LaggingLink.start(master.port, replicationLagMs) : undefined
+    const replica = await RedisServer.start([
+      ...fast,
+      '--replicaof',
+      '127.0.0.1',
+      String(link?.port ?? master.port),
+    ])
     const sentinels: { port: number; process: ChildProcess; dir: string }[] = []
     try {
       for (let n = 0; n < 3; n++) sentinels.push(await startSentinel(master.port, downAfterMs))
-      const group = new RedisSentinelGroup(master, replica, sentinels)
+      const group = new RedisSentinelGroup(master, replica, sentinels, link)
       await group.replicating()
       return group
     } catch (error) {
       for (const sentinel of sentinels) stopSentinel(sentinel)
-      await Promise.all([master.close(), replica.close()])
+      await Promise.all([master.close(), replica.close(), link?.close()])
       throw error
     }
   }
@@ -96,7 +105,7 @@ export class RedisSentinelGroup {
 
   async close(): Promise<void> {
     for (const sentinel of this.sentinels) stopSentinel(sentinel)
-    await Promise.all([this.master.close(), this.replica.close()])
+    await Promise.all([this.master.close(), this.replica.close(), this.link?.close()])
   }
 }
 

@@ -142,6 +142,17 @@ describe('configuration', () => {
     expect(config.sla.ladder.map((step) => step.after)).toEqual([2400, 3000, 6000])
   })
 
+  it('waits for replicas only when told: one, 500 ms, by default; never a WAIT that blocks forever', () => {
+    expect(parseConfig(minimal).redis.waitReplicas).toBeUndefined()
+    expect(parseConfig({ ...minimal, redis: { waitReplicas: {} } }).redis.waitReplicas).toEqual({
+      replicas: 1,
+      timeout: 500,
+    })
+    expect(problems(() => parseConfig({ ...minimal, redis: { waitReplicas: { timeout: '0' } } }))).toEqual([
+      'redis.waitReplicas.timeout: at least 1ms: WAIT with 0 blocks until the replicas answer, forever',
+    ])
+  })
+
   it('names each wrong field and what is wrong with it', () => {
     expect(problems(() => parseConfig({ ...minimal, sla: { replyTimeout: '5 minutes' } }))).toEqual([
       'sla.replyTimeout: not a duration: "5 minutes"; write it with a unit: 300ms, 30s, 5m, 1h or 1d',

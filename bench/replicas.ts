@@ -1,0 +1,126 @@
+import { Redis } from 'ioredis'
+import { median } from '../src/domain/stats.js'
+import { RedisServer } from '../test/faults/redis-server.js'
+import { LaggingLink } from '../test/support/lagging-link.js'
+import { benchEngine, type Figure, inbound, percentile, progress, rate, until } from './support.js'
+
+export interface ReplicasProfile {
+  runs: number
+  /** Messages taken in at once, for throughput. */
+  messages: number
+  /** Messages taken in one after another, for latency. */
+  serial: number
+}
+
+const WAIT_ONE = { replicas: 1, timeout: '500ms' }
+
+/** One way: on loopback, and over a link as slow as one between two zones or further. */
+const LINKS_MS = [0, 5]
+
+/**
+ * What `redis.waitReplicas` costs: a master and a replica of the bench's own (Debian's
+ * redis-server), on loopback and behind a link with a latency, the bot taking messages in with
+ * WAIT off and on, runs alternating, side by side. Taking in is what WAIT holds up (a message is
+ * acknowledged only once a replica has it); throughput is messages given at once, latency one
+ * after another.
+ */
+export async function replicaFigures(profile: ReplicasProfile): Promise<Figure[]> {
+  const figures: Figure[] = []
+  for (const linkMs of LINKS_MS) figures.push(...(await overLink(linkMs, profile)))
+  return figures
+}
+
+async function overLink(linkMs: number, profile: ReplicasProfile): Promise<Figure[]> {
+  const fast = ['--repl-diskless-sync-delay', '0']
+  const master = await RedisServer.start(fast)
+  const link = linkMs > 0 ? await LaggingLink.start(master.port, linkMs) : undefined
+  const replica = await RedisServer.start([
+    ...fast,
+    '--replicaof',
+    '127.0.0.1',
+    String(link?.port ?? master.port),
+  ])
+  const where = linkMs > 0 ? `replica ${linkMs} ms away` : 'replica on loopback'
+  try {
+    await synced(replica)
+    const runs = { off: [] as number[], on: [] as number[] }
+    const latencies = { off: [] as number[], on: [] as number[] }
+    for (let run = 1; run <= profile.runs; run++) {
+      for (const mode of ['off', 'on'] as const) {
+        const measured = await takeIn(master.url, mode === 'on', profile)
+        runs[mode].push(measured.perSecond)
+        latencies[mode].push(...measured.latencies)
+      }
+      progress(
+        `replicas (${where}): run ${run}: ${runs.off.at(-1)} messages/s without WAIT, ${runs.on.at(-1)} with`,
+      )
+    }
+    const off = median(runs.off) ?? Number.NaN
+    const on = median(runs.on) ?? Number.NaN
+    const section = 'replicas'
+    const sorted = (values: number[]) => [...values].sort((a, b) => a - b)
+    const ordered = { off: sorted(latencies.off), on: sorted(latencies.on) }
+    const label = { off: 'no WAIT', on: 'WAIT 1 500ms' }
+    return [
+      ...(['off', 'on'] as const).map((mode) => ({
+        section,
+        measure: `${where}: messages taken in/s, ${profile.messages} at once, ${label[mode]}`,
+        value: `${mode === 'off' ? off : on}`,
+      })),
+      { section, measure: `${where}: with WAIT / without`, value: (on / off).toFixed(2) },
+      ...([50, 99] as const).flatMap((p) =>
+        (['off', 'on'] as const).map((mode) => ({
+          section,
+          measure: `${where}: taking one in, p${p}, ${label[mode]}`,
+          value: `${percentile(ordered[mode], p).toFixed(2)} ms`,
+        })),
+      ),
+    ]
+  } finally {
+    await Promise.all([replica.close(), master.close(), link?.close()])
+  }
+}
+
+async function takeIn(
+  url: string,
+  wait: boolean,
+  profile: ReplicasProfile,
+): Promise<{ perSecond: number; latencies: number[] }> {
+  const bench = await benchEngine({
+    agents: 4,
+    redis: { url, ...(wait ? { waitReplicas: WAIT_ONE } : {}) },
+  })
+  try {
+    const messages = Array.from({ length: profile.messages }, (_, n) =>
+      inbound(`customer-${n % 200}`, `消息 ${n}`),
+    )
+    const started = performance.now()
+    await Promise.all(messages.map((message) => bench.engine.receive(message)))
+    const perSecond = rate(messages.length, performance.now() - started)
+    await until(async () => (await bench.busy()) === 0, 120_000, 'the messages to be handled')
+    const latencies: number[] = []
+    for (let n = 0; n < profile.serial; n++) {
+      const began = performance.now()
+      await bench.engine.receive(inbound(`customer-${n % 200}`, `单条 ${n}`))
+      latencies.push(performance.now() - began)
+    }
+    await until(async () => (await bench.busy()) === 0, 120_000, 'the messages to be handled')
+    return { perSecond, latencies }
+  } finally {
+    await bench.close()
+  }
+}
+
+/** Waits for the replica's first sync: before it, WAIT could only fall short. */
+async function synced(replica: RedisServer): Promise<void> {
+  const probe = new Redis(replica.port, '127.0.0.1')
+  try {
+    await until(
+      async () => (await probe.info('replication')).includes('master_link_status:up'),
+      20_000,
+      'the replica to sync',
+    )
+  } finally {
+    probe.disconnect()
+  }
+}
