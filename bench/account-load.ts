@@ -9,6 +9,12 @@ export interface AccountProfile {
   customers: number
   messagesPerCustomer: number
   agents: number
+  /**
+   * Messages handed in and not yet taken, at most. The pipeline rows hand in all at once; three bots
+   * doing that on two cores made Redis answer later than the 2 s after which a message goes to the
+   * spool, and the spool (10,000 messages) overflowed. A transport delivers messages over time.
+   */
+  inFlight: number
   /** Conversations opened at `openPerSecond` and left unanswered until their deadline. */
   conversations: number
   openPerSecond: number
@@ -29,7 +35,10 @@ export interface AccountFigures {
   twice: number
   /** Redis bytes per waiting conversation (live state and reply timer), and per queued outbox message. */
   bytesPerConversation: number
+  /** Everything queued (ingest, outbox, transcript retries), per waiting conversation. */
+  queuedBytesPerConversation: number
   bytesPerQueuedSend: number
+  queuedSends: number
   /** The node's `used_memory` growth per waiting conversation, its queued sends and every overhead included. */
   nodeBytesPerConversation: number
   rssMiB: number
@@ -51,6 +60,7 @@ export async function accountLoad(
   let redisCpuAfter = 0
   const pipeline = await throughput(profile, {
     redis,
+    inFlight: profile.inFlight,
     beforeStart: async () => {
       await together('pipeline')
       redisCpuBefore = await redisCpu(memoryUrl)
@@ -115,7 +125,9 @@ export async function accountLoad(
       missed: profile.conversations - perConversation.size,
       twice: [...perConversation.values()].filter((count) => count > 1).length,
       bytesPerConversation: Math.round((keys.live + keys.timer) / profile.conversations),
+      queuedBytesPerConversation: Math.round(keys.queues / profile.conversations),
       bytesPerQueuedSend: Math.round(keys.outbox / Math.max(1, keys.outboxJobs)),
+      queuedSends: keys.outboxJobs,
       nodeBytesPerConversation: Math.round((usedAfter - usedBefore) / profile.conversations),
       rssMiB,
     }

@@ -86,8 +86,11 @@ function sideBySide(accounts: Account[], profile: AccountProfile): Promise<Accou
         if (count === accounts.length) for (const each of children) each.send('go')
       })
       child.on('exit', (code) => {
-        if (!figures[n]) reject(new Error(`${account.name} exited with ${code}`))
-        else if (figures.every(Boolean)) resolve(figures as AccountFigures[])
+        if (!figures[n]) {
+          // The others would run on against a cluster about to be closed.
+          for (const each of children) if (each !== child) each.kill()
+          reject(new Error(`${account.name} exited with ${code}`))
+        } else if (figures.every(Boolean)) resolve(figures as AccountFigures[])
       })
       return child
     })
@@ -123,7 +126,16 @@ function rows(name: string, figures: AccountFigures, onCluster: boolean): Figure
       measure: `${name}: Redis bytes per open conversation`,
       value: `${figures.bytesPerConversation}`,
     },
-    { section, measure: `${name}: Redis bytes per queued send`, value: `${figures.bytesPerQueuedSend}` },
+    {
+      section,
+      measure: `${name}: Redis bytes per open conversation in queued messages`,
+      value: `${figures.queuedBytesPerConversation}`,
+    },
+    {
+      section,
+      measure: `${name}: Redis bytes per queued send (${figures.queuedSends} queued)`,
+      value: `${figures.bytesPerQueuedSend}`,
+    },
     // The single Redis is shared with whatever else runs on it; a cluster node holds this account only.
     ...(onCluster
       ? [

@@ -86,11 +86,17 @@ export async function pipelineFigures(profile: PipelineProfile): Promise<Figure[
 /**
  * Messages/s through one bot, and the process's CPU per message (the bot and the feeding of its
  * load share the process). `redis` places the bot; `beforeStart` runs once it is up, before the load,
- * and `afterDrain` once every message is handled, before the bot stops.
+ * and `afterDrain` once every message is handled, before the bot stops. `inFlight` bounds the messages
+ * handed in and not yet taken (default: all at once).
  */
 export async function throughput(
   profile: Pick<PipelineProfile, 'customers' | 'messagesPerCustomer' | 'agents'>,
-  options: { redis?: BenchRedis; beforeStart?: () => Promise<void>; afterDrain?: () => Promise<void> } = {},
+  options: {
+    redis?: BenchRedis
+    beforeStart?: () => Promise<void>
+    afterDrain?: () => Promise<void>
+    inFlight?: number
+  } = {},
 ): Promise<{ rate: number; cpuMicrosPerMessage: number }> {
   const bench = await benchEngine({
     agents: profile.agents,
@@ -108,7 +114,7 @@ export async function throughput(
     await options.beforeStart?.()
     const cpu = process.cpuUsage()
     const started = Date.now()
-    await Promise.all(messages.map((message) => bench.engine.receive(message)))
+    await feed(messages, (message) => bench.engine.receive(message), options.inFlight)
     await until(async () => (await bench.busy()) === 0, 600_000, 'the pipeline to drain')
     const elapsed = Date.now() - started
     const used = process.cpuUsage(cpu)
@@ -120,6 +126,19 @@ export async function throughput(
   } finally {
     await bench.close()
   }
+}
+
+/** Hands every message to `receive`, all at once or at most `inFlight` at a time. */
+async function feed<T>(messages: T[], receive: (message: T) => Promise<void>, inFlight?: number) {
+  if (inFlight === undefined) {
+    await Promise.all(messages.map(receive))
+    return
+  }
+  let next = 0
+  const lane = async () => {
+    while (next < messages.length) await receive(messages[next++] as T)
+  }
+  await Promise.all(Array.from({ length: inFlight }, lane))
 }
 
 /** The same number of jobs, added the same way, processed by as many workers, doing nothing. */
