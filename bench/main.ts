@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs'
+import { clusterFigures } from './cluster.js'
 import { pipelineFigures } from './pipeline.js'
 import { replicaFigures } from './replicas.js'
 import { searchFigures } from './search.js'
@@ -9,7 +10,7 @@ import { timerFigures } from './timers.js'
 /**
  * `npm run bench`: throughput, latency, timer precision, memory and store figures, printed as a
  * table and written to bench/results.md. `--quick` runs small sizes (for CI) and writes nothing;
- * `--only=pipeline` (or `timers`, `store`, `search`, `replicas`) runs one section and writes nothing either.
+ * `--only=pipeline` (or `timers`, `store`, `search`, `replicas`, `cluster`) runs one section and writes nothing either.
  */
 const quick = process.argv.includes('--quick')
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
@@ -29,6 +30,15 @@ const profile = quick
       store: { batches: 2000, reads: 5 },
       search: { conversations: 5000, reads: 5 },
       replicas: { runs: 1, messages: 300, serial: 50 },
+      cluster: {
+        customers: 300,
+        messagesPerCustomer: 3,
+        agents: 10,
+        inFlight: 500,
+        conversations: 1000,
+        openPerSecond: 1000,
+        quietMs: 3000,
+      },
     }
   : {
       pipeline: {
@@ -49,6 +59,16 @@ const profile = quick
       store: { batches: 20_000, reads: 20 },
       search: { conversations: 100_000, reads: 20 },
       replicas: { runs: 3, messages: 3000, serial: 300 },
+      // The pipeline rows' load, and the 10,000 timers run's.
+      cluster: {
+        customers: 3000,
+        messagesPerCustomer: 4,
+        agents: 40,
+        inFlight: 500,
+        conversations: 10_000,
+        openPerSecond: 1000,
+        quietMs: 30_000,
+      },
     }
 
 async function main(): Promise<void> {
@@ -63,6 +83,7 @@ async function main(): Promise<void> {
     ...(runs('store') ? await storeFigures(profile.store) : []),
     ...(runs('search') ? await searchFigures(profile.search) : []),
     ...(runs('replicas') ? await replicaFigures(profile.replicas) : []),
+    ...(runs('cluster') ? await clusterFigures(profile.cluster) : []),
   ]
   const minutes = ((Date.now() - started) / 60_000).toFixed(1)
   const results = table(figures)

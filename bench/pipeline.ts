@@ -9,6 +9,7 @@ import { median } from '../src/domain/stats.js'
 import { memoryLog } from '../src/log/log.js'
 import { deletePrefix } from '../src/queue/connection.js'
 import {
+  type BenchRedis,
   benchEngine,
   type Figure,
   inbound,
@@ -45,7 +46,7 @@ export async function pipelineFigures(profile: PipelineProfile): Promise<Figure[
   const pipelineRuns: number[] = []
   const baselineRuns: number[] = []
   for (let run = 1; run <= profile.runs; run++) {
-    pipelineRuns.push(await throughput(profile))
+    pipelineRuns.push((await throughput(profile)).rate)
     baselineRuns.push(await bullmqBaseline(total))
     progress(
       `pipeline: run ${run}: ${pipelineRuns.at(-1)} messages/s, BullMQ baseline ${baselineRuns.at(-1)} jobs/s`,
@@ -82,11 +83,26 @@ export async function pipelineFigures(profile: PipelineProfile): Promise<Figure[
   ]
 }
 
-async function throughput(profile: PipelineProfile): Promise<number> {
+/**
+ * Messages/s through one bot, and the process's CPU per message (the bot and the feeding of its
+ * load share the process). `redis` places the bot; `beforeStart` runs once it is up, before the load,
+ * and `afterDrain` once every message is handled, before the bot stops. `inFlight` bounds the messages
+ * handed in and not yet taken (default: all at once).
+ */
+export async function throughput(
+  profile: Pick<PipelineProfile, 'customers' | 'messagesPerCustomer' | 'agents'>,
+  options: {
+    redis?: BenchRedis
+    beforeStart?: () => Promise<void>
+    afterDrain?: () => Promise<void>
+    inFlight?: number
+  } = {},
+): Promise<{ rate: number; cpuMicrosPerMessage: number }> {
   const bench = await benchEngine({
     agents: profile.agents,
     routing: { maxPerAgent: Math.ceil((profile.customers * 1.2) / profile.agents) },
     ingest: { partitions: PARTITIONS },
+    ...(options.redis ? { redis: options.redis } : {}),
   })
   try {
     const messages = []
@@ -95,13 +111,34 @@ async function throughput(profile: PipelineProfile): Promise<number> {
         messages.push(inbound(`customer-${customer}`, `第 ${round} 条消息：我的订单怎么还没到？`))
       }
     }
+    await options.beforeStart?.()
+    const cpu = process.cpuUsage()
     const started = Date.now()
-    await Promise.all(messages.map((message) => bench.engine.receive(message)))
+    await feed(messages, (message) => bench.engine.receive(message), options.inFlight)
     await until(async () => (await bench.busy()) === 0, 600_000, 'the pipeline to drain')
-    return rate(messages.length, Date.now() - started)
+    const elapsed = Date.now() - started
+    const used = process.cpuUsage(cpu)
+    await options.afterDrain?.()
+    return {
+      rate: rate(messages.length, elapsed),
+      cpuMicrosPerMessage: Math.round((used.user + used.system) / messages.length),
+    }
   } finally {
     await bench.close()
   }
+}
+
+/** Hands every message to `receive`, all at once or at most `inFlight` at a time. */
+async function feed<T>(messages: T[], receive: (message: T) => Promise<void>, inFlight?: number) {
+  if (inFlight === undefined) {
+    await Promise.all(messages.map(receive))
+    return
+  }
+  let next = 0
+  const lane = async () => {
+    while (next < messages.length) await receive(messages[next++] as T)
+  }
+  await Promise.all(Array.from({ length: inFlight }, lane))
 }
 
 /** The same number of jobs, added the same way, processed by as many workers, doing nothing. */

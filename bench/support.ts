@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { Redis } from 'ioredis'
+import { Cluster, Redis } from 'ioredis'
 import { createBot } from '../src/app.js'
 import type { ConfigInput } from '../src/domain/config.js'
 import type { InboundMessage } from '../src/domain/inbound.js'
@@ -84,20 +84,26 @@ export function inboundIn(
   }
 }
 
+/** Where a bench bot keeps its keys: a Redis (REDIS_URL unless given) or a Cluster, and the prefix. */
+export interface BenchRedis {
+  url?: string
+  cluster?: { nodes: { host: string; port: number }[] }
+  /** Default: a fresh prefix. */
+  prefix?: string
+  /** How the bot waits for replicas (`redis.waitReplicas`). */
+  waitReplicas?: NonNullable<ConfigInput['redis']>['waitReplicas']
+}
+
 /**
  * The bot on its own Redis prefix and store file, without WeChat: sends are counted, not made.
- * `close` removes every key and file it made.
+ * `redis` places it (default: a fresh prefix on REDIS_URL). `close` removes every key and file it made.
  */
 export async function benchEngine(
-  config: Omit<ConfigInput, 'redis' | 'store' | 'staff'> & {
-    agents: number
-    /** Another Redis than REDIS_URL, and how the bot uses it (`waitReplicas`). */
-    redis?: { url: string; waitReplicas?: NonNullable<ConfigInput['redis']>['waitReplicas'] }
-  },
+  config: Omit<ConfigInput, 'redis' | 'store' | 'staff'> & { agents: number; redis?: BenchRedis },
 ) {
-  const prefix = `bench-${randomBytes(4).toString('hex')}`
+  const { agents: agentCount, redis: placement, ...rest } = config
+  const { prefix = `bench-${randomBytes(4).toString('hex')}`, ...target } = placement ?? { url: REDIS_URL }
   const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-'))
-  const { agents: agentCount, redis: target = { url: REDIS_URL }, ...rest } = config
   let sends = 0
   const engine = createBot(
     {
@@ -138,7 +144,9 @@ export async function benchEngine(
     timersDue,
     async close(): Promise<void> {
       await engine.stop()
-      const redis = new Redis(target.url)
+      const redis = target.cluster ? new Cluster(target.cluster.nodes) : new Redis(target.url ?? REDIS_URL)
+      // A Cluster client knows its masters, which deletePrefix scans, only once it is ready.
+      if (redis instanceof Cluster) await new Promise((resolve) => redis.once('ready', resolve))
       await deletePrefix(redis, prefix)
       await redis.quit()
       rmSync(dir, { recursive: true, force: true })

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process'
-import { Redis } from 'ioredis'
 import type { InboundMessage } from '../src/domain/inbound.js'
 import type { TranscriptEntry } from '../src/domain/transcript.js'
+import { keyMemory } from './key-memory.js'
 import {
   benchEngine,
   type Figure,
@@ -208,7 +208,7 @@ export async function timerRun(count: number, profile: TimerProfile): Promise<Fi
 }
 
 /** Sends `count` messages at `perSecond`, with progress at every tenth. */
-async function openAtPace(
+export async function openAtPace(
   count: number,
   perSecond: number,
   what: string,
@@ -347,35 +347,8 @@ class Answers {
 /** Redis bytes per open conversation, by what holds them, and the bot process's resident memory. */
 async function memoryFigures(prefix: string, count: number, rss: number): Promise<Figure[]> {
   progress(`memory: measuring every key of ${count} open conversations`)
-  const redis = new Redis(REDIS_URL)
-  const bytes = { live: 0, timer: 0, queues: 0, outbox: 0 }
-  let outboxJobs = 0
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000)
-    cursor = next
-    const pipeline = redis.pipeline()
-    for (const key of keys) pipeline.memory('USAGE', key, 'SAMPLES', '0')
-    const sizes = (await pipeline.exec()) ?? []
-    keys.forEach((key, n) => {
-      const size = Number(sizes[n]?.[1] ?? 0)
-      const rest = key.slice(prefix.length + 1)
-      if (rest.startsWith('sla:')) bytes.timer += size
-      else if (/^(ingest-\d+|outbox|transcript):/.test(rest)) bytes.queues += size
-      else bytes.live += size
-      if (rest.startsWith('outbox:')) {
-        bytes.outbox += size
-        // A job is `outbox:<id>` (outbox ids hold no colon); the queue's own keys have a known name.
-        if (
-          !/^outbox:(wait|paused|active|delayed|prioritized|completed|failed|stalled|meta|events|id|marker|limiter|pc|stalled-check)$/.test(
-            rest,
-          )
-        )
-          outboxJobs++
-      }
-    })
-  } while (cursor !== '0')
-  await redis.quit()
+  const bytes = await keyMemory(REDIS_URL, prefix)
+  const outboxJobs = bytes.outboxJobs
   const perConversation = Math.round((bytes.live + bytes.timer) / count)
   const perMessage = Math.round(bytes.outbox / Math.max(1, outboxJobs))
   const section = `memory ${count.toLocaleString('en')}`
