@@ -129,6 +129,10 @@ describe('the bot on a Redis Cluster (3 masters, 3 replicas)', () => {
         await client.login(/https?:\/\/\S+/.exec(link)?.[0] ?? '')
         const page = await (await client.get('/accounts')).text()
         expect(page).toContain(`<span class="account" data-account>${tags[index]}店</span>`)
+        // Every log line of the account's process names it.
+        expect(h.log.lines.find((line) => line.message === 'bot started')?.fields).toMatchObject({
+          account: names[index],
+        })
         for (const [at, name] of names.entries()) {
           const row = new RegExp(`<tr data-account="${name}">([\\s\\S]*?)</tr>`).exec(page)?.[1] ?? ''
           expect(row).toContain('<td data-open>2</td>')
