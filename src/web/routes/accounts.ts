@@ -3,6 +3,7 @@ import { accountLabel } from '../../domain/account-config.js'
 import { type AccountSummary, summariseAccount, unreadAccount } from '../../domain/account-summary.js'
 import { overdueStep } from '../../domain/sla.js'
 import type { Staff } from '../../domain/staff.js'
+import { sendPage } from '../answers.js'
 import { type Html, html } from '../html.js'
 import { page } from '../layout.js'
 import type { AccountReader, ConsoleParts, Viewer } from '../parts.js'
@@ -21,9 +22,11 @@ export const accountRoutes: ConsoleRoutes = (app, parts) => {
     const viewer = viewerOf(request)
     if (!seesAccounts(viewer.staff)) return forbidden(parts, viewer, reply)
     const rows = await summaries(parts)
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(page(parts, viewer, { title: parts.text.t('webAccounts.title'), body: body(parts, rows) }).value)
+    return sendPage(
+      reply,
+      200,
+      page(parts, viewer, { title: parts.text.t('webAccounts.title'), body: body(parts, rows) }),
+    )
   })
 }
 
@@ -89,13 +92,12 @@ ${row.read ? numbers(row) : html`<td colspan="5" class="error" data-unread>${t('
 }
 
 function forbidden(parts: ConsoleParts, viewer: Viewer, reply: FastifyReply) {
-  return reply
-    .code(403)
-    .type('text/html; charset=utf-8')
-    .send(
-      page(parts, viewer, {
-        title: parts.text.t('webAccounts.title'),
-        body: html`<p class="error" role="alert">${parts.text.t('webAccounts.forbidden')}</p>`,
-      }).value,
-    )
+  return sendPage(
+    reply,
+    403,
+    page(parts, viewer, {
+      title: parts.text.t('webAccounts.title'),
+      body: html`<p class="error" role="alert">${parts.text.t('webAccounts.forbidden')}</p>`,
+    }),
+  )
 }

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream'
+import { sendPage } from '../answers.js'
 import { BoardFeed } from '../board-feed.js'
 import { boardBody } from '../board-view.js'
 import { page } from '../layout.js'
@@ -28,7 +29,7 @@ export const boardRoutes: ConsoleRoutes = (app, parts) => {
     const snapshot = await feed.snapshot(viewer.staff)
     const body = boardBody(text, snapshot)
     const html = page(parts, viewer, { title: text.t('web.board.title'), body, scripts: ['board.js'] })
-    return reply.type('text/html; charset=utf-8').send(html.value)
+    return sendPage(reply, 200, html)
   })
 
   app.get('/board.json', async (request) => feed.snapshot(viewerOf(request).staff))

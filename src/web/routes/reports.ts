@@ -5,6 +5,7 @@ import { isLocalDate, type KpiReport, type KpiRow, reportWindow } from '../../do
 import { oversees } from '../../domain/staff.js'
 import { addDays, dayKey } from '../../domain/zoned-time.js'
 import { renderCsv, reportTable, tallyRule } from '../../text/report.js'
+import { sendPage } from '../answers.js'
 import { barChart, lineChart } from '../charts.js'
 import { type Html, html } from '../html.js'
 import { page } from '../layout.js'
@@ -248,20 +249,16 @@ function errorList(errors: string[]): Html {
 
 function forbidden(parts: ConsoleParts, viewer: Viewer, reply: FastifyReply) {
   const { text } = parts
-  return reply
-    .code(403)
-    .type('text/html; charset=utf-8')
-    .send(
-      page(parts, viewer, {
-        title: text.t('webReports.forbiddenTitle'),
-        body: html`<p class="error" role="alert">${text.t('webReports.forbidden')}</p>`,
-      }).value,
-    )
+  return sendPage(
+    reply,
+    403,
+    page(parts, viewer, {
+      title: text.t('webReports.forbiddenTitle'),
+      body: html`<p class="error" role="alert">${text.t('webReports.forbidden')}</p>`,
+    }),
+  )
 }
 
 function send(reply: FastifyReply, status: number, parts: ConsoleParts, viewer: Viewer, body: Html) {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .send(page(parts, viewer, { title: parts.text.t('webReports.title'), body }).value)
+  return sendPage(reply, status, page(parts, viewer, { title: parts.text.t('webReports.title'), body }))
 }

@@ -11,6 +11,7 @@ import { shownName, sightOf } from '../../domain/visibility.js'
 import { dayKey } from '../../domain/zoned-time.js'
 import type { ConversationQuery, SearchResult } from '../../store/port.js'
 import type { TextKey } from '../../text/text.js'
+import { sendPage } from '../answers.js'
 import { type Html, html } from '../html.js'
 import { page } from '../layout.js'
 import type { ConsoleParts, Viewer } from '../parts.js'
@@ -208,10 +209,11 @@ async function audit(parts: ConsoleParts, viewer: Viewer, fields: SearchField[],
 }
 
 function send(reply: FastifyReply, status: number, parts: ConsoleParts, viewer: Viewer, content: Html) {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .send(page(parts, viewer, { title: parts.text.t('webSearch.title'), body: content }).value)
+  return sendPage(
+    reply,
+    status,
+    page(parts, viewer, { title: parts.text.t('webSearch.title'), body: content }),
+  )
 }
 
 interface Shown {
