@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Harness, received, sleep } from '../support/harness.js'
 import { RedisCluster } from '../support/redis-cluster.js'
+import { afterFailover } from './core-loop.js'
 
 let cluster: RedisCluster
 beforeAll(async () => {
   cluster = await RedisCluster.start()
 }, 60_000)
 afterAll(() => cluster?.close())
-
-const codeOf = (forward: string) => /^【([A-Z]\d+)】/.exec(forward)?.[1] ?? ''
 
 describe('the bot on a Redis Cluster whose master is killed', () => {
   it('carries on once the replica has taken over the account’s slot', async () => {
@@ -40,16 +39,7 @@ describe('the bot on a Redis Cluster whose master is killed', () => {
       await during
       expect((await cluster.masterOf(prefix)).port).not.toBe(master.port)
 
-      const sun = h.customer('cust-sun', '孙七')
-      sun.say('故障后的消息')
-      const after = await received(h.agentA, '孙七：故障后的消息', 20_000)
-      h.agentA.say(`${codeOf(after)} 您好，故障后的回复`)
-      await received(sun, '您好，故障后的回复', 10_000)
-      h.agentA.say(`${codeOf(before)} 您好，之前的问题已处理`)
-      await received(wang, '您好，之前的问题已处理', 10_000)
-      const arrived = [1, 2, 3, 4, 5].filter((n) =>
-        h.agentA.texts().some((text) => text.includes(`赵六：故障中的消息 ${n}`)),
-      )
+      const arrived = await afterFailover(h, wang, before)
       console.info(
         `cluster failover: the replica took over ${takeoverMs} ms after the kill; written around the kill: 5, forwarded: ${arrived.length}`,
       )

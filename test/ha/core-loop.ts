@@ -26,3 +26,25 @@ export async function coreLoop(h: Harness, tag: string): Promise<{ answered: Per
   await received(h.supervisor, new RegExp(`超时提醒 · 第2级[\\s\\S]*${secondCode}`), 10_000)
   return { answered, waiting }
 }
+
+/** A forward's conversation code: `【A3】…` → `A3`. */
+export const codeOf = (forward: string) => /^【([A-Z]\d+)】/.exec(forward)?.[1] ?? ''
+
+/**
+ * After a failover, both ways: a new customer is forwarded and answered, and so is one whose
+ * conversation the old master held (`earlier`, forwarded as `before`). Then what was written around
+ * the kill (`赵六：故障中的消息 1…5`): measured, not assumed, as asynchronous replication may lose
+ * an acknowledged write. Returns which of the five reached the agent.
+ */
+export async function afterFailover(h: Harness, earlier: Person, before: string): Promise<number[]> {
+  const sun = h.customer('cust-sun', '孙七')
+  sun.say('故障后的消息')
+  const after = await received(h.agentA, '孙七：故障后的消息', 20_000)
+  h.agentA.say(`${codeOf(after)} 您好，故障后的回复`)
+  await received(sun, '您好，故障后的回复', 10_000)
+  h.agentA.say(`${codeOf(before)} 您好，之前的问题已处理`)
+  await received(earlier, '您好，之前的问题已处理', 10_000)
+  return [1, 2, 3, 4, 5].filter((n) =>
+    h.agentA.texts().some((text) => text.includes(`赵六：故障中的消息 ${n}`)),
+  )
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Harness, received, sleep } from '../support/harness.js'
 import { MASTER_NAME, RedisSentinelGroup } from '../support/redis-sentinel.js'
-import { coreLoop } from './core-loop.js'
+import { afterFailover, coreLoop } from './core-loop.js'
 
 let group: RedisSentinelGroup
 beforeAll(async () => {
@@ -19,8 +19,6 @@ const sentinelHarness = () =>
       prefix: `kefu-${randomBytes(3).toString('hex')}`,
     },
   })
-
-const codeOf = (forward: string) => /^【([A-Z]\d+)】/.exec(forward)?.[1] ?? ''
 
 describe('the bot on Redis Sentinel (a master, a replica, three sentinels)', () => {
   it('runs the core loop through the master the sentinels name: assigned, answered, escalated', async () => {
@@ -59,20 +57,7 @@ describe('the bot on Redis Sentinel (a master, a replica, three sentinels)', () 
       await during
       expect(promoted).not.toBe(former)
 
-      const sun = h.customer('cust-sun', '孙七')
-      sun.say('故障后的消息')
-      const after = await received(h.agentA, '孙七：故障后的消息', 20_000)
-      // Both ways, after the failover: to the new customer, and to one whose conversation the old
-      // master held (the replica had it).
-      h.agentA.say(`${codeOf(after)} 您好，故障后的回复`)
-      await received(sun, '您好，故障后的回复', 10_000)
-      h.agentA.say(`${codeOf(before)} 您好，之前的问题已处理`)
-      await received(wang, '您好，之前的问题已处理', 10_000)
-      // What was written around the kill: measured, not assumed (asynchronous replication may lose
-      // an acknowledged write; the inbound spool holds what Redis could not take).
-      const arrived = [1, 2, 3, 4, 5].filter((n) =>
-        h.agentA.texts().some((text) => text.includes(`赵六：故障中的消息 ${n}`)),
-      )
+      const arrived = await afterFailover(h, wang, before)
       console.info(
         `sentinel failover: ${failoverMs} ms; written around the kill: 5, forwarded: ${arrived.length}`,
       )
