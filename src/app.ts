@@ -166,16 +166,36 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     lost: () => ops.redisLost(),
     back: () => ops.redisBack(),
   })
+  /**
+   * `redis.waitReplicas`: nothing leaves Redis for the world until the replicas hold what caused it.
+   * A message is acknowledged to WeChat, a send goes out and a transcript entry is written only
+   * once they do (or the WAIT fell short), so a failover cannot take back the state behind
+   * something already done outside: it cannot fire a step again that is in the record, nor lose
+   * a message WeChat was told arrived. What it can still take back is the mark of the one send in
+   * flight, which then goes out again.
+   */
+  const { waitReplicas } = config.redis
+  const replicas =
+    waitReplicas &&
+    new ReplicaWait(
+      redis,
+      keysFor(config.redis.prefix).account,
+      { replicas: waitReplicas.replicas, timeoutMs: waitReplicas.timeout },
+      log.child({ room: 'redis' }),
+      () => ops.replicaWaitShort(),
+    )
   // Every write, the recorder's and the retry queue's, tells the alerts whether the store takes them.
   const write = store.write.bind(store)
-  store.write = (batch) =>
-    write(batch).then(
+  store.write = async (batch) => {
+    await replicas?.confirm()
+    return write(batch).then(
       () => ops.storeWritten(),
       (error: unknown) => {
         ops.storeFailed()
         throw error
       },
     )
+  }
   events.on('recorded', (batch) => ops.recorded(batch))
   /** Staff messages, and posts from the bot's own account in a group: timers wait for them. */
   const answersCustomers = (message: InboundMessage) =>
@@ -189,17 +209,6 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     if (answersCustomers(message) && !(await queues.hasInbound(message)))
       await state.staffMessageReceived(message.id, message.receivedAt)
   }
-  // The message is the bot's from here on (WeChat is told it arrived): on the replicas too, if asked.
-  const { waitReplicas } = config.redis
-  const replicas =
-    waitReplicas &&
-    new ReplicaWait(
-      redis,
-      keysFor(config.redis.prefix).account,
-      { replicas: waitReplicas.replicas, timeoutMs: waitReplicas.timeout },
-      log.child({ room: 'redis' }),
-      () => ops.replicaWaitShort(),
-    )
   const intake = new Intake({
     redis,
     spool,
@@ -434,7 +443,10 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       },
       // Messages still in the spool may include answers that beat the deadline: timers wait for them.
       timer: async (timer) => (intake.spooled > 0 ? { retryInMs: 1000 } : kernel.receiveTimer(timer)),
-      send: (message, id) => withTimeout(channel.send(message, id), config.outbox.sendTimeout, 'WeChat'),
+      send: async (message, id) => {
+        await replicas?.confirm()
+        await withTimeout(channel.send(message, id), config.outbox.sendTimeout, 'WeChat')
+      },
       sendFailed: async (id, outgoing, error) => {
         log.error(
           { job: id, to: outgoing.to, err: error.message },

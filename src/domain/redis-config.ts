@@ -113,10 +113,12 @@ export const redisSchema = z
       .regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - { } only')
       .default('kefu'),
     /**
-     * After taking a message in, wait (`WAIT`) until this many replicas hold it, so that a failover
-     * cannot lose a message the bot has acknowledged; one a WAIT does not confirm in `timeout` is
-     * kept in the local spool as well. Off by default: a single server has no replica to wait for,
-     * and each WAIT costs a replication round trip on the bot's one command connection.
+     * Before anything leaves Redis (a message acknowledged to WeChat, a send, a transcript write),
+     * wait (`WAIT`) until this many replicas hold what the bot wrote up to then, so that a failover
+     * cannot take back the state behind something already done outside; a message a WAIT does not
+     * confirm in `timeout` is kept in the local spool as well. Off by default: a single server has
+     * no replica to wait for, and each WAIT costs a replication round trip on the bot's one command
+     * connection.
      */
     waitReplicas: z
       .object({

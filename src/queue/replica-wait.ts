@@ -11,11 +11,13 @@ export interface ReplicaWaitSettings {
 }
 
 /**
- * `WAIT replicas timeout` after a write that must outlive a failover: Redis replicates
+ * `WAIT replicas timeout` after writes that must outlive a failover: Redis replicates
  * asynchronously, so a write it acknowledged may be missing on the replica Sentinel or the Cluster
  * promotes. WAIT counts the replicas holding every earlier write of the same connection, so it is
- * sent on the connection the write went through: in a Cluster, the connection to the master of
- * the account's slot (a keyless command would go to a random node).
+ * sent on the connection the writes went through: in a Cluster, the connection to the master of
+ * the account's slot (a keyless command would go to a random node). Every write of the account
+ * goes through that one connection (BullMQ's workers share it; only their blocking pops have
+ * their own), so a WAIT covers whatever the bot wrote before it, whichever part wrote it.
  *
  * WAIT blocks that connection, the bot's only command connection, until the replicas answer. So
  * writers share WAITs: one asked for while another is in flight waits for the next, which covers
