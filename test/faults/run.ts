@@ -328,11 +328,10 @@ function sentinelScenario(
         HA_LOAD_MS,
         async () => {
           await sleep(KILL_AFTER_MS)
-          const former = await group.masterPort()
           const killedAt = Date.now()
-          await (former === group.master.port ? group.master : group.replica).kill()
+          const { former, bytesTakenBack } = await group.killMaster(lagMs > 0)
           await group.failedOver(former)
-          return `SIGKILL at ${KILL_AFTER_MS / 1000} s; replica promoted in ${Date.now() - killedAt} ms`
+          return `SIGKILL at ${KILL_AFTER_MS / 1000} s, ${bytesTakenBack} bytes not yet on the replica; promoted in ${Date.now() - killedAt} ms`
         },
         HA_RATE,
       )

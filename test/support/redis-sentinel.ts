@@ -6,6 +6,12 @@ import { Redis } from 'ioredis'
 import { answering, freePort, RedisServer } from '../faults/redis-server.js'
 import { LaggingLink } from './lagging-link.js'
 
+/**
+ * `failover-timeout` of a group with a lagging link: longer than a run, so the replica keeps
+ * replicating through the link. A failover that fails is retried only after twice this.
+ */
+const LAGGED_FAILOVER_TIMEOUT_MS = 60_000
+
 /** The master group the test sentinels watch. */
 export const MASTER_NAME = 'kefu-test'
 
@@ -35,7 +41,11 @@ export class RedisSentinelGroup {
     ])
     const sentinels: { port: number; process: ChildProcess; dir: string }[] = []
     try {
-      for (let n = 0; n < 3; n++) sentinels.push(await startSentinel(master.port, downAfterMs))
+      // A sentinel rewires a replica that replicates from another address than the master's, once
+      // `failover-timeout` has passed since it last changed: through the link, the lag lasted 10 s.
+      const failoverTimeoutMs = link ? LAGGED_FAILOVER_TIMEOUT_MS : 5000
+      for (let n = 0; n < 3; n++)
+        sentinels.push(await startSentinel(master.port, downAfterMs, failoverTimeoutMs))
       const group = new RedisSentinelGroup(master, replica, sentinels, link)
       await group.replicating()
       return group
@@ -89,6 +99,31 @@ export class RedisSentinelGroup {
     }
   }
 
+  /**
+   * SIGKILLs the master the sentinels name now, and measures what the kill caught: the bytes of
+   * replication stream the master had written and the replica never got (at least: the master's
+   * offset is read just before the kill). 0 means nothing was on its way. `inFlight` waits (up to
+   * 10 s) for a moment when the replica trails, the worst moment to lose a master.
+   */
+  async killMaster(inFlight = false): Promise<{ former: number; bytesTakenBack: number }> {
+    const former = await this.masterPort()
+    const [master, replica] =
+      former === this.master.port ? [this.master, this.replica] : [this.replica, this.master]
+    let written = await replicationOffset(master.port, 'master_repl_offset')
+    const deadline = Date.now() + 10_000
+    while (
+      inFlight &&
+      Date.now() < deadline &&
+      written <= (await replicationOffset(replica.port, 'slave_repl_offset'))
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      written = await replicationOffset(master.port, 'master_repl_offset')
+    }
+    await master.kill()
+    const received = await replicationOffset(replica.port, 'slave_repl_offset')
+    return { former, bytesTakenBack: Math.max(0, written - received) }
+  }
+
   /** Waits until the sentinels name another master than `formerPort`, and it answers. */
   async failedOver(formerPort: number, timeoutMs = 30_000): Promise<number> {
     const deadline = Date.now() + timeoutMs
@@ -109,7 +144,18 @@ export class RedisSentinelGroup {
   }
 }
 
-async function startSentinel(masterPort: number, downAfterMs: number) {
+/** A field of a server's `INFO replication`, as a number. */
+async function replicationOffset(port: number, field: string): Promise<number> {
+  const probe = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1 })
+  try {
+    const info = await probe.info('replication')
+    return Number(new RegExp(`^${field}:(\\d+)`, 'm').exec(info)?.[1] ?? 0)
+  } finally {
+    probe.disconnect()
+  }
+}
+
+async function startSentinel(masterPort: number, downAfterMs: number, failoverTimeoutMs: number) {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'kefu-sentinel-'))
   // A sentinel rewrites its file as it learns the group, so each has its own.
@@ -123,7 +169,7 @@ async function startSentinel(masterPort: number, downAfterMs: number) {
       `logfile ${join(dir, 'sentinel.log')}`,
       `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} 2`,
       `sentinel down-after-milliseconds ${MASTER_NAME} ${downAfterMs}`,
-      `sentinel failover-timeout ${MASTER_NAME} 5000`,
+      `sentinel failover-timeout ${MASTER_NAME} ${failoverTimeoutMs}`,
       `sentinel parallel-syncs ${MASTER_NAME} 1`,
       '',
     ].join('\n'),
