@@ -19,7 +19,7 @@ import { FaultWorld } from './world.js'
 const full = process.argv.includes('--full')
 /**
  * `--ha`: instead, the bot on a Redis Cluster (3 masters, 3 replicas) and on a Sentinel group of the
- * suite's own: the vitest files of test/ha, then HA_SCENARIOS (a master SIGKILLed under load; on a
+ * suite's own: the vitest runs of HA_CONFIGS, then HA_SCENARIOS (a master SIGKILLed under load; on a
  * Cluster, the bot SIGKILLed and restarted too).
  */
 const ha = process.argv.includes('--ha')
@@ -467,14 +467,25 @@ function mulberry32(start: number): () => number {
   }
 }
 
-/** The test/ha files, one at a time (their own vitest config); resolves to vitest's exit code. */
-function runHa(): Promise<number> {
-  const child = spawn('npx', ['vitest', 'run', '--config', 'test/ha/vitest.config.ts'], { stdio: 'inherit' })
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)))
+/**
+ * The HA vitest runs, in turn: the test/ha files, then the e2e core loop, escalation and routing on
+ * a Cluster (test/ha/vitest.e2e-cluster.config.ts).
+ */
+const HA_CONFIGS = ['test/ha/vitest.config.ts', 'test/ha/vitest.e2e-cluster.config.ts']
+
+/** Runs each of HA_CONFIGS even when one before failed; resolves to the first failure's exit code, or 0. */
+async function runHa(): Promise<number> {
+  let failed = 0
+  for (const config of HA_CONFIGS) {
+    const child = spawn('npx', ['vitest', 'run', '--config', config], { stdio: 'inherit' })
+    const code = await new Promise<number>((resolve) => child.once('exit', (exit) => resolve(exit ?? 1)))
+    failed ||= code
+  }
+  return failed
 }
 
 async function main(): Promise<void> {
-  // `--ha --only=sentinel` chases one HA scenario: the test/ha files are left out then.
+  // `--ha --only=sentinel` chases one HA scenario: the HA vitest runs are left out then.
   const haFailed = ha && !only ? await runHa() : 0
   process.stderr.write(
     `faults: seed ${seed} (FAULT_SEED=${seed} repeats this run), ${full ? 'full' : 'CI'} profile${ha ? ', HA' : ''}\n`,
@@ -508,7 +519,7 @@ async function main(): Promise<void> {
       process.exitCode = 1
     }
     if (haFailed) {
-      process.stdout.write('faults: the test/ha files failed (see above)\n')
+      process.stdout.write('faults: an HA vitest run failed (see above)\n')
       process.exitCode = 1
     }
   } finally {
