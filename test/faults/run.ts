@@ -19,7 +19,8 @@ import { FaultWorld } from './world.js'
 const full = process.argv.includes('--full')
 /**
  * `--ha`: instead, the bot on a Redis Cluster (3 masters, 3 replicas) and on a Sentinel group of the
- * suite's own: the vitest files of test/ha, then HA_SCENARIOS (a master SIGKILLed under load).
+ * suite's own: the vitest runs of HA_CONFIGS, then HA_SCENARIOS (a master SIGKILLed under load; on a
+ * Cluster, the bot SIGKILLed and restarted too).
  */
 const ha = process.argv.includes('--ha')
 /** `--only=kill,redis` runs just those scenarios (names: see SCENARIOS), to chase one fault. */
@@ -191,21 +192,23 @@ async function scenario(
   return rows
 }
 
-function killScenario(redis: RedisServer): Promise<Row[]> {
-  return scenario(
-    redis,
-    'bot killed (SIGKILL), restarted',
-    full ? 120_000 : 40_000,
-    async (world, loadRunning) => {
-      let kills = 0
-      while (loadRunning() || kills < 20) {
-        await sleep(between(600, 1800))
-        await world.restart()
-        kills++
-      }
-      return `${kills} kills`
-    },
-  )
+/**
+ * The bot SIGKILLed and restarted, 20 times at least, under load: on the suite's one server, or on
+ * a Redis Cluster (`cluster-kill`), where each restart discovers the slot map anew.
+ */
+function killScenario(
+  redis: RedisServer | RedisTarget,
+  name = 'bot killed (SIGKILL), restarted',
+): Promise<Row[]> {
+  return scenario(redis, name, full ? 120_000 : 40_000, async (world, loadRunning) => {
+    let kills = 0
+    while (loadRunning() || kills < 20) {
+      await sleep(between(600, 1800))
+      await world.restart()
+      kills++
+    }
+    return `${kills} kills`
+  })
 }
 
 function stopScenario(redis: RedisServer): Promise<Row[]> {
@@ -342,29 +345,40 @@ function sentinelScenario(
   }
 }
 
+/**
+ * A fresh 3/3 Cluster for one scenario, closed after it; the account's prefix is hash-tagged, so
+ * all its keys share one slot, as in production.
+ */
+async function onCluster(
+  run: (target: RedisTarget & { prefix: string }, cluster: RedisCluster) => Promise<Row[]>,
+): Promise<Row[]> {
+  const cluster = await RedisCluster.start()
+  try {
+    const prefix = `{faults-${randomBytes(3).toString('hex')}}`
+    return await run({ cluster: { nodes: cluster.nodes }, prefix }, cluster)
+  } finally {
+    await cluster.close()
+  }
+}
+
 /** The master of the account's slot in a 3/3 Cluster SIGKILLed under load: its replica takes over. */
 function clusterScenario(waitReplicas?: typeof WAIT_ONE): () => Promise<Row[]> {
-  return async () => {
-    const cluster = await RedisCluster.start()
-    try {
-      const prefix = `{faults-${randomBytes(3).toString('hex')}}`
-      return await scenario(
-        { cluster: { nodes: cluster.nodes }, prefix, waitReplicas },
+  return () =>
+    onCluster((target, cluster) =>
+      scenario(
+        { ...target, waitReplicas },
         `Cluster master killed, ${waitOf(waitReplicas)}`,
         HA_LOAD_MS,
         async () => {
           await sleep(KILL_AFTER_MS)
           const killedAt = Date.now()
-          await (await cluster.masterOf(prefix)).kill()
+          await (await cluster.masterOf(target.prefix)).kill()
           await cluster.healthy()
           return `the account's master SIGKILLed at ${KILL_AFTER_MS / 1000} s; replica took over in ${Date.now() - killedAt} ms`
         },
         HA_RATE,
-      )
-    } finally {
-      await cluster.close()
-    }
-  }
+      ),
+    )
 }
 
 function waitOf(waitReplicas: typeof WAIT_ONE | undefined): string {
@@ -379,6 +393,9 @@ const HA_SCENARIOS: Record<string, () => Promise<Row[]>> = {
   'sentinel-lag-wait': sentinelScenario(LAG_MS, { replicas: 1, timeout: '1500ms' }, true),
   cluster: clusterScenario(),
   'cluster-wait': clusterScenario(WAIT_ONE),
+  // The bot, not Redis, killed: the kill scenario's invariants on a Cluster, every one gated.
+  'cluster-kill': () =>
+    onCluster((target) => killScenario(target, 'Cluster: bot killed (SIGKILL), restarted')),
 }
 
 /** The blocked customer's messages can never go out: each must reach the supervisor as an alert. */
@@ -449,14 +466,25 @@ function mulberry32(start: number): () => number {
   }
 }
 
-/** The test/ha files, one at a time (their own vitest config); resolves to vitest's exit code. */
-function runHa(): Promise<number> {
-  const child = spawn('npx', ['vitest', 'run', '--config', 'test/ha/vitest.config.ts'], { stdio: 'inherit' })
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)))
+/**
+ * The HA vitest runs, in turn: the test/ha files, then the e2e core loop, escalation and routing on
+ * a Cluster (test/ha/vitest.e2e-cluster.config.ts).
+ */
+const HA_CONFIGS = ['test/ha/vitest.config.ts', 'test/ha/vitest.e2e-cluster.config.ts']
+
+/** Runs each of HA_CONFIGS even when one before failed; resolves to the first failure's exit code, or 0. */
+async function runHa(): Promise<number> {
+  let failed = 0
+  for (const config of HA_CONFIGS) {
+    const child = spawn('npx', ['vitest', 'run', '--config', config], { stdio: 'inherit' })
+    const code = await new Promise<number>((resolve) => child.once('exit', (exit) => resolve(exit ?? 1)))
+    failed ||= code
+  }
+  return failed
 }
 
 async function main(): Promise<void> {
-  // `--ha --only=sentinel` chases one HA scenario: the test/ha files are left out then.
+  // `--ha --only=sentinel` chases one HA scenario: the HA vitest runs are left out then.
   const haFailed = ha && !only ? await runHa() : 0
   process.stderr.write(
     `faults: seed ${seed} (FAULT_SEED=${seed} repeats this run), ${full ? 'full' : 'CI'} profile${ha ? ', HA' : ''}\n`,
@@ -490,7 +518,7 @@ async function main(): Promise<void> {
       process.exitCode = 1
     }
     if (haFailed) {
-      process.stdout.write('faults: the test/ha files failed (see above)\n')
+      process.stdout.write('faults: an HA vitest run failed (see above)\n')
       process.exitCode = 1
     }
   } finally {

@@ -10,7 +10,7 @@ import type { Timer } from '../../src/domain/timers.js'
 import { memoryLog } from '../../src/log/log.js'
 import { connectRedis, createRedis } from '../../src/queue/connection.js'
 import { jobIds, queueNames } from '../../src/queue/keys.js'
-import { REDIS_URL, testPrefix } from './redis.js'
+import { testPrefix, testRedisTarget } from './redis.js'
 
 export { eventually, received, sleep } from '../../src/demo/wait.js'
 
@@ -25,8 +25,9 @@ type StaffEntry = ConfigInput['staff'][number]
 
 /**
  * Any config section but the ones the harness owns (store, staff); `agents` adds fields (skills,
- * shift…) to the two agents' entries. `redis` is the machine's Redis at REDIS_URL under a prefix of
- * the test's own unless given (a Sentinel group or a Cluster of the test's, a prefix of its own).
+ * shift…) to the two agents' entries. `redis` is the machine's Redis at REDIS_URL (or the Cluster of
+ * KEFU_TEST_REDIS_CLUSTER) under a prefix of the test's own unless given (a Sentinel group or a
+ * Cluster of the test's, a prefix of its own).
  */
 export type HarnessOptions = Partial<Omit<ConfigInput, 'store' | 'staff'>> & {
   agents?: Partial<Record<'agentA' | 'agentB', Omit<StaffEntry, 'id' | 'name' | 'roles'>>>
@@ -38,6 +39,7 @@ export type HarnessOptions = Partial<Omit<ConfigInput, 'store' | 'staff'>> & {
  */
 export class Harness {
   readonly prefix: string
+  private readonly redis: NonNullable<ConfigInput['redis']>
   readonly log = memoryLog()
   private readonly dir = mkdtempSync(join(tmpdir(), 'kefu-e2e-'))
   world = new MockWorld()
@@ -50,12 +52,13 @@ export class Harness {
   private readonly rooms = new Map<string, { topic: string; memberIds: string[] }>()
 
   constructor(private readonly options: HarnessOptions = {}) {
-    this.prefix = options.redis?.prefix ?? testPrefix('e2e')
+    this.redis = options.redis ?? testRedisTarget('e2e')
+    this.prefix = this.redis.prefix ?? testPrefix('e2e')
     this.bot = this.build()
   }
 
   config(): ConfigInput {
-    const { agents, redis, ...sections } = this.options
+    const { agents, ...sections } = this.options
     return {
       sla: { replyTimeout: '2s' },
       outbox: { rate: { max: 500, per: '1s' }, backoff: '50ms', attempts: 3 },
@@ -63,7 +66,7 @@ export class Harness {
       // Alerts gather briefly, as in production, without making every test wait seconds for them.
       alerts: { digestWindow: '200ms' },
       ...sections,
-      redis: { ...(redis ?? { url: REDIS_URL }), prefix: this.prefix },
+      redis: { ...this.redis, prefix: this.prefix },
       store: { file: join(this.dir, 'transcripts.db') },
       staff: [
         { ...STAFF.agentA, roles: ['agent'], ...agents?.agentA },
