@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RedisTarget } from '../../src/domain/redis-config.js'
 import { connectRedis, createRedis, type RedisConnection } from '../../src/queue/connection.js'
 import { checkDurability } from '../../src/queue/durability.js'
 import { MASTER_NAME, RedisSentinelGroup } from '../support/redis-sentinel.js'
@@ -12,7 +13,7 @@ afterAll(() => group?.close())
 
 /** The check as start-up and `kefu doctor` run it: on the bot's own Sentinel connection. */
 async function check() {
-  const target = { sentinels: group.sentinelEndpoints, name: MASTER_NAME }
+  const target: RedisTarget = { url: undefined, sentinels: group.sentinelEndpoints, name: MASTER_NAME }
   const redis: RedisConnection = createRedis(target)
   await connectRedis(redis, target)
   try {
