@@ -1,5 +1,6 @@
 import { Cluster, type Redis } from 'ioredis'
 import type { RedisConnection } from './connection.js'
+import { type Node, openBriefly, sentinelReplicas } from './sentinel-replicas.js'
 
 /**
  * Whether this Redis keeps what the bot gives it. Queued messages, timers and live state exist only
@@ -9,7 +10,10 @@ import type { RedisConnection } from './connection.js'
  */
 
 export interface DurabilityFinding {
-  /** The Redis setting (`appendonly`, `maxmemory-policy`), or `CONFIG` when none could be read. */
+  /**
+   * The Redis setting (`appendonly`, `maxmemory-policy`), `CONFIG` when none could be read, or
+   * `replica` when a Sentinel master's replicas could not be listed or one could not be reached.
+   */
   field: string
   value: string
   expected: string
@@ -36,20 +40,78 @@ const EXPECTED: readonly Omit<DurabilityFinding, 'value'>[] = [
 ]
 
 /**
- * Every server is checked: in a Cluster each node, masters and replicas, as a replica takes over
- * its master's keys in a failover; a finding then names its node.
+ * Every server is checked, as a replica takes over its master's keys in a failover: in a Cluster
+ * each node, masters and replicas; behind Sentinel the master and each replica its sentinels list,
+ * reached with the connection's own password and TLS. A finding then names its node.
  */
 export async function checkDurability(redis: RedisConnection): Promise<Durability> {
-  const servers = redis instanceof Cluster ? redis.nodes('all') : [redis]
-  const results = await Promise.all(servers.map((server) => checkServer(server)))
+  const servers = await serversOf(redis)
+  const results = await Promise.all(servers.map((server) => server.check()))
   const findings = results.flatMap((found, index) => {
-    const server = servers[index] as Redis
-    const node = `${server.options.host}:${server.options.port}`
+    const node = servers[index]?.node
     return servers.length > 1
       ? found.map((finding) => ({ ...finding, value: `${finding.value} on ${node}` }))
       : found
   })
   return { ok: findings.length === 0, findings }
+}
+
+interface Server {
+  node: string
+  check(): Promise<DurabilityFinding[]>
+}
+
+const UNCHECKED_REPLICA = {
+  field: 'replica',
+  why: 'a replica becomes the master in a failover, and this one could not be checked for the append-only file and noeviction',
+}
+
+async function serversOf(redis: RedisConnection): Promise<Server[]> {
+  const at = (server: Redis, node = address(server.options)) => ({ node, check: () => checkServer(server) })
+  if (redis instanceof Cluster) return redis.nodes('all').map((node) => at(node))
+  if (!redis.options.sentinels) return [at(redis)]
+  // The options name no master behind Sentinel: the socket says which one answered.
+  const master = at(redis, `${redis.stream.remoteAddress}:${redis.stream.remotePort}`)
+  try {
+    const replicas = await sentinelReplicas(redis)
+    return [
+      master,
+      ...replicas.map((replica) => ({ node: address(replica), check: () => checkReplica(redis, replica) })),
+    ]
+  } catch (error) {
+    const value = `not listed by any sentinel (${(error as Error).message})`
+    return [
+      master,
+      { node: 'the replicas', check: async () => [{ ...UNCHECKED_REPLICA, value, expected: 'listed' }] },
+    ]
+  }
+}
+
+/** With the data connection's password, and its TLS where it uses TLS behind Sentinel. */
+async function checkReplica(redis: Redis, replica: Node): Promise<DurabilityFinding[]> {
+  const { username, password, tls, enableTLSForSentinelMode } = redis.options
+  let client: Redis
+  try {
+    client = await openBriefly({
+      ...replica,
+      username,
+      password,
+      ...(enableTLSForSentinelMode ? { tls } : {}),
+    })
+  } catch (error) {
+    return [
+      { ...UNCHECKED_REPLICA, value: `unreachable (${(error as Error).message})`, expected: 'reachable' },
+    ]
+  }
+  try {
+    return await checkServer(client)
+  } finally {
+    client.disconnect()
+  }
+}
+
+function address({ host, port }: { host?: string; port?: number }): string {
+  return `${host}:${port}`
 }
 
 async function checkServer(redis: Redis): Promise<DurabilityFinding[]> {

@@ -5,6 +5,7 @@ import { type Timer, timerSchema } from '../domain/timers.js'
 import { type TranscriptBatch, transcriptBatchSchema } from '../domain/transcript.js'
 import type { Log } from '../log/log.js'
 import type { RedisConnection } from './connection.js'
+import { logErrors } from './error-log.js'
 import { jobIds, type Keys, queueNames } from './keys.js'
 import type { Outbox, Recorder, Timers } from './port.js'
 import { withTimeout } from './with-timeout.js'
@@ -65,7 +66,11 @@ export class WorkQueues implements Timers, Outbox, Recorder {
     private readonly options: WorkQueueOptions,
     private readonly log: Log,
   ) {
-    const queue = (name: string) => new Queue(name, { connection: redis, prefix: keys.bullPrefix })
+    const queue = (name: string) => {
+      const made = new Queue(name, { connection: redis, prefix: keys.bullPrefix })
+      logErrors(made, log, 'queue error')
+      return made
+    }
     this.ingestQueues = Array.from({ length: options.partitions }, (_, index) =>
       queue(queueNames.ingest(index)),
     )
@@ -313,7 +318,7 @@ export class WorkQueues implements Timers, Outbox, Recorder {
         'job failed; it will be retried while attempts remain',
       )
     })
-    worker.on('error', (error) => this.log.error({ queue: worker.name, err: error.message }, 'worker error'))
+    logErrors(worker, this.log, 'worker error')
     this.workers.push(worker)
   }
 }
