@@ -220,9 +220,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
     },
     // Every spooled staff answer holds the timers back before any customer message goes in, so a
     // timer armed by one cannot fire past an answer still in the spool.
-    async beforeDrain(messages) {
-      for (const message of messages) await holdTimersFor(message)
-    },
+    beforeDrain: holdTimersFor,
   })
 
   /**

@@ -17,8 +17,8 @@ export interface IntakeParts {
    * Redis but the replicas asked for (`redis.waitReplicas`) did not confirm they hold it.
    */
   enqueue(message: InboundMessage): Promise<boolean>
-  /** Sees each batch of spooled messages whole before any of it is enqueued. */
-  beforeDrain(messages: InboundMessage[]): Promise<void>
+  /** Sees each message of a batch of spooled messages before any of the batch is enqueued. */
+  beforeDrain(message: InboundMessage): Promise<void>
 }
 
 /**
@@ -81,7 +81,13 @@ export class Intake {
         // Taken from the spool once it is in Redis, confirmed or not: while no replica answers (one
         // lost, or none left after a failover) the spool would otherwise never empty.
         (message) => withTimeout(this.parts.enqueue(message), ENQUEUE_TIMEOUT_MS).then(() => undefined),
-        this.parts.beforeDrain,
+        // Bounded like the enqueue: in a Cluster failover a command can go unanswered for good
+        // (seen with ioredis 6), and a drain waiting on it would hold the spool, and every timer
+        // waiting for the spool, for ever. A drain that times out is paused and tried again.
+        async (messages) => {
+          for (const message of messages)
+            await withTimeout(this.parts.beforeDrain(message), ENQUEUE_TIMEOUT_MS)
+        },
       )
       .then(
         (taken) => log.info({ taken }, 'spooled messages handed to the ingest queue'),

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { InboundMessage } from '../../src/domain/inbound.js'
+import { memoryLog } from '../../src/log/log.js'
+import { Intake } from '../../src/queue/intake.js'
+import { InboundSpool } from '../../src/queue/spool.js'
+import { eventually } from '../support/harness.js'
+import { testRedis } from '../support/redis.js'
+
+/** The intake's spool on the machine's Redis: what WeChat was told arrived reaches the queue. */
+const dir = mkdtempSync(join(tmpdir(), 'kefu-intake-'))
+const redis = testRedis()
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true })
+  await redis.quit()
+})
+
+const message = (n: number): InboundMessage => ({
+  id: `wx-${n}`,
+  from: { id: `customer-${n}`, name: `客户${n}` },
+  kind: 'text',
+  text: `消息 ${n}`,
+  receivedAt: Date.now(),
+})
+
+describe('the intake spool', () => {
+  it('drains anyway when a command before the drain never gets an answer, as one can in a Cluster failover', async () => {
+    await redis.ping()
+    const log = memoryLog()
+    const enqueued: string[] = []
+    let prepared = 0
+    const intake = new Intake({
+      redis,
+      spool: new InboundSpool(join(dir, 'spool.jsonl'), 100),
+      log,
+      async enqueue(inbound) {
+        enqueued.push(inbound.id)
+        return true
+      },
+      // The first answer never comes; every later one does.
+      beforeDrain: () => (prepared++ === 0 ? new Promise<void>(() => undefined) : Promise.resolve()),
+    })
+    // Closed: what arrives is spooled, in order.
+    for (const n of [1, 2, 3]) await intake.receive(message(n))
+    expect(intake.spooled).toBe(3)
+    intake.opened()
+    await eventually(() => intake.spooled === 0, 10_000, 'the spool to drain')
+    expect(enqueued).toEqual(['wx-1', 'wx-2', 'wx-3'])
+    expect(log.lines.map((line) => line.message)).toContain('spool drain paused')
+  })
+})
