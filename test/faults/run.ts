@@ -179,9 +179,17 @@ async function scenario(
   ]).finally(() => {
     running = false
   })
-  const description = await faults(world, () => running)
-  await load
-  const endAt = await settle(world)
+  let endAt: number
+  let description: string
+  try {
+    description = await faults(world, () => running)
+    await load
+    endAt = await settle(world)
+  } catch (error) {
+    // A run that cannot finish leaves no bot behind, retrying against servers about to go.
+    await world.close(true)
+    throw error
+  }
   await world.stop()
   const { oneToOne, groups } = await audit(world, parseConfig(world.config), endAt)
   const rows: Row[] = [
