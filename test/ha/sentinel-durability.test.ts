@@ -38,20 +38,17 @@ describe('the durability check behind Sentinel', () => {
   })
 
   it('names the replica that has AOF off, which would lose work once it took over', async () => {
+    // Left off: turned on again, a server writes its first AOF and refuses to shut down meanwhile.
     await onReplica('SET', 'appendonly', 'no')
-    try {
-      expect(await check()).toEqual({
-        ok: false,
-        findings: [
-          expect.objectContaining({
-            field: 'appendonly',
-            value: `no on 127.0.0.1:${group.replica.port}`,
-            expected: 'yes',
-          }),
-        ],
-      })
-    } finally {
-      await onReplica('SET', 'appendonly', 'yes')
-    }
+    expect(await check()).toEqual({
+      ok: false,
+      findings: [
+        expect.objectContaining({
+          field: 'appendonly',
+          value: `no on 127.0.0.1:${group.replica.port}`,
+          expected: 'yes',
+        }),
+      ],
+    })
   })
 })
