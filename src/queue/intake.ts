@@ -81,9 +81,9 @@ export class Intake {
         // Taken from the spool once it is in Redis, confirmed or not: while no replica answers (one
         // lost, or none left after a failover) the spool would otherwise never empty.
         (message) => withTimeout(this.parts.enqueue(message), ENQUEUE_TIMEOUT_MS).then(() => undefined),
-        // Bounded like the enqueue: in a Cluster failover a command can go unanswered for good
-        // (seen with ioredis 6), and a drain waiting on it would hold the spool, and every timer
-        // waiting for the spool, for ever. A drain that times out is paused and tried again.
+        // Bounded like the enqueue: commands wait out a reconnect, and a drain waiting on one
+        // would hold the spool, and every timer waiting for the spool, as long as Redis is away.
+        // A drain that times out is paused and tried again.
         async (messages) => {
           for (const message of messages)
             await withTimeout(this.parts.beforeDrain(message), ENQUEUE_TIMEOUT_MS)
