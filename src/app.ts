@@ -231,7 +231,17 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
   function build() {
     const keys = keysFor(config.redis.prefix)
     const state = new RedisLiveState(redis, keys)
-    const queues = new WorkQueues(redis, keys, { ...config.ingest, outbox: config.outbox, clock }, log)
+    const queues = new WorkQueues(
+      redis,
+      keys,
+      {
+        ...config.ingest,
+        outbox: config.outbox,
+        clock,
+        onWorkerReplaced: (queue) => ops.workerReplaced(queue),
+      },
+      log,
+    )
     const recorder = new TranscriptRecorder(store, queues, log, (batch) => events.emit('recorded', batch))
     // The console is built with the rest, as its login links are in the kernel's io (`/console`).
     const consoleServer: ConsoleServer | undefined =

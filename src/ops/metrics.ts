@@ -36,6 +36,7 @@ export class Metrics {
   private readonly lateness: Histogram
   private readonly sendsFailed: Counter
   private readonly replicaWaitsShort: Counter
+  private readonly workersReplaced: Counter
 
   constructor(
     private readonly readings: Readings,
@@ -139,6 +140,12 @@ export class Metrics {
       help: 'WAITs (redis.waitReplicas) that fewer replicas than asked answered in time; the messages were spooled as well.',
       registers,
     })
+    this.workersReplaced = new Counter({
+      name: 'kefu_workers_replaced_total',
+      help: 'Queue workers that stopped taking due work and were replaced.',
+      labelNames: ['queue'],
+      registers,
+    })
   }
 
   sendFailed(): void {
@@ -147,6 +154,10 @@ export class Metrics {
 
   replicaWaitShort(): void {
     this.replicaWaitsShort.inc()
+  }
+
+  workerReplaced(queue: string): void {
+    this.workersReplaced.inc({ queue })
   }
 
   /** Reads first answers and escalation steps off what was written to the transcript. */

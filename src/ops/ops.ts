@@ -142,6 +142,11 @@ export class Operations {
     this.metrics.replicaWaitShort()
   }
 
+  /** A queue worker stopped taking due work and was replaced (`src/queue/worker-watchdog.ts`). */
+  workerReplaced(queue: string): void {
+    this.metrics.workerReplaced(queue)
+  }
+
   recorded(batch: TranscriptBatch): void {
     this.metrics.recorded(batch)
   }

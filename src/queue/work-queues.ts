@@ -1,4 +1,4 @@
-import { DelayedError, type Job, Queue, Worker } from 'bullmq'
+import { DelayedError, type Job, Queue, Worker, type WorkerOptions } from 'bullmq'
 import { type InboundMessage, inboundMessageSchema } from '../domain/inbound.js'
 import { type Outgoing, outgoingSchema } from '../domain/outgoing.js'
 import { type Timer, timerSchema } from '../domain/timers.js'
@@ -9,12 +9,15 @@ import { logErrors } from './error-log.js'
 import { jobIds, type Keys, queueNames } from './keys.js'
 import type { Outbox, Recorder, Timers } from './port.js'
 import { withTimeout } from './with-timeout.js'
+import { type Processor, WorkerWatchdog } from './worker-watchdog.js'
 
 export interface WorkQueueOptions {
   partitions: number
   outbox: { rate: { max: number; per: number }; attempts: number; backoff: number; maxTextLength: number }
   /** The time timers are armed against (`dueAt` − now is their delay). */
   clock: () => number
+  /** Told when a worker that stopped taking due work was replaced (`worker-watchdog.ts`). */
+  onWorkerReplaced?: (queue: string) => void
 }
 
 /** What the composition root plugs into the workers. Queue code knows nothing of handlers. */
@@ -56,7 +59,7 @@ export class WorkQueues implements Timers, Outbox, Recorder {
   private readonly timerQueue: Queue
   private readonly outboxQueue: Queue
   private readonly transcriptQueue: Queue
-  private readonly workers: Worker[] = []
+  private readonly watchdog: WorkerWatchdog
   private stoppingWorkers: Promise<void> | undefined
   private outboxWorker: Worker | undefined
 
@@ -77,6 +80,7 @@ export class WorkQueues implements Timers, Outbox, Recorder {
     this.timerQueue = queue(queueNames.timers)
     this.outboxQueue = queue(queueNames.outbox)
     this.transcriptQueue = queue(queueNames.transcript)
+    this.watchdog = new WorkerWatchdog(log, options.onWorkerReplaced ?? (() => undefined))
   }
 
   /** Durable before anything else happens to it (invariant 1); a second delivery adds nothing. */
@@ -180,64 +184,65 @@ export class WorkQueues implements Timers, Outbox, Recorder {
       removeOnComplete: KEEP_FINISHED,
       removeOnFail: KEEP_FAILED,
     }
+    const run = (
+      queue: Queue,
+      concurrency: number,
+      processor: Processor,
+      options: Partial<WorkerOptions> = {},
+      listen: (worker: Worker) => void = () => undefined,
+    ) =>
+      this.watchdog.add(queue, concurrency, processor, (process) => {
+        const worker = new Worker(queue.name, process, { ...common, ...options, concurrency })
+        this.watch(worker)
+        listen(worker)
+        return worker
+      })
     for (const queue of this.ingestQueues) {
-      this.watch(
-        new Worker(queue.name, (job) => processors.inbound(inboundMessageSchema.parse(job.data)), {
-          ...common,
-          concurrency: 1,
-        }),
-      )
+      run(queue, 1, (job) => processors.inbound(inboundMessageSchema.parse(job.data)))
     }
-    this.watch(
-      new Worker(
-        this.timerQueue.name,
-        async (job, token) => {
-          const outcome = await processors.timer(timerSchema.parse(job.data))
-          if (outcome) {
-            // BullMQ schedules on its own (real) time, whatever clock the bot is given.
-            await job.moveToDelayed(Date.now() + outcome.retryInMs, token)
-            throw new DelayedError()
-          }
-        },
-        // Removed once done, so that re-arming after a restart can add it again.
-        { ...common, concurrency: 8, removeOnComplete: { count: 0 } },
-      ),
-    )
-    const outboxWorker = new Worker(this.outboxQueue.name, (job) => this.deliver(job, processors), {
-      ...common,
-      concurrency: 1,
-      // Doubling from `outbox.backoff`, but never more than 30 of them apart: after an outage the
-      // waiting sends try again soon instead of minutes later.
-      settings: {
-        backoffStrategy: (attemptsMade: number) =>
-          cappedBackoff(this.options.outbox.backoff, 30, attemptsMade),
+    run(
+      this.timerQueue,
+      8,
+      async (job, token) => {
+        const outcome = await processors.timer(timerSchema.parse(job.data))
+        if (outcome) {
+          // BullMQ schedules on its own (real) time, whatever clock the bot is given.
+          await job.moveToDelayed(Date.now() + outcome.retryInMs, token)
+          throw new DelayedError()
+        }
       },
-      limiter: { max: this.options.outbox.rate.max, duration: this.options.outbox.rate.per },
-    })
-    outboxWorker.on('failed', (job, error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return
-      const message = outgoingSchema.safeParse(job.data)
-      if (message.success) {
-        processors.sendFailed(job.id ?? '', message.data, error).catch((failure: unknown) => {
-          this.log.error({ err: failure, job: job.id }, 'could not report a failed send')
-        })
-      }
-    })
-    this.watch(outboxWorker)
-    this.outboxWorker = outboxWorker
-    this.watch(
-      new Worker(
-        this.transcriptQueue.name,
-        (job) => processors.write(transcriptBatchSchema.parse(job.data)),
-        {
-          ...common,
-          concurrency: 1,
-          settings: {
-            backoffStrategy: (attemptsMade: number) => cappedBackoff(500, 20, attemptsMade),
-          },
-        },
-      ),
+      // Removed once done, so that re-arming after a restart can add it again.
+      { removeOnComplete: { count: 0 } },
     )
+    run(
+      this.outboxQueue,
+      1,
+      (job) => this.deliver(job, processors),
+      {
+        // Doubling from `outbox.backoff`, but never more than 30 of them apart: after an outage the
+        // waiting sends try again soon instead of minutes later.
+        settings: {
+          backoffStrategy: (attemptsMade: number) =>
+            cappedBackoff(this.options.outbox.backoff, 30, attemptsMade),
+        },
+        limiter: { max: this.options.outbox.rate.max, duration: this.options.outbox.rate.per },
+      },
+      (worker) => {
+        worker.on('failed', (job, error) => {
+          if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return
+          const message = outgoingSchema.safeParse(job.data)
+          if (message.success) {
+            processors.sendFailed(job.id ?? '', message.data, error).catch((failure: unknown) => {
+              this.log.error({ err: failure, job: job.id }, 'could not report a failed send')
+            })
+          }
+        })
+        this.outboxWorker = worker
+      },
+    )
+    run(this.transcriptQueue, 1, (job) => processors.write(transcriptBatchSchema.parse(job.data)), {
+      settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(500, 20, attemptsMade) },
+    })
   }
 
   /** While WeChat is logged out nothing is sent, so no send spends its attempts on a closed door. */
@@ -249,7 +254,6 @@ export class WorkQueues implements Timers, Outbox, Recorder {
     await this.outboxWorker?.resume()
   }
 
-  /** Stops taking work and lets jobs in progress finish; jobs can still be added. */
   /**
    * Lets every worker finish its job and close. BullMQ's `close()` can wait forever on a blocking
    * connection left reconnecting by a Redis outage (taskforcesh/bullmq#4656); past WORKER_CLOSE_MS the
@@ -257,16 +261,19 @@ export class WorkQueues implements Timers, Outbox, Recorder {
    * after a crash: outbox ids keep the sends single.
    */
   stopWorkers(): Promise<void> {
+    this.watchdog.stop()
     this.stoppingWorkers ??= Promise.all(
-      this.workers.map((worker) =>
-        withTimeout(worker.close(), WORKER_CLOSE_MS, `the ${worker.name} worker's close`).catch(
-          (error: unknown) =>
-            this.log.warn(
-              { queue: worker.name, err: (error as Error).message },
-              'worker did not close; stopping without it',
-            ),
+      this.watchdog
+        .workers()
+        .map((worker) =>
+          withTimeout(worker.close(), WORKER_CLOSE_MS, `the ${worker.name} worker's close`).catch(
+            (error: unknown) =>
+              this.log.warn(
+                { queue: worker.name, err: (error as Error).message },
+                'worker did not close; stopping without it',
+              ),
+          ),
         ),
-      ),
     ).then(() => undefined)
     return this.stoppingWorkers
   }
@@ -319,7 +326,6 @@ export class WorkQueues implements Timers, Outbox, Recorder {
       )
     })
     logErrors(worker, this.log, 'worker error')
-    this.workers.push(worker)
   }
 }
 

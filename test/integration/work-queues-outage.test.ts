@@ -95,10 +95,13 @@ describe('the queues during a Redis outage', () => {
 
     await server.up()
     await queues.enqueueInbound(message('after-the-outage'))
-    await eventually(() => handled.includes('after-the-outage'), 15_000, 'the message sent after the outage')
+    // Redis went away while the workers' blocking connections were still connecting. In about half
+    // the runs BullMQ leaves such a connection broken for good (its first connect failed); the
+    // watchdog replaces that worker once it has taken nothing for 20 s (worker-watchdog.ts).
+    await eventually(() => handled.includes('after-the-outage'), 40_000, 'the message sent after the outage')
     for (const spy of raw) {
       expect(spy).not.toHaveBeenCalled()
       spy.mockRestore()
     }
-  }, 40_000)
+  }, 70_000)
 })
