@@ -1,7 +1,5 @@
-import { Redis } from 'ioredis'
 import { median } from '../src/domain/stats.js'
-import { RedisServer } from '../test/faults/redis-server.js'
-import { LaggingLink } from '../test/support/lagging-link.js'
+import { replicaSynced, startReplicatedPair } from '../test/support/replicated-pair.js'
 import { benchEngine, type Figure, inbound, percentile, progress, rate, until } from './support.js'
 
 export interface ReplicasProfile {
@@ -32,18 +30,11 @@ export async function replicaFigures(profile: ReplicasProfile): Promise<Figure[]
 }
 
 async function overLink(linkMs: number, profile: ReplicasProfile): Promise<Figure[]> {
-  const fast = ['--repl-diskless-sync-delay', '0']
-  const master = await RedisServer.start(fast)
-  const link = linkMs > 0 ? await LaggingLink.start(master.port, linkMs) : undefined
-  const replica = await RedisServer.start([
-    ...fast,
-    '--replicaof',
-    '127.0.0.1',
-    String(link?.port ?? master.port),
-  ])
+  const pair = await startReplicatedPair(linkMs)
+  const { master, replica } = pair
   const where = linkMs > 0 ? `replica ${linkMs} ms away` : 'replica on loopback'
   try {
-    await synced(replica)
+    await replicaSynced(replica)
     const runs = { off: [] as number[], on: [] as number[] }
     const forwarded = { off: [] as number[], on: [] as number[] }
     const latencies = { off: [] as number[], on: [] as number[] }
@@ -86,7 +77,7 @@ async function overLink(linkMs: number, profile: ReplicasProfile): Promise<Figur
       ),
     ]
   } finally {
-    await Promise.all([replica.close(), master.close(), link?.close()])
+    await pair.close()
   }
 }
 
@@ -130,15 +121,3 @@ async function takeIn(
 }
 
 /** Waits for the replica's first sync: before it, WAIT could only fall short. */
-async function synced(replica: RedisServer): Promise<void> {
-  const probe = new Redis(replica.port, '127.0.0.1')
-  try {
-    await until(
-      async () => (await probe.info('replication')).includes('master_link_status:up'),
-      20_000,
-      'the replica to sync',
-    )
-  } finally {
-    probe.disconnect()
-  }
-}

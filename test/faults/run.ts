@@ -191,6 +191,9 @@ async function scenario(
     throw error
   }
   await world.stop()
+  const replaced = world.replacedWorkers()
+  // The watchdog's work shows in the table: a replaced worker is a fault BullMQ made, not this run.
+  if (replaced.length > 0) description += `; stuck worker replaced: ${replaced.join(', ')}`
   const { oneToOne, groups } = await audit(world, parseConfig(world.config), endAt)
   const rows: Row[] = [
     { scenario: name, faults: description, load: '1:1', ...oneToOne },

@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process'
-import { mkdtempSync, openSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ConfigInput } from '../../src/domain/config.js'
@@ -166,6 +166,15 @@ export class FaultWorld {
     const answer = new Promise<number>((resolve) => this.statusWaiters.push(resolve))
     child.send({ type: 'status' })
     return answer
+  }
+
+  /** The queues whose stuck worker the bot's watchdog replaced, once per replacement, from its log. */
+  replacedWorkers(): string[] {
+    if (!existsSync(this.logFile)) return []
+    return readFileSync(this.logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('worker stopped taking due work'))
+      .map((line) => (JSON.parse(line) as { queue?: string }).queue ?? '?')
   }
 
   /** Removes the run's files; a run that broke an invariant keeps them for a look at its log. */

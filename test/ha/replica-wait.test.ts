@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RedisServer } from '../faults/redis-server.js'
-import { eventually, Harness, received } from '../support/harness.js'
-import { LaggingLink } from '../support/lagging-link.js'
+import type { RedisServer } from '../faults/redis-server.js'
+import { Harness, received } from '../support/harness.js'
+import { type ReplicatedPair, replicaSynced, startReplicatedPair } from '../support/replicated-pair.js'
 
 /**
  * `redis.waitReplicas` on a master and a replica a slow link apart (300 ms each way): nothing the bot
@@ -10,27 +10,21 @@ import { LaggingLink } from '../support/lagging-link.js'
  */
 const LINK_MS = 300
 
+let pair: ReplicatedPair
 let master: RedisServer
-let link: LaggingLink
 let replica: RedisServer
 let onReplica: Redis
 beforeAll(async () => {
-  const fast = ['--repl-diskless-sync-delay', '0']
-  master = await RedisServer.start(fast)
-  link = await LaggingLink.start(master.port, LINK_MS)
-  replica = await RedisServer.start([...fast, '--replicaof', '127.0.0.1', String(link.port)])
+  pair = await startReplicatedPair(LINK_MS)
+  ;({ master, replica } = pair)
+  await replicaSynced(replica)
   onReplica = new Redis(replica.port, '127.0.0.1', { maxRetriesPerRequest: 1 })
   // It is refused while the second test has the replica down, and reconnects after.
   onReplica.on('error', () => undefined)
-  await eventually(
-    async () => (await onReplica.info('replication')).includes('master_link_status:up'),
-    20_000,
-    'the replica to sync',
-  )
 }, 60_000)
 afterAll(async () => {
   onReplica?.disconnect()
-  await Promise.all([replica?.close(), link?.close(), master?.close()])
+  await pair?.close()
 })
 
 const waitingHarness = () =>

@@ -9,6 +9,7 @@ import type { ConfigInput } from '../../src/domain/config.js'
 import { memoryLog } from '../../src/log/log.js'
 import { keysFor } from '../../src/queue/keys.js'
 import { eventually } from '../support/harness.js'
+import { customerText } from '../support/inbound.js'
 import { deletePrefix, REDIS_URL, testPrefix, testRedis } from '../support/redis.js'
 
 /** A transport that takes nothing in and sends nowhere: these bots only start and stop. */
@@ -105,13 +106,7 @@ describe('one bot per prefix', () => {
       }),
     )
     // What still reaches it is kept for its next start, not handed to the other bot's queues.
-    await first.receive({
-      id: 'late-1',
-      from: { id: 'cust-1', name: 'c' },
-      kind: 'text',
-      text: '在吗',
-      receivedAt: Date.now(),
-    })
+    await first.receive(customerText('late-1', { id: 'cust-1', name: 'c' }, '在吗'))
     expect(readFileSync(join(dir, `inbound-spool-${prefix}.jsonl`), 'utf8')).toContain('late-1')
     expect(await second.pendingWork()).toBe(0)
     await eventually(

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { InboundMessage } from '../../src/domain/inbound.js'
 import { memoryLog } from '../../src/log/log.js'
 import { Intake } from '../../src/queue/intake.js'
 import { InboundSpool } from '../../src/queue/spool.js'
 import { eventually } from '../support/harness.js'
+import { customerText } from '../support/inbound.js'
 import { testRedis } from '../support/redis.js'
 
 /** The intake's spool on the machine's Redis: what WeChat was told arrived reaches the queue. */
@@ -17,13 +17,7 @@ afterAll(async () => {
   await redis.quit()
 })
 
-const message = (n: number): InboundMessage => ({
-  id: `wx-${n}`,
-  from: { id: `customer-${n}`, name: `客户${n}` },
-  kind: 'text',
-  text: `消息 ${n}`,
-  receivedAt: Date.now(),
-})
+const message = (n: number) => customerText(`wx-${n}`, { id: `customer-${n}`, name: `客户${n}` }, `消息 ${n}`)
 
 describe('the intake spool', () => {
   it('drains anyway when a command before the drain never gets an answer', async () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { eventually, sleep } from '../../src/demo/wait.js'
-import type { InboundMessage } from '../../src/domain/inbound.js'
 import { memoryLog } from '../../src/log/log.js'
 import { connectRedis, createRedis, type RedisConnection, watchRedis } from '../../src/queue/connection.js'
 import { keysFor, queueNames } from '../../src/queue/keys.js'
 import { WorkQueues } from '../../src/queue/work-queues.js'
 import { RedisServer } from '../faults/redis-server.js'
+import { customerText } from '../support/inbound.js'
 import { testPrefix } from '../support/redis.js'
 
 /** The queues on a Redis server of this test's own, which it takes away and brings back. */
@@ -49,14 +49,6 @@ afterAll(async () => {
   await server.close()
 })
 
-const message = (id: string): InboundMessage => ({
-  id,
-  from: { id: 'cust-1', name: '张三' },
-  kind: 'text',
-  text: id,
-  receivedAt: Date.now(),
-})
-
 describe('the queues during a Redis outage', () => {
   it('log each queue’s error once, print nothing raw, and work again once Redis is back', async () => {
     const raw = [
@@ -94,7 +86,7 @@ describe('the queues during a Redis outage', () => {
     for (const spy of raw) expect(spy).not.toHaveBeenCalled()
 
     await server.up()
-    await queues.enqueueInbound(message('after-the-outage'))
+    await queues.enqueueInbound(customerText('after-the-outage'))
     // Redis went away while the workers' blocking connections were still connecting. In about half
     // the runs BullMQ leaves such a connection broken for good (its first connect failed); the
     // watchdog replaces that worker once it has taken nothing for 20 s (worker-watchdog.ts).

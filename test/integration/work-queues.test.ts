@@ -1,12 +1,12 @@
 import { Worker } from 'bullmq'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eventually, sleep } from '../../src/demo/wait.js'
-import type { InboundMessage } from '../../src/domain/inbound.js'
 import type { Outgoing } from '../../src/domain/outgoing.js'
 import type { Timer } from '../../src/domain/timers.js'
 import { memoryLog } from '../../src/log/log.js'
 import { jobIds, keysFor, queueNames } from '../../src/queue/keys.js'
 import { type Processors, partitionOf, WorkQueues } from '../../src/queue/work-queues.js'
+import { customerText } from '../support/inbound.js'
 import { deletePrefix, testPrefix, testRedis } from '../support/redis.js'
 
 const redis = testRedis()
@@ -143,13 +143,6 @@ describe('timers', () => {
 
 describe('a restart after a kill', () => {
   it('handles the message the killed process was handling before the sender’s later ones', async () => {
-    const message = (id: string): InboundMessage => ({
-      id,
-      from: { id: 'cust-1', name: '张三' },
-      kind: 'text',
-      text: id,
-      receivedAt: Date.now(),
-    })
     // The killed process: it took m1 (active, locked for seconds) and died before finishing it.
     const before = new WorkQueues(
       redis,
@@ -161,7 +154,7 @@ describe('a restart after a kill', () => {
       },
       memoryLog(),
     )
-    await before.enqueueInbound(message('m1'))
+    await before.enqueueInbound(customerText('m1'))
     const queue = queueNames.ingest(partitionOf('cust-1', 2))
     const killed = new Worker(queue, null, {
       connection: redis,
@@ -169,8 +162,8 @@ describe('a restart after a kill', () => {
       autorun: false,
     })
     expect((await killed.getNextJob('dead-process'))?.id).toBe(jobIds.ingest('m1'))
-    await before.enqueueInbound(message('m2'))
-    await before.enqueueInbound(message('m3'))
+    await before.enqueueInbound(customerText('m2'))
+    await before.enqueueInbound(customerText('m3'))
     await before.close()
     await start()
     await eventually(() => handled.length === 3)

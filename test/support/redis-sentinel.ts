@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { answering, freePort, RedisServer } from '../faults/redis-server.js'
-import { LaggingLink } from './lagging-link.js'
+import { answering, freePort, type RedisServer } from '../faults/redis-server.js'
+import type { LaggingLink } from './lagging-link.js'
+import { startReplicatedPair } from './replicated-pair.js'
 
 /**
  * `failover-timeout` of a group with a lagging link: longer than a run, so the replica keeps
@@ -29,16 +30,8 @@ export class RedisSentinelGroup {
   ) {}
 
   static async start(downAfterMs = 1000, replicationLagMs = 0): Promise<RedisSentinelGroup> {
-    // Redis waits 5 s by default before a replica's first sync, for more replicas to join it.
-    const fast = ['--repl-diskless-sync-delay', '0']
-    const master = await RedisServer.start(fast)
-    const link = replicationLagMs > 0 ? await LaggingLink.start(master.port, replicationLagMs) : undefined
-    const replica = await RedisServer.start([
-      ...fast,
-      '--replicaof',
-      '127.0.0.1',
-      String(link?.port ?? master.port),
-    ])
+    const pair = await startReplicatedPair(replicationLagMs)
+    const { master, replica, link } = pair
     const sentinels: { port: number; process: ChildProcess; dir: string }[] = []
     try {
       // A sentinel rewires a replica that replicates from another address than the master's, once
@@ -51,7 +44,7 @@ export class RedisSentinelGroup {
       return group
     } catch (error) {
       for (const sentinel of sentinels) stopSentinel(sentinel)
-      await Promise.all([master.close(), replica.close(), link?.close()])
+      await pair.close()
       throw error
     }
   }
