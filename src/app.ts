@@ -184,11 +184,13 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       log.child({ room: 'redis' }),
       () => ops.replicaWaitShort(),
     )
-  // Every write, the recorder's and the retry queue's, tells the alerts whether the store takes them.
-  const write = store.write.bind(store)
-  store.write = async (batch) => {
+  /**
+   * Every transcript write, the recorder's and the retry queue's: after the replicas confirm what
+   * led to it, and telling the alerts whether the store takes it.
+   */
+  const writeTranscript = async (batch: TranscriptBatch): Promise<void> => {
     await replicas?.confirm()
-    return write(batch).then(
+    return store.write(batch).then(
       () => ops.storeWritten(),
       (error: unknown) => {
         ops.storeFailed()
@@ -242,7 +244,9 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
       },
       log,
     )
-    const recorder = new TranscriptRecorder(store, queues, log, (batch) => events.emit('recorded', batch))
+    const recorder = new TranscriptRecorder({ write: writeTranscript }, queues, log, (batch) =>
+      events.emit('recorded', batch),
+    )
     // The console is built with the rest, as its login links are in the kernel's io (`/console`).
     const consoleServer: ConsoleServer | undefined =
       config.console.port === undefined
@@ -470,7 +474,7 @@ export function createBot(input: ConfigInput | Config, options: BotOptions = {})
         await kernel.receiveSendFailure({ outboxId: id, purpose, outgoing, error: error.message })
       },
       write: async (batch) => {
-        await store.write(batch)
+        await writeTranscript(batch)
         events.emit('recorded', batch)
       },
     })

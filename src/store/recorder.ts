@@ -16,7 +16,7 @@ export class TranscriptRecorder implements Recorder {
   private downUntil = 0
 
   constructor(
-    private readonly store: TranscriptStore,
+    private readonly store: Pick<TranscriptStore, 'write'>,
     private readonly retryQueue: Recorder,
     private readonly log: Log,
     private readonly written: (batch: TranscriptBatch) => void,
