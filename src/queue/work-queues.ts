@@ -191,12 +191,18 @@ export class WorkQueues implements Timers, Outbox, Recorder {
       options: Partial<WorkerOptions> = {},
       listen: (worker: Worker) => void = () => undefined,
     ) =>
-      this.watchdog.add(queue, concurrency, processor, (process) => {
-        const worker = new Worker(queue.name, process, { ...common, ...options, concurrency })
-        this.watch(worker)
-        listen(worker)
-        return worker
-      })
+      this.watchdog.add(
+        queue,
+        concurrency,
+        processor,
+        (process) => {
+          const worker = new Worker(queue.name, process, { ...common, ...options, concurrency })
+          this.watch(worker)
+          listen(worker)
+          return worker
+        },
+        options.limiter?.duration,
+      )
     for (const queue of this.ingestQueues) {
       run(queue, 1, (job) => processors.inbound(inboundMessageSchema.parse(job.data)))
     }

@@ -31,6 +31,8 @@ class Slot {
     concurrency: number,
     processor: Processor,
     readonly make: (process: Processor) => Worker,
+    /** How long it may take nothing before it is suspected. */
+    readonly idleMs: number,
   ) {
     const inTurn = concurrency === 1 ? oneAtATime(processor) : processor
     this.process = async (job, token) => {
@@ -76,9 +78,18 @@ export class WorkerWatchdog {
    * Runs `make`'s worker for `queue` and keeps it taking work. `make` attaches the worker's own
    * listeners and hands BullMQ the processor it is given. With `concurrency` 1 the jobs stay one
    * at a time even across a replacement, when the old worker may still finish one it had taken.
+   * `restMs` is how long the worker may rest between jobs of its own accord (a rate limiter's
+   * window): it is given twice that, if longer than `idleMs`, before it is suspected.
    */
-  add(queue: Queue, concurrency: number, processor: Processor, make: (process: Processor) => Worker): void {
-    this.slots.push(new Slot(queue, concurrency, processor, make))
+  add(
+    queue: Queue,
+    concurrency: number,
+    processor: Processor,
+    make: (process: Processor) => Worker,
+    restMs = 0,
+  ): void {
+    const idleMs = Math.max(this.timing.idleMs, 2 * restMs)
+    this.slots.push(new Slot(queue, concurrency, processor, make, idleMs))
     this.timer ??= setInterval(() => void this.check(), this.timing.checkMs).unref()
   }
 
@@ -108,12 +119,12 @@ export class WorkerWatchdog {
 
   private async look(slot: Slot): Promise<void> {
     const seen = slot.lastTaken
-    const idle = slot.inHand === 0 && !slot.worker.isPaused() && Date.now() - seen >= this.timing.idleMs
+    const idle = slot.inHand === 0 && !slot.worker.isPaused() && Date.now() - seen >= slot.idleMs
     if (!idle) {
       slot.suspectedAt = undefined
       return
     }
-    const due = await this.dueWork(slot.queue)
+    const due = await this.dueWork(slot)
     // Read again after the await: a job taken meanwhile clears the worker.
     if (due === undefined || slot.lastTaken !== seen || slot.inHand > 0) return
     if (due.waiting + due.overdue === 0) {
@@ -128,8 +139,9 @@ export class WorkerWatchdog {
   }
 
   /** Jobs the worker should have taken by now; undefined when Redis does not say (an outage). */
-  private async dueWork(queue: Queue): Promise<{ waiting: number; overdue: number } | undefined> {
-    const overdueBefore = Date.now() - this.timing.idleMs
+  private async dueWork(slot: Slot): Promise<{ waiting: number; overdue: number } | undefined> {
+    const { queue } = slot
+    const overdueBefore = Date.now() - slot.idleMs
     try {
       const [waiting, overdue] = await withTimeout(
         Promise.all([queue.getWaitingCount(), queue.getDelayedCount(overdueBefore)]),

@@ -39,19 +39,30 @@ afterEach(async () => {
   await deletePrefix(redis, prefix)
 })
 
-/** Workers reach Redis over `link`, the first one only if `firstOverLink`; the rest directly. */
-function watch(processor: Processor, { concurrency = 1, firstOverLink = false } = {}): void {
-  watchdog.add(queue, concurrency, processor, (process) => {
-    const port = firstOverLink && made.length === 0 ? link.port : REDIS_PORT
-    const worker = new Worker(queue.name, process, {
-      connection: { host: '127.0.0.1', port, maxRetriesPerRequest: null },
-      prefix,
-      concurrency,
-    })
-    worker.on('error', () => undefined)
-    made.push(worker)
-    return worker
-  })
+/**
+ * Workers reach Redis over `link`, the first one only if `firstOverLink`; the rest directly. With
+ * `oneEveryMs`, a worker takes one job in that long at most.
+ */
+function watch(processor: Processor, { concurrency = 1, firstOverLink = false, oneEveryMs = 0 } = {}): void {
+  const limiter = oneEveryMs > 0 ? { max: 1, duration: oneEveryMs } : undefined
+  watchdog.add(
+    queue,
+    concurrency,
+    processor,
+    (process) => {
+      const port = firstOverLink && made.length === 0 ? link.port : REDIS_PORT
+      const worker = new Worker(queue.name, process, {
+        connection: { host: '127.0.0.1', port, maxRetriesPerRequest: null },
+        prefix,
+        concurrency,
+        ...(limiter ? { limiter } : {}),
+      })
+      worker.on('error', () => undefined)
+      made.push(worker)
+      return worker
+    },
+    limiter?.duration,
+  )
 }
 
 const record: Processor = async (job: Job) => {
@@ -101,6 +112,14 @@ describe('the worker watchdog', () => {
     expect(handled).toEqual(['after idling'])
     finishLong()
     await eventually(() => handled.join() === ['after idling', 'long', 'behind it'].join())
+    expect(replaced).toEqual([])
+    expect(made).toHaveLength(1)
+  })
+
+  it('leaves alone a rate-limited worker resting between jobs', async () => {
+    watch(record, { oneEveryMs: TIMING.idleMs * 3 })
+    for (const name of ['first', 'second', 'third']) await queue.add(name, {})
+    await eventually(() => handled.join() === 'first,second,third', 10_000, 'the three jobs done in turn')
     expect(replaced).toEqual([])
     expect(made).toHaveLength(1)
   })
